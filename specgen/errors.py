@@ -1,0 +1,94 @@
+"""Errors and located problems: every failure names its file and place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+PathPart = str | int
+
+
+def json_pointer(path: Sequence[PathPart]) -> str:
+    """Render a path as an RFC 6901 JSON pointer ('' for the whole document)."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file, and a line and column (1-based) or a JSON pointer."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str = ""
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        if self.pointer:
+            return f"{self.file}#{self.pointer}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) at one place."""
+
+    location: Location
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.location}: {prefix}{self.message}"
+
+
+@dataclass
+class SpecgenError(Exception):
+    """Base of every error specgen reports; carries one or more located problems."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    @classmethod
+    def at(cls, file: str, message: str, *, line: int | None = None,
+           column: int | None = None, pointer: str = "") -> SpecgenError:
+        """Build an error with a single problem at one place."""
+        return cls([Problem(Location(file, line, column, pointer), message)])
+
+
+class LoadError(SpecgenError):
+    """A catalog (or document) could not be read, parsed or validated."""
+
+
+class CheckError(SpecgenError):
+    """Linting found problems that the caller asked to treat as errors."""
+
+
+class RenderError(SpecgenError):
+    """A catalog is valid but cannot be expressed in the requested output."""
+
+
+class MergeError(SpecgenError):
+    """A merge would damage the target document or conflicts with it."""
+
+
+class WriteError(SpecgenError):
+    """An output could not be written."""
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in file, line, column order, so reports read top to bottom."""
+
+    def key(problem: Problem) -> tuple[str, int, int, str, str]:
+        loc = problem.location
+        return (loc.file, loc.line or 0, loc.column or 0, loc.pointer, problem.message)
+
+    return sorted(problems, key=key)

@@ -1,0 +1,72 @@
+"""The one jinja2 Environment: templates shipped with specgen, overridable by the user's own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+
+def templates_dir() -> Path:
+    """The built-in templates: inside the installed wheel, or the repository's templates/."""
+    packaged = Path(str(files("specgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML in block style, keys in the order given, unicode kept readable."""
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+
+
+def dump_json(data: Any, indent: int | None = 2) -> str:
+    """JSON with a stable layout: two-space indent, unicode kept readable."""
+    return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Keeps multi-line strings readable as literal blocks."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not value.startswith((" ", "\n")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "to_yaml": dump_yaml,
+    "to_json": dump_json,
+}
+
+
+@cache
+def environment(user_dir: Path | None = None) -> Environment:
+    """The Environment for specgen's templates, with `user_dir` searched first when given."""
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(template: str, user_dir: Path | None = None, **context: Any) -> str:
+    """Render one template by name, e.g. 'http/response.http.jinja'."""
+    return environment(user_dir).get_template(template).render(**context)

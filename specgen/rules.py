@@ -1,0 +1,71 @@
+"""Attach rules: which operations of an OpenAPI document a status code's response goes on."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+RULE_HELP = (
+    "a rule is one or more terms joined by ',' (all must match): 'all', 'secured',"
+    " 'tag:NAME', 'path:GLOB', 'method:VERB'; give several rules to attach where any matches"
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a rule can see of an operation."""
+
+    path: str
+    method: str
+    tags: tuple[str, ...]
+    secured: bool
+
+
+@dataclass(frozen=True)
+class Term:
+    """One condition: kind is all, secured, tag, path or method."""
+
+    kind: str
+    arg: str = ""
+
+    def matches(self, op: Operation) -> bool:
+        """Whether the operation satisfies this condition."""
+        if self.kind == "all":
+            return True
+        if self.kind == "secured":
+            return op.secured
+        if self.kind == "tag":
+            return self.arg in op.tags
+        if self.kind == "path":
+            return fnmatch.fnmatchcase(op.path, self.arg)
+        return op.method == self.arg
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Terms that must all match; its text is kept for messages."""
+
+    text: str
+    terms: tuple[Term, ...]
+
+    def matches(self, op: Operation) -> bool:
+        """Whether every term matches the operation."""
+        return all(term.matches(op) for term in self.terms)
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse 'secured,method:post' into a Rule; ValueError explains a bad one."""
+    terms = []
+    for raw in text.split(","):
+        word = raw.strip()
+        kind, sep, arg = word.partition(":")
+        if not sep and kind in ("all", "secured"):
+            terms.append(Term(kind))
+        elif sep and kind in ("tag", "path") and arg:
+            terms.append(Term(kind, arg))
+        elif sep and kind == "method" and arg.lower() in METHODS:
+            terms.append(Term(kind, arg.lower()))
+        else:
+            raise ValueError(f"bad attach rule {text!r} at {word!r}: {RULE_HELP}")
+    return Rule(text, tuple(terms))

@@ -1,0 +1,286 @@
+"""Parsing YAML and JSON into plain data while keeping where every value came from."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from json.decoder import scanstring
+from typing import Any
+
+import yaml
+
+from .errors import LoadError, Location, PathPart, Problem, json_pointer
+
+# Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
+MAX_BYTES = 20 * 1024 * 1024
+MAX_NODES = 500_000
+MAX_DEPTH = 100
+
+Path_ = tuple[str, ...]
+
+try:  # libyaml's composer is an order of magnitude faster; the pure one gives the same nodes.
+    _Loader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Document:
+    """Parsed data plus the line and column (1-based) of every mapping entry and list item."""
+
+    file: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[PathPart]) -> Location:
+        """The closest known position of a path: the value itself, else its nearest parent."""
+        parts = tuple(str(part) for part in path)
+        for end in range(len(parts), -1, -1):
+            found = self.positions.get(parts[:end])
+            if found is not None:
+                return Location(self.file, found[0], found[1], json_pointer(parts))
+        return Location(self.file, pointer=json_pointer(parts))
+
+
+def decode(file: str, raw: bytes) -> str:
+    """Bytes to text: UTF-8 only, with the place of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError.at(
+            file, f"file is {len(raw):,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError.at(
+            file, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line, column=column
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise LoadError.at(file, "binary data (NUL byte) is not a catalog", line=line, column=1)
+    return text.removeprefix("\ufeff")
+
+
+def parse(file: str, text: str) -> Document:
+    """Parse JSON (by extension .json) or YAML text, rejecting duplicate keys and bombs."""
+    if file.endswith(".json"):
+        return _JsonParser(file, text).document()
+    return _parse_yaml(file, text)
+
+
+# --- YAML -----------------------------------------------------------------------------------
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _parse_yaml(file: str, text: str) -> Document:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise LoadError.at(file, f"invalid YAML: {message}", line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError.at(file, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
+    document = Document(file, None)
+    if node is not None:
+        document.data = _YamlBuilder(file, document.positions).build(node)
+    return document
+
+
+class _YamlBuilder:
+    """Turns composed nodes into data, counting aliases so a 'billion laughs' stops early."""
+
+    def __init__(self, file: str, positions: dict[Path_, tuple[int, int]]) -> None:
+        self.file = file
+        self.positions = positions
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> LoadError:
+        mark = node.start_mark
+        return LoadError.at(self.file, message, line=mark.line + 1, column=mark.column + 1)
+
+    def build(self, node: yaml.Node, path: Path_ = (), depth: int = 0) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                node, f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)"
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, str(index))
+                self.positions.setdefault(item_path, _mark(item))
+                items.append(self.build(item, item_path, depth + 1))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(node, f"invalid value: {exc.problem}") from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
+        merged: list[tuple[Any, Any]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.extend(self._merge_sources(value_node, path, depth))
+                continue
+            key = self.build(key_node, path, depth + 1)
+            if isinstance(key, list | dict):
+                raise self.fail(key_node, "a mapping key must be a plain value")
+            if key in explicit:
+                raise self.fail(key_node, f"duplicate key {key!r}")
+            explicit.add(key)
+            entry = (*path, str(key))
+            self.positions[entry] = _mark(key_node)
+            result[key] = self.build(value_node, entry, depth + 1)
+        for key, value in merged:  # explicit keys win over merged ones (YAML merge key rules)
+            result.setdefault(key, value)
+        return result
+
+    def _merge_sources(self, node: yaml.Node, path: Path_, depth: int) -> list[tuple[Any, Any]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs: list[tuple[Any, Any]] = []
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self.fail(source, "'<<' merges only mappings")
+            pairs.extend(self._mapping(source, path, depth + 1).items())
+        return pairs
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+class _JsonParser:
+    """A small recursive-descent JSON parser that records positions and refuses duplicates."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.index = 0
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def fail(self, message: str, offset: int | None = None) -> LoadError:
+        line, column = self.position(self.index if offset is None else offset)
+        return LoadError.at(self.file, f"invalid JSON: {message}", line=line, column=column)
+
+    def document(self) -> Document:
+        self.skip()
+        data = self.value((), 0)
+        self.skip()
+        if self.index != len(self.text):
+            raise self.fail("extra data after the document")
+        return Document(self.file, data, self.positions)
+
+    def skip(self) -> None:
+        self.index = _WS.match(self.text, self.index).end()  # type: ignore[union-attr]
+
+    def value(self, path: Path_, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nesting is deeper than {MAX_DEPTH} levels")
+        char = self.text[self.index : self.index + 1]
+        if char == "{":
+            return self.object(path, depth)
+        if char == "[":
+            return self.array(path, depth)
+        if char == '"':
+            return self.string()
+        for literal, result in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.index):
+                self.index += len(literal)
+                return result
+        match = _NUMBER.match(self.text, self.index)
+        if match:
+            self.index = match.end()
+            number = match.group()
+            return float(number) if match.group(1) or match.group(2) else int(number)
+        raise self.fail("expected a value" if char else "unexpected end of file")
+
+    def string(self) -> str:
+        try:
+            text, self.index = scanstring(self.text, self.index + 1, True)
+        except json.JSONDecodeError as exc:
+            raise self.fail(exc.msg, exc.pos) from None
+        return text
+
+    def expect(self, char: str) -> None:
+        self.skip()
+        if not self.text.startswith(char, self.index):
+            raise self.fail(f"expected {char!r}")
+        self.index += 1
+
+    def object(self, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        self.index += 1
+        self.skip()
+        if self.text.startswith("}", self.index):
+            self.index += 1
+            return result
+        while True:
+            self.skip()
+            start = self.index
+            if not self.text.startswith('"', start):
+                raise self.fail("expected a string key")
+            key = self.string()
+            if key in result:
+                raise self.fail(f"duplicate key {key!r}", start)
+            entry = (*path, key)
+            self.positions[entry] = self.position(start)
+            self.expect(":")
+            self.skip()
+            result[key] = self.value(entry, depth + 1)
+            self.skip()
+            if self.text.startswith(",", self.index):
+                self.index += 1
+                continue
+            self.expect("}")
+            return result
+
+    def array(self, path: Path_, depth: int) -> list[Any]:
+        items: list[Any] = []
+        self.index += 1
+        self.skip()
+        if self.text.startswith("]", self.index):
+            self.index += 1
+            return items
+        while True:
+            self.skip()
+            entry = (*path, str(len(items)))
+            self.positions[entry] = self.position(self.index)
+            items.append(self.value(entry, depth + 1))
+            self.skip()
+            if self.text.startswith(",", self.index):
+                self.index += 1
+                continue
+            self.expect("]")
+            return items
+
+
+def problem_at(document: Document, path: Sequence[PathPart], message: str) -> Problem:
+    """A problem located at a path of a parsed document."""
+    return Problem(document.locate(path), message)

@@ -1,0 +1,96 @@
+"""Writing outputs: atomically, deterministically, and comparing with what is there (--check)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import WriteError
+
+Plan = Mapping[str, bytes | str]
+"""Relative output path → content; what renderers produce and `write_plan` puts on disk."""
+
+
+def as_bytes(content: bytes | str) -> bytes:
+    """Text is written as UTF-8, byte for byte (no newline translation)."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """The path of an output under root; refuses names that would escape it."""
+    parts = Path(relative).parts
+    if not relative or Path(relative).is_absolute() or ".." in parts:
+        raise WriteError.at(relative, "output path escapes the output folder")
+    return root.joinpath(*parts)
+
+
+def atomic_write(path: Path, content: bytes | str) -> None:
+    """Write a file so that readers see the old content or the whole new one, never a part."""
+    data = as_bytes(content)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An output that differs from what the catalog produces."""
+
+    path: str
+    reason: str  # "missing", "changed" or "extra"
+
+
+def stale(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[Stale]:
+    """Outputs under root that are missing or differ from the plan; extra files in managed folders."""
+    found = []
+    for relative, content in sorted(plan.items()):
+        target = safe_target(root, relative)
+        if not target.is_file():
+            found.append(Stale(relative, "missing"))
+        elif target.read_bytes() != as_bytes(content):
+            found.append(Stale(relative, "changed"))
+    for folder in managed:
+        base = root / folder
+        if base.is_dir():
+            for path in sorted(p for p in base.rglob("*") if p.is_file()):
+                relative = path.relative_to(root).as_posix()
+                if relative not in plan:
+                    found.append(Stale(relative, "extra"))
+    return found
+
+
+def write_plan(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[str]:
+    """Write every changed file of the plan atomically, remove extras from managed folders.
+
+    Returns the relative paths that were written or removed. Files already up to date are not
+    touched, so timestamps stay meaningful for tools that watch them.
+    """
+    for relative in plan:
+        safe_target(root, relative)  # refuse the whole plan before writing anything
+    changed = []
+    for item in stale(root, plan, managed):
+        target = safe_target(root, item.path)
+        if item.reason == "extra":
+            target.unlink()
+        else:
+            atomic_write(target, plan[item.path])
+        changed.append(item.path)
+    return changed

@@ -1,0 +1,89 @@
+"""Shared fixtures: the embedded catalog, golden files, and the repository's paths."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from specgen.load import embedded_catalog_path, load_catalog
+from specgen.models import Catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+GOLDEN = ROOT / "tests" / "golden"
+SPECS = ROOT.parent / "shared" / "bench" / "specs"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files under tests/golden from the current output",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def embedded() -> Catalog:
+    """The embedded example catalog (the seed page's 561 Unauthorized)."""
+    return load_catalog(embedded_catalog_path())
+
+
+class Golden:
+    """Compares outputs with files under tests/golden/<case>/ (or rewrites them)."""
+
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def check_tree(self, case: str, files: Mapping[str, str | bytes]) -> None:
+        """The whole tree of tests/golden/<case>/ equals `files` (relative path → content)."""
+        base = GOLDEN / case
+        if self.update:
+            if base.exists():
+                for old in sorted(base.rglob("*"), reverse=True):
+                    old.unlink() if old.is_file() else old.rmdir()
+            for relative, content in files.items():
+                target = base / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content.encode() if isinstance(content, str) else content)
+            return
+        hint = "run `pytest --update-golden` and review the diff if the change is intended"
+        assert base.is_dir(), f"no golden files for {case!r}; {hint}"
+        present = {p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()}
+        assert present == set(files), f"golden {case!r}: file lists differ; {hint}"
+        for relative, content in sorted(files.items()):
+            expected = (base / relative).read_bytes()
+            actual = content.encode() if isinstance(content, str) else content
+            if isinstance(content, str):
+                assert actual.decode() == expected.decode(), f"golden {case}/{relative}: {hint}"
+            else:
+                assert actual == expected, f"golden {case}/{relative}: {hint}"
+
+    def check(self, case: str, name: str, content: str | bytes) -> None:
+        """One golden file: tests/golden/<case>/<name>."""
+        target = GOLDEN / case / name
+        if self.update:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode() if isinstance(content, str) else content)
+            return
+        hint = "run `pytest --update-golden` and review the diff if the change is intended"
+        assert target.is_file(), f"no golden file {case}/{name}; {hint}"
+        expected = target.read_bytes()
+        if isinstance(content, str):
+            assert content == expected.decode(), f"golden {case}/{name}: {hint}"
+        else:
+            assert content == expected, f"golden {case}/{name}: {hint}"
+
+
+@pytest.fixture(scope="session")
+def golden(update_golden: bool) -> Golden:
+    return Golden(update_golden)
