@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from . import __version__, check, registry
+from .build import MANAGED, build_plan
 from .models import catalog_json_schema
 from .errors import Problem, SpecgenError
 from .load import Loaded, find_catalog, load
 from .render import dump_json
-from .write import atomic_write
+from .write import atomic_write, stale, write_plan
 
 CATALOG_HELP = (
     "CATALOG is a YAML or JSON file, or a Python 'module:attribute' holding a Catalog."
@@ -122,6 +124,47 @@ def schema_command(output: str | None) -> None:
     put '# yaml-language-server: $schema=specgen.schema.json' at the top of specgen.yaml.
     """
     write_output(output, dump_json(catalog_json_schema()) + "\n")
+
+
+@cli.command("build")
+@click.argument("catalog", required=False)
+@click.option(
+    "-o", "--out", default="build/specgen", show_default=True, type=click.Path(file_okay=False),
+    help="Output folder; specgen owns its openapi/, transcripts/ and docs/ subfolders.",
+)
+@click.option(
+    "--check", "check_only", is_flag=True,
+    help="Write nothing; exit 1 and list the stale files when OUT differs from the catalog.",
+)
+def build_command(catalog: str | None, out: str, check_only: bool) -> None:
+    """Render every output of a catalog into OUT.
+
+    Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
+    (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
+    (Markdown pages for MkDocs). Files are written atomically and only when they change;
+    files the catalog no longer produces are removed from those folders.
+    """
+    loaded = load_for_command(catalog)
+    started = time.perf_counter()
+    plan = build_plan(loaded.catalog)
+    root = Path(out)
+    if check_only:
+        found = stale(root, plan, MANAGED)
+        for item in found:
+            click.echo(f"{root / item.path}: {item.reason}", err=True)
+        if found:
+            click.echo(f"{len(found)} stale file(s) in {root}; run `specgen build` to update", err=True)
+            sys.exit(1)
+        click.echo(f"{root}: {len(plan)} file(s) up to date", err=True)
+        return
+    changed = write_plan(root, plan, MANAGED)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"{root}: {len(plan)} file(s), {len(changed)} changed, in {elapsed:.2f} s", err=True
+    )
+
+
+build_command.help = f"{build_command.help}\n\n{CATALOG_HELP}"
 
 
 def main() -> None:
