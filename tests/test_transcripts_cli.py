@@ -1,0 +1,86 @@
+"""`specgen transcripts`: readable text by default, exact bytes with --raw, clear usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import DATA
+
+from specgen.cli import cli
+from specgen.models import Catalog
+from specgen.transcripts import iter_transcripts, readable
+
+EDGE = str(DATA / "transcripts" / "edge.yaml")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["transcripts", *args])
+
+
+@pytest.fixture
+def empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder without specgen.yaml, so the embedded example catalog is used."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_prints_every_file_of_the_embedded_catalog_under_its_name(
+    empty_folder: Path, embedded: Catalog
+) -> None:
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "embedded example catalog" in result.stderr
+    for transcript in iter_transcripts(embedded):
+        stem = f"{transcript.code}/{transcript.slug}"
+        assert f"==> {stem}.request.http <==\n{readable(transcript.request)}" in result.stdout
+        assert f"==> {stem}.response.http <==\n{readable(transcript.response)}" in result.stdout
+        assert f"==> {stem}.curl.sh <==\n{transcript.curl}" in result.stdout
+    assert "\r" not in result.stdout
+
+
+def test_raw_writes_the_exact_bytes_of_one_exchange(empty_folder: Path, embedded: Catalog) -> None:
+    result = run("--code", "561", "--example", "invalid-credentials", "--raw")
+    assert result.exit_code == 0, result.output
+    (transcript,) = [t for t in iter_transcripts(embedded) if t.slug == "invalid-credentials"]
+    assert result.stdout_bytes == transcript.request + transcript.response
+
+
+def test_code_selects_only_that_codes_examples() -> None:
+    result = run(EDGE, "--code", "204")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("==> ") == 3
+    assert "==> 204/delete-without-body.request.http <==\nDELETE /items/1?force=true" in (
+        result.stdout
+    )
+
+
+def test_example_alone_searches_every_code() -> None:
+    result = run(EDGE, "--example", "head")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("==> 418/head.request.http <==\nHEAD /pot HTTP/1.1\n")
+
+
+def test_unknown_code_is_a_usage_error_listing_the_codes() -> None:
+    result = run(EDGE, "--code", "599")
+    assert result.exit_code == 2
+    assert "code 599 is not in the catalog (codes: 100, 101, 204, 205, 304, 418, 561)" in (
+        result.stderr
+    )
+
+
+def test_unknown_example_is_a_usage_error_listing_the_slugs() -> None:
+    result = run(EDGE, "--code", "418", "--example", "nope")
+    assert result.exit_code == 2
+    assert "no example of code 418 has the slug 'nope' (slugs: get-with-a-body, head)" in (
+        result.stderr
+    )
+
+
+def test_bad_catalog_is_reported_at_its_place() -> None:
+    bad = DATA / "transcripts" / "invalid" / "path-space.yaml"
+    result = run(str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:14:11:" in result.stderr
+    assert "Traceback" not in result.output
