@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Self
 
 Severity = Literal["error", "warning"]
+MAX_MESSAGE = 400
 PathPart = str | int
+
+
+def printable(text: str) -> str:
+    """Text with control characters escaped, so a report stays one line per problem."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def json_pointer(path: Sequence[PathPart]) -> str:
@@ -42,7 +48,10 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location}: {prefix}{self.message}"
+        message = printable(self.message)
+        if len(message) > MAX_MESSAGE:  # messages quote values; a huge value must not flood
+            message = message[: MAX_MESSAGE - 3] + "..."
+        return f"{printable(str(self.location))}: {prefix}{message}"
 
 
 @dataclass
@@ -58,8 +67,15 @@ class SpecgenError(Exception):
         return "\n".join(str(problem) for problem in self.problems)
 
     @classmethod
-    def at(cls, file: str, message: str, *, line: int | None = None,
-           column: int | None = None, pointer: str = "") -> SpecgenError:
+    def at(
+        cls,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        pointer: str = "",
+    ) -> Self:
         """Build an error with a single problem at one place."""
         return cls([Problem(Location(file, line, column, pointer), message)])
 

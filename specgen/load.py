@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import json
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,9 +18,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import check, models
-from .errors import LoadError, Location, PathPart, Problem, json_pointer, sorted_problems
+from .errors import (
+    LoadError,
+    Location,
+    PathPart,
+    Problem,
+    json_pointer,
+    printable,
+    sorted_problems,
+)
 from .models import FORMAT_VERSION, Catalog
-from .source import Document, decode, parse
+from .source import MAX_BYTES, Document, decode, parse, too_large
 
 DEFAULT_CATALOG = "specgen.yaml"
 _PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
@@ -100,11 +110,18 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 def _read(name: str) -> Document:
     path = Path(name)
     try:
-        raw = path.read_bytes()
+        # Look before opening: opening a FIFO blocks, and a huge file should cost nothing.
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise LoadError.at(name, "is a folder, not a catalog file")
+        if not stat.S_ISREG(status.st_mode):
+            raise LoadError.at(name, "is not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise LoadError.at(name, too_large(status.st_size))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
     except FileNotFoundError:
         raise LoadError.at(name, "no such file") from None
-    except IsADirectoryError:
-        raise LoadError.at(name, "is a folder, not a catalog file") from None
     except OSError as exc:
         raise LoadError.at(name, f"cannot read: {exc.strerror}") from None
     return parse(name, decode(name, raw))
@@ -127,27 +144,72 @@ def _validate(document: Document) -> Catalog:
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise LoadError.at(
             document.file,
-            f"a catalog is a mapping with 'specgen: {FORMAT_VERSION}', 'info' and 'codes'; this file is {kind}",
-            line=1, column=1,
+            f"a catalog is a mapping with 'specgen: {FORMAT_VERSION}', 'info' and 'codes';"
+            f" this file is {kind}",
+            line=1,
+            column=1,
         )
     if "specgen" not in data:
-        raise LoadError([Problem(
-            document.locate(()),
-            f"missing 'specgen: {FORMAT_VERSION}' (the catalog format version) at the top",
-        )])
+        raise LoadError(
+            [
+                Problem(
+                    Location(document.file, 1, 1),
+                    f"missing 'specgen: {FORMAT_VERSION}' (the catalog format version) at the top",
+                )
+            ]
+        )
     version = data["specgen"]
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise LoadError([Problem(
-            document.locate(("specgen",)),
-            f"unknown catalog format version 'specgen: {version}'; this specgen reads version"
-            f" {FORMAT_VERSION} only",
-        )])
+    if type(version) is not int or version != FORMAT_VERSION:  # refuses true, 1.0 and "1"
+        raise LoadError(
+            [
+                Problem(
+                    document.locate(("specgen",)),
+                    f"unknown catalog format version 'specgen: {_spelled(version)}';"
+                    f" this specgen reads version {FORMAT_VERSION} only",
+                )
+            ]
+        )
     try:
         return Catalog.model_validate(data)
     except ValidationError as exc:
-        raise LoadError(sorted_problems(
-            Problem(document.locate(path), message) for path, message in _messages(exc)
-        )) from None
+        raise LoadError(
+            sorted_problems(
+                Problem(document.locate(path), message) for path, message in _messages(exc)
+            )
+        ) from None
+
+
+def _spelled(value: Any) -> str:
+    """A value as JSON would write it, so "1" and 1 and true read differently in messages."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in the words of YAML and JSON."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    for types, name in ((str, "a string"), (int, "an integer"), (float, "a number"),
+                        (dict, "a mapping"), (list, "a list")):
+        if isinstance(value, types):
+            return name
+    return f"a {type(value).__name__}"
+
+
+# Pydantic's type errors in YAML/JSON words; the message then says what was given instead.
+_EXPECTED = {
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
 
 
 def _field_names() -> list[str]:
@@ -162,7 +224,9 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
     """Pydantic errors as (path, message) pairs in specgen's words."""
     for error in exc.errors(include_url=False):
         path = tuple(part for part in error["loc"] if part != "[key]")
-        where = ".".join(str(part) for part in path)
+        # A bad key is named by the message itself; "schemas...: '..'" would only confuse.
+        is_key = error["loc"][-1:] == ("[key]",)
+        where = "" if is_key else ".".join(printable(str(part)) for part in path)
         kind, message = error["type"], error["msg"]
         if kind == "extra_forbidden":
             key = str(path[-1])
@@ -173,6 +237,11 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
         if kind == "missing":
             yield path, f"missing required key '{path[-1]}'"
             continue
+        if kind in _EXPECTED:
+            given = error["input"]
+            message = f"must be {_EXPECTED[kind]}, not {_kind(given)}"
+            if kind == "string_type" and not isinstance(given, dict | list | None):
+                message += "; put it in quotes"
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         yield path, f"{where}: {message}" if where else message
 
@@ -181,7 +250,7 @@ def _from_python(name: str) -> Catalog:
     module_name, _, attribute = name.partition(":")
     try:
         target: Any = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 - any import failure is the user's to see
+    except Exception as exc:  # any import failure is the user's to see
         raise LoadError.at(name, f"cannot import {module_name!r}: {exc}") from None
     for part in attribute.split("."):
         if not hasattr(target, part):
@@ -192,7 +261,9 @@ def _from_python(name: str) -> Catalog:
     try:
         return Catalog.model_validate(target)
     except ValidationError as exc:
-        raise LoadError(sorted_problems(
-            Problem(Location(name, pointer=json_pointer(path)), message)
-            for path, message in _messages(exc)
-        )) from None
+        raise LoadError(
+            sorted_problems(
+                Problem(Location(name, pointer=json_pointer(path)), message)
+                for path, message in _messages(exc)
+            )
+        ) from None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,137 +15,27 @@ from pydantic import (
     model_validator,
 )
 
+from . import syntax
+
 FORMAT_VERSION = 1
 
-# RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
-#                          / "`" / "|" / "~" / DIGIT / ALPHA
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# Visible ASCII with inner spaces or tabs; no CR, LF, NUL or other controls (RFC 9110 §5.5).
-_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
-# RFC 9112 §3.2.1 origin-form: an absolute path and optional query, visible ASCII only.
-_ORIGIN_FORM = re.compile(r"/[\x21-\x7e]*")
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-_IMF_FIXDATE = re.compile(
-    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r" [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
-)
-_MEDIA_TYPE = re.compile(
-    r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-    r"(?:; ?[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|\"[\x20-\x7e]*\"))*"
-)
-_MODEL_REF = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# OpenAPI 3.x: component names match ^[a-zA-Z0-9.\-_]+$
-_COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
 # Headers whose values specgen computes itself, so examples cannot contradict them.
 FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "content-type", "connection"})
 REQUEST_RESERVED = FRAMING_HEADERS | {"host"}
 RESPONSE_RESERVED = FRAMING_HEADERS | {"date", "server"}
 
-
-def _full(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.fullmatch(value):
-        raise ValueError(f"{what} {value!r} is not allowed")
-    return value
-
-
-def _token(value: str) -> str:
-    if not _TOKEN.fullmatch(value):
-        raise ValueError(f"{value!r} is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only)")
-    return value
-
-
-def _field_value(value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"{value!r} contains CR or LF, which would end the header early")
-    if not _FIELD_VALUE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not a valid header value (printable ASCII without leading or"
-            " trailing whitespace; encode other characters, e.g. RFC 8187)"
-        )
-    return value
-
-
-def _reason(value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"reason phrase {value!r} contains CR or LF, which would break the status line")
-    if not value or not _FIELD_VALUE.fullmatch(value):
-        raise ValueError(
-            f"reason phrase {value!r} must be printable ASCII words separated by spaces"
-        )
-    return value
-
-
-def _path(value: str) -> str:
-    if any(ch in value for ch in " \t\r\n"):
-        raise ValueError(f"request path {value!r} contains whitespace; percent-encode it (%20)")
-    if not _ORIGIN_FORM.fullmatch(value):
-        raise ValueError(
-            f"request path {value!r} must start with '/' and use visible ASCII only"
-            " (percent-encode anything else)"
-        )
-    return value
-
-
-def _http_date(value: str) -> str:
-    if not _IMF_FIXDATE.fullmatch(value):
-        raise ValueError(
-            f"{value!r} is not an HTTP date like 'Wed, 09 Oct 2024 23:14:51 GMT' (RFC 9110 §5.6.7)"
-        )
-    try:
-        parsed = parsedate_to_datetime(value)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a real date: {exc}") from None
-    if parsed.astimezone(UTC).strftime("%a") != value[:3]:
-        raise ValueError(f"{value!r}: the weekday does not match the date")
-    return value
-
-
-def _status_code(value: Any) -> int:
-    # bool is an int subclass; YAML 'yes' must not become code 1.
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"status code {value!r} must be a three-digit integer")
-    if isinstance(value, str):
-        if not re.fullmatch(r"[0-9]{3}", value):
-            raise ValueError(f"status code {value!r} must be a three-digit integer")
-        value = int(value)
-    if not 100 <= value <= 599:
-        raise ValueError(f"status code {value} is outside 100-599 (RFC 9110 §15)")
-    return value
-
-
-def _name_pattern(value: str) -> str:
-    try:
-        sample = value.format(Reason="Unauthorized", reason="Unauthorized", code=561)
-    except (KeyError, IndexError, ValueError):
-        raise ValueError(
-            f"{value!r} may use only {{Reason}}, {{reason}} and {{code}} as placeholders"
-        ) from None
-    if "{code}" not in value:
-        raise ValueError(f"{value!r} must contain {{code}} so that names are unique")
-    return _full(_COMPONENT_NAME, sample, "response name")
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-Token = Annotated[str, AfterValidator(_token)]
+Token = Annotated[str, AfterValidator(syntax.token)]
 HeaderName = Token
-HeaderValue = Annotated[str, AfterValidator(_field_value)]
-ReasonPhrase = Annotated[str, AfterValidator(_reason)]
-RequestPath = Annotated[str, AfterValidator(_path)]
-HttpDate = Annotated[str, AfterValidator(_http_date)]
-StatusCodeNumber = Annotated[int, BeforeValidator(_status_code)]
-MediaTypeName = Annotated[str, AfterValidator(lambda v: _full(_MEDIA_TYPE, v, "media type"))]
-Slug = Annotated[str, AfterValidator(lambda v: _full(_SLUG, v, "slug (lowercase words and '-')"))]
-ComponentName = Annotated[
-    str, AfterValidator(lambda v: _full(_COMPONENT_NAME, v, "name (letters, digits, '.', '-', '_')"))
-]
-Host = Annotated[str, AfterValidator(lambda v: _full(_HOST, v, "host (name or [IPv6], optional :port)"))]
-Text = Annotated[str, AfterValidator(_not_blank)]
+HeaderValue = Annotated[str, AfterValidator(syntax.field_value)]
+ReasonPhrase = Annotated[str, AfterValidator(syntax.reason_phrase)]
+RequestPath = Annotated[str, AfterValidator(syntax.request_path)]
+HttpDate = Annotated[str, AfterValidator(syntax.http_date)]
+StatusCodeNumber = Annotated[int, BeforeValidator(syntax.status_code)]
+MediaTypeName = Annotated[str, AfterValidator(syntax.media_type)]
+Slug = Annotated[str, AfterValidator(syntax.slug)]
+ComponentName = Annotated[str, AfterValidator(syntax.component_name)]
+Host = Annotated[str, AfterValidator(syntax.host)]
+Text = Annotated[str, AfterValidator(syntax.not_blank)]
 JsonSchema = dict[str, Any]
 
 
@@ -155,7 +43,10 @@ class Model(BaseModel):
     """Base of every catalog model: unknown keys are errors, and aliases are accepted."""
 
     model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, serialize_by_alias=True, validate_default=True
+        extra="forbid", populate_by_name=True, serialize_by_alias=True, validate_default=True,
+        # A field's docstring becomes its description in the catalog's JSON Schema, which
+        # editors show on hover and the site's catalog reference is generated from.
+        use_attribute_docstrings=True,
     )
 
 
@@ -180,17 +71,24 @@ class Info(Model):
     """What the catalog documents: the title and version shown in outputs."""
 
     title: Text
+    """The name of the catalog, e.g. the API's name; titles the index page and the OpenAPI info."""
     version: Text
+    """The catalog's version, shown on the index page and in the OpenAPI info."""
     description: str = ""
+    """Markdown introducing the catalog on the index page."""
 
 
 class Server(Model):
     """The server the examples talk to; fixed values keep transcripts reproducible."""
 
     host: Host = "www.example.com"
+    """The `Host` of example requests and the host of curl URLs (name or [IPv6], optional :port)."""
     scheme: Literal["https", "http"] = "https"
+    """The scheme of curl URLs."""
     software: HeaderValue = "ExampleServer/1.0"
+    """The `Server` header of example responses."""
     date: HttpDate = "Wed, 09 Oct 2024 23:14:51 GMT"
+    """The `Date` header of example responses, fixed so that outputs are reproducible."""
 
     @property
     def base_url(self) -> str:
@@ -202,7 +100,8 @@ class ModelRef(Model):
     """A schema taken from a Pydantic model's model_json_schema()."""
 
     model: Annotated[
-        str, AfterValidator(lambda v: _full(_MODEL_REF, v, "model reference (package.module:Model)"))
+        str,
+        AfterValidator(syntax.model_reference),
     ]
 
 
@@ -216,7 +115,7 @@ def _schema_def(value: Any) -> ModelRef | JsonSchema:
         ref = value["model"]
         if not isinstance(ref, str):
             raise ValueError("model must be a string 'package.module:Model'")
-        return ModelRef(model=_full(_MODEL_REF, ref, "model reference (package.module:Model)"))
+        return ModelRef(model=syntax.model_reference(ref))
     return value
 
 
@@ -224,26 +123,30 @@ def _media_schema(value: Any) -> str | JsonSchema | None:
     if value is None or isinstance(value, dict):
         return value
     if isinstance(value, str):
-        return _full(_COMPONENT_NAME, value, "schema name")
+        return syntax.component_name(value, "schema name")
     raise ValueError("schema is the name of a catalog schema or an inline JSON Schema mapping")
 
 
 SchemaDef = Annotated[
     Any,
     BeforeValidator(_schema_def),
-    WithJsonSchema({
-        "description": "A JSON Schema (2020-12), or {model: 'package.module:Model'}"
-        " naming a Pydantic model whose JSON Schema is used.",
-        "type": "object",
-    }),
+    WithJsonSchema(
+        {
+            "description": "A JSON Schema (2020-12), or {model: 'package.module:Model'}"
+            " naming a Pydantic model whose JSON Schema is used.",
+            "type": "object",
+        }
+    ),
 ]
 MediaSchema = Annotated[
     Any,
     BeforeValidator(_media_schema),
-    WithJsonSchema({
-        "description": "The name of a schema under 'schemas', or an inline JSON Schema.",
-        "type": ["string", "object", "null"],
-    }),
+    WithJsonSchema(
+        {
+            "description": "The name of a schema under 'schemas', or an inline JSON Schema.",
+            "type": ["string", "object", "null"],
+        }
+    ),
 ]
 
 
@@ -251,9 +154,13 @@ class Header(Model):
     """A response header the code documents."""
 
     description: str = ""
+    """Markdown: what the header tells the client."""
     required: bool = False
+    """Whether every response with this code carries the header."""
     schema_: JsonSchema = Field(default_factory=lambda: {"type": "string"}, alias="schema")
+    """The JSON Schema of the header's value."""
     example: HeaderValue | None = None
+    """A typical value, shown in the headers table."""
 
 
 class MediaType(Model):
@@ -261,16 +168,22 @@ class MediaType(Model):
 
     schema_: MediaSchema = Field(default=None, alias="schema")
     description: str = ""
+    """Markdown: when this representation is sent."""
 
 
 class Request(Model):
     """The request of an example exchange."""
 
     method: Token = "GET"
+    """The request method."""
     path: RequestPath = "/"
+    """The request target: an absolute path and optional query, percent-encoded."""
     headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
+    """Request headers; `Host`, `Content-Type` and `Content-Length` are added by specgen."""
     content_type: MediaTypeName | None = None
+    """The media type of the body (default: text/plain for a string, else application/json)."""
     body: Any = None
+    """The request body: a string, or a JSON value for JSON media types."""
 
     @model_validator(mode="after")
     def _check(self) -> Request:
@@ -279,8 +192,10 @@ class Request(Model):
             self.content_type = "text/plain" if isinstance(self.body, str) else "application/json"
         if self.content_type is not None and self.body is None:
             raise ValueError("content_type is given but there is no body")
-        if self.body is not None and not isinstance(self.body, str) and not is_json_media_type(
-            self.content_type or ""
+        if (
+            self.body is not None
+            and not isinstance(self.body, str)
+            and not is_json_media_type(self.content_type or "")
         ):
             raise ValueError(f"a {self.content_type} body must be a string")
         return self
@@ -290,8 +205,11 @@ class Response(Model):
     """The response of an example exchange."""
 
     content_type: MediaTypeName | None = None
+    """One of the code's `content` media types (may be left out when there is only one)."""
     headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
+    """Response headers; `Date`, `Server`, `Content-Type` and `Content-Length` come from specgen."""
     body: Any = None
+    """The response body, checked against the media type's schema."""
 
     @model_validator(mode="after")
     def _check(self) -> Response:
@@ -303,10 +221,15 @@ class Example(Model):
     """One scenario: a request and the response it gets."""
 
     title: Text
+    """The scenario's heading on the code's page."""
     slug: Slug | None = None
+    """The name of the example in file names and anchors (default: made from the title)."""
     scenario: str = ""
+    """Markdown: the situation in which the client gets this response."""
     request: Request = Field(default_factory=Request)
+    """The request the client sends."""
     response: Response = Field(default_factory=Response)
+    """The response it gets."""
 
     @property
     def id(self) -> str:
@@ -318,21 +241,37 @@ class StatusCode(Model):
     """Everything specgen knows about one status code."""
 
     reason: ReasonPhrase
+    """The reason phrase of the status line, e.g. `Unauthorized`."""
     summary: Text
+    """One sentence (Markdown): what the code means, shown first on its page and in the index."""
     description: str = ""
+    """Markdown: what the code means in this API, in full."""
     equivalent: StatusCodeNumber | None = None
+    """The registered code a client should treat this one as (for custom codes)."""
     name: ComponentName | None = None
+    """The OpenAPI response component name (default: from `response_names`)."""
     headers: dict[HeaderName, Header] = Field(default_factory=dict)
+    """The response headers the code documents, by name."""
     content: dict[MediaTypeName, MediaType] = Field(default_factory=dict)
+    """The response body, by media type."""
     causes: list[Text] = Field(default_factory=list)
+    """Markdown: the situations in which the code is sent."""
     remedies: list[Text] = Field(default_factory=list)
+    """Markdown: what the client should do about it."""
     retry: str = ""
+    """Markdown: whether and when to send the request again."""
     cacheable: bool = False
+    """Whether the response is heuristically cacheable (RFC 9110 §15)."""
     examples: list[Example] = Field(default_factory=list)
+    """Scenarios with a request and the response it gets."""
     related: list[StatusCodeNumber] = Field(default_factory=list)
+    """Codes a reader of this one should know about."""
     attach: list[Text] = Field(default_factory=list)
+    """Default merge rules: the operations this code's response is attached to (e.g. `secured`)."""
     deprecated: bool = False
+    """Whether the API is phasing the code out."""
     tags: list[Text] = Field(default_factory=list)
+    """Free-form labels."""
 
     @model_validator(mode="after")
     def _check(self) -> StatusCode:
@@ -347,17 +286,23 @@ class StatusCode(Model):
 class Catalog(Model):
     """A set of status codes with their error schemas: the root of specgen.yaml."""
 
-    specgen: Literal[1] = Field(
+    specgen: Annotated[Literal[1], BeforeValidator(syntax.format_version)] = Field(
         description="Format version of the catalog; this specgen reads version 1."
     )
     info: Info
+    """What the catalog documents."""
     server: Server = Field(default_factory=Server)
-    response_names: Annotated[str, AfterValidator(_name_pattern)] = Field(
+    """The server of the examples: host, software and date of the transcripts."""
+    response_names: Annotated[str, AfterValidator(syntax.name_pattern)] = Field(
         default="{Reason}{code}",
         description="Pattern for OpenAPI response component names: {Reason}, {reason}, {code}.",
     )
     schemas: dict[ComponentName, SchemaDef] = Field(default_factory=dict)
-    codes: dict[StatusCodeNumber, StatusCode] = Field(default_factory=dict)
+    """Error-body schemas by name, referenced from the codes' `content`."""
+    codes: Annotated[
+        dict[StatusCodeNumber, StatusCode], BeforeValidator(syntax.codes_unique)
+    ] = Field(default_factory=dict)
+    """The status codes, keyed by their three-digit number."""
 
     def response_name(self, code: int) -> str:
         """The OpenAPI component name of a code's response."""
@@ -380,4 +325,8 @@ def catalog_json_schema() -> dict[str, Any]:
     """The JSON Schema of the catalog format, for editors (yaml-language-server) and docs."""
     schema = Catalog.model_json_schema(by_alias=True, mode="validation")
     schema["properties"]["codes"]["propertyNames"] = {"pattern": "^[1-5][0-9][0-9]$"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "specgen catalog"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "specgen catalog",
+    }

@@ -10,11 +10,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .models import Catalog, JsonSchema, MediaType, ModelRef
 
 COMPONENT_PREFIX = "#/components/schemas/"
+_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _BASE = "urn:specgen:schemas:"
 
 
@@ -26,20 +28,33 @@ class SchemaProblem(ValueError):
         self.path = path
 
 
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
 def model_schema(ref: ModelRef) -> JsonSchema:
     """Import a Pydantic model named 'package.module:Model' and return its JSON Schema."""
     module_name, _, attribute = ref.model.partition(":")
     try:
         target: Any = importlib.import_module(module_name)
-        for part in attribute.split("."):
-            target = getattr(target, part)
-    except ImportError as exc:
-        raise SchemaProblem(f"cannot import {module_name!r} for model {ref.model!r}: {exc}") from None
-    except AttributeError:
-        raise SchemaProblem(f"{module_name!r} has no attribute {attribute!r}") from None
+    except Exception as exc:  # the module's own code may fail in any way; say how, briefly
+        raise SchemaProblem(
+            f"cannot import {module_name!r} for model {ref.model!r}:"
+            f" {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise SchemaProblem(f"{module_name!r} has no attribute {attribute!r}")
+        target = getattr(target, part)
     if not (isinstance(target, type) and issubclass(target, BaseModel)):
         raise SchemaProblem(f"{ref.model!r} is not a Pydantic model class")
-    return target.model_json_schema(mode="serialization")
+    try:
+        return target.model_json_schema(mode="serialization")
+    except Exception as exc:  # pydantic refuses some types (callables, arbitrary classes)
+        raise SchemaProblem(
+            f"cannot make a JSON Schema from {ref.model!r}: {type(exc).__name__}:"
+            f" {_first_line(exc)}"
+        ) from None
 
 
 def resolve(catalog: Catalog) -> dict[str, JsonSchema]:
@@ -50,7 +65,9 @@ def resolve(catalog: Catalog) -> dict[str, JsonSchema]:
     }
 
 
-def iter_refs(schema: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def iter_refs(
+    schema: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every `$ref` in a schema, with its path."""
     if isinstance(schema, dict):
         for key, value in schema.items():
@@ -81,7 +98,15 @@ def check_schema(schema: JsonSchema, names: set[str]) -> None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise SchemaProblem(f"not a valid JSON Schema: {exc.message}", tuple(exc.absolute_path)) from None
+        path = tuple(exc.absolute_path)
+        message = exc.message
+        if path and path[-1] == "type" and exc.validator == "anyOf":
+            # The meta-schema's anyOf says only "not valid under any of the given schemas".
+            message = f"{exc.instance!r} is not a JSON Schema type ({', '.join(_TYPES)})"
+        where = "".join(f"/{part}" for part in path)
+        raise SchemaProblem(
+            f"not a valid JSON Schema: {message}" + (f" (at {where})" if where else ""), path
+        ) from None
     for path, ref in iter_refs(schema):
         if ref.startswith(COMPONENT_PREFIX):
             if ref.removeprefix(COMPONENT_PREFIX) not in names:
@@ -97,23 +122,74 @@ def check_schema(schema: JsonSchema, names: set[str]) -> None:
             )
 
 
-def ref_cycles(schemas: dict[str, JsonSchema]) -> list[str]:
-    """Names of schemas that are nothing but a chain of `$ref`s leading back to themselves."""
-    def target(name: str) -> str | None:
-        ref = schemas[name].get("$ref")
-        if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
-            return ref.removeprefix(COMPONENT_PREFIX)
-        return None
+# Keywords whose subschemas apply to the same value (not to a member or item of it): a loop of
+# `$ref`s through these alone never reaches the end of the value, so validation recurses forever.
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+Node = tuple[str, str]  # (schema name, JSON pointer inside it)
 
-    looping = []
-    for start in schemas:
-        seen, name = {start}, target(start)
-        while name is not None and name in schemas and name not in seen:
-            seen.add(name)
-            name = target(name)
-        if name == start:
-            looping.append(start)
-    return looping
+
+def _in_place_refs(schema: Any) -> Iterator[str]:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("$ref"), str):
+        yield schema["$ref"]
+    for key in _IN_PLACE_LISTS:
+        if isinstance(schema.get(key), list):
+            for sub in schema[key]:
+                yield from _in_place_refs(sub)
+    for key in _IN_PLACE_ONE:
+        yield from _in_place_refs(schema.get(key))
+    if isinstance(schema.get("dependentSchemas"), dict):
+        for sub in schema["dependentSchemas"].values():
+            yield from _in_place_refs(sub)
+
+
+def _ref_node(name: str, ref: str) -> Node | None:
+    if ref.startswith(COMPONENT_PREFIX):
+        return ref.removeprefix(COMPONENT_PREFIX), ""
+    if ref.startswith("#"):
+        return name, ref[1:]
+    return None
+
+
+def _at(schemas: dict[str, Any], node: Node) -> Any:
+    target = schemas.get(node[0])
+    for raw in node[1].split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict):
+            target = target.get(part)
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return None
+    return target
+
+
+def ref_cycles(schemas: dict[str, Any]) -> list[str]:
+    """Names of schemas holding a loop of `$ref`s that never descends into the value."""
+    starts: list[Node] = [(name, "") for name in schemas]
+    for name, schema in schemas.items():
+        starts.extend(n for _, ref in iter_refs(schema) if (n := _ref_node(name, ref)) is not None)
+    state: dict[Node, bool] = {}  # False while on the current path, True when finished
+    looping: set[str] = set()
+    for start in starts:
+        stack: list[tuple[Node, bool]] = [(start, False)]
+        while stack:  # iterative depth-first search: catalogs may chain many schemas
+            node, closing = stack.pop()
+            if closing:
+                state[node] = True
+            elif node in state:
+                if not state[node]:
+                    looping.add(node[0])
+            else:
+                state[node] = False
+                stack.append((node, True))
+                for ref in _in_place_refs(_at(schemas, node)):
+                    target = _ref_node(node[0], ref)
+                    if target is not None:
+                        stack.append((target, False))
+    return [name for name in schemas if name in looping]
 
 
 def _registry(schemas: dict[str, JsonSchema]) -> Registry:
@@ -128,9 +204,11 @@ def _rebase(schema: Any) -> Any:
     """Point references to other catalog schemas at their registry URIs."""
     if isinstance(schema, dict):
         return {
-            key: (_BASE + value.removeprefix(COMPONENT_PREFIX)
-                  if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENT_PREFIX)
-                  else _rebase(value))
+            key: (
+                _BASE + value.removeprefix(COMPONENT_PREFIX)
+                if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENT_PREFIX)
+                else _rebase(value)
+            )
             for key, value in schema.items()
         }
     if isinstance(schema, list):
@@ -143,17 +221,31 @@ class BodyValidator:
 
     def __init__(self, schemas: dict[str, JsonSchema]) -> None:
         self.registry = _registry(schemas)
+        # One validator per schema, not per example: big catalogs have thousands of examples.
+        self.validators: dict[str | int, Draft202012Validator] = {}
 
-    def errors(self, media: MediaType, body: Any) -> list[str]:
-        """Messages for every way a body fails its media type's schema (empty when it fits)."""
+    def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
+        key = schema if isinstance(schema, str) else id(schema)
+        if key not in self.validators:
+            target = {"$ref": _BASE + schema} if isinstance(schema, str) else _rebase(schema)
+            self.validators[key] = Draft202012Validator(target, registry=self.registry)
+        return self.validators[key]
+
+    def errors(self, media: MediaType, body: Any) -> list[tuple[tuple[str | int, ...], str]]:
+        """(path in the body, message) for every way a body fails its media type's schema."""
         if media.schema_ is None:
             return []
-        schema = {"$ref": _BASE + media.schema_} if isinstance(media.schema_, str) else _rebase(
-            media.schema_
-        )
-        validator = Draft202012Validator(schema, registry=self.registry)
-        messages = []
-        for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
+        validator = self._validator(media.schema_)
+        try:
+            errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        except RecursionError:  # a body nested as deep as the loader allows, under a deep schema
+            return [((), "the body is nested too deeply to validate")]
+        except Unresolvable as exc:  # e.g. a $dynamicRef to a URL: specgen never fetches schemas
+            return [((), f"the schema refers to {exc.ref!r}, which specgen cannot resolve")]
+        found = []
+        for error in errors:
             where = "".join(f"/{part}" for part in error.absolute_path)
-            messages.append(f"{error.message}" + (f" (at {where})" if where else ""))
-        return messages
+            # jsonschema quotes the whole offending value; a big body must not flood the report.
+            text = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+            found.append((tuple(error.absolute_path), text + (f" (at {where})" if where else "")))
+        return found

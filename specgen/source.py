@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from json.decoder import scanstring
 from typing import Any
 
 import yaml
 
 from .errors import LoadError, Location, PathPart, Problem, json_pointer
 
+# json's own string scanner (C speed, exact error offsets); public, but typeshed omits it.
+_scanstring: Callable[[str, int, bool], tuple[str, int]] = (
+    json.decoder.scanstring  # type: ignore[attr-defined]
+)
+
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 500_000
 MAX_DEPTH = 100
+NOT_FINITE = "infinite or NaN numbers have no JSON form; write a finite number"
 
 Path_ = tuple[str, ...]
 
@@ -45,12 +51,15 @@ class Document:
         return Location(self.file, pointer=json_pointer(parts))
 
 
+def too_large(size: int) -> str:
+    """The message for a file over the size limit."""
+    return f"file is {size:,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
+
+
 def decode(file: str, raw: bytes) -> str:
     """Bytes to text: UTF-8 only, with the place of the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise LoadError.at(
-            file, f"file is {len(raw):,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
-        )
+        raise LoadError.at(file, too_large(len(raw)))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,7 +83,19 @@ def parse(file: str, text: str) -> Document:
 
 # --- YAML -----------------------------------------------------------------------------------
 
+# Where an anchor (&name) may start: the start of the text, after whitespace, a flow indicator
+# or a ':'. Any other '&' cannot be an anchor; a false match only costs the explosion check.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&")
+_CORE = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null")
+)
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
 def _parse_yaml(file: str, text: str) -> Document:
@@ -91,31 +112,71 @@ def _parse_yaml(file: str, text: str) -> Document:
         raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
     document = Document(file, None)
     if node is not None:
+        if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
+            _refuse_explosion(file, node)
+        document.positions[()] = _mark(node)
         document.data = _YamlBuilder(file, document.positions).build(node)
     return document
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse_explosion(file: str, root: yaml.Node) -> None:
+    """Refuse alias loops and 'billion laughs' from the composed graph, before building data.
+
+    Aliases make the node graph a DAG (or a loop); its expanded size is computed once per
+    distinct node, so a bomb is measured in microseconds instead of being expanded.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the current depth-first path: meeting one again is a loop
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_NODES:
+                raise _fail(
+                    file,
+                    node,
+                    f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)",
+                )
+        elif key in open_nodes:
+            raise _fail(file, node, "an alias refers to a node that contains it (a loop)")
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _fail(file: str, node: yaml.Node, message: str) -> LoadError:
+    line, column = _mark(node)
+    return LoadError.at(file, message, line=line, column=column)
+
+
 class _YamlBuilder:
-    """Turns composed nodes into data, counting aliases so a 'billion laughs' stops early."""
+    """Turns composed nodes into data, recording where each entry was written."""
 
     def __init__(self, file: str, positions: dict[Path_, tuple[int, int]]) -> None:
         self.file = file
         self.positions = positions
-        self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, node: yaml.Node, message: str) -> LoadError:
-        mark = node.start_mark
-        return LoadError.at(self.file, message, line=mark.line + 1, column=mark.column + 1)
+        return _fail(self.file, node, message)
 
     def build(self, node: yaml.Node, path: Path_ = (), depth: int = 0) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self.fail(
-                node, f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)"
-            )
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {_short_tag(node.tag)!r}")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -125,10 +186,27 @@ class _YamlBuilder:
                 self.positions.setdefault(item_path, _mark(item))
                 items.append(self.build(item, item_path, depth + 1))
             return items
+        if node.tag == _INT_TAG and not _DECIMAL.fullmatch(node.value):
+            # YAML 1.1 reads 0561 as octal 369 and 9:21 as 561: keep such spellings as text,
+            # so a code written that way is refused instead of silently becoming another one.
+            return node.value
+        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            # Likewise yes/no/on/off: YAML 1.1 booleans that people write meaning text.
+            return node.value
+        if node.tag == _TIMESTAMP_TAG:
+            # JSON has no dates: keep the text (an HTTP date is text too) so bodies stay JSON.
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {_short_tag(node.tag)!r}")
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, f"invalid value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise self.fail(node, f"invalid value: {str(exc).split(';')[0]}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, NOT_FINITE)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -161,6 +239,11 @@ class _YamlBuilder:
         return pairs
 
 
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:binary' as it is written: '!!binary'."""
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -168,6 +251,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 # --- JSON -----------------------------------------------------------------------------------
 
 _WS = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
@@ -186,11 +270,15 @@ class _JsonParser:
         return line, offset - self.line_starts[line - 1] + 1
 
     def fail(self, message: str, offset: int | None = None) -> LoadError:
-        line, column = self.position(self.index if offset is None else offset)
+        offset = self.index if offset is None else offset
+        if offset >= len(self.text):
+            message = "unexpected end of file"
+        line, column = self.position(offset)
         return LoadError.at(self.file, f"invalid JSON: {message}", line=line, column=column)
 
     def document(self) -> Document:
         self.skip()
+        self.positions[()] = self.position(self.index)
         data = self.value((), 0)
         self.skip()
         if self.index != len(self.text):
@@ -218,14 +306,26 @@ class _JsonParser:
         if match:
             self.index = match.end()
             number = match.group()
-            return float(number) if match.group(1) or match.group(2) else int(number)
+            try:
+                value = float(number) if match.group(1) or match.group(2) else int(number)
+            except ValueError as exc:  # more than 4,300 digits
+                message = f"invalid number: {str(exc).split(';')[0]}"
+                raise self.fail(message, match.start()) from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self.fail(NOT_FINITE, match.start())
+            return value
         raise self.fail("expected a value" if char else "unexpected end of file")
 
     def string(self) -> str:
+        start = self.index
         try:
-            text, self.index = scanstring(self.text, self.index + 1, True)
+            text, self.index = _scanstring(self.text, self.index + 1, True)
         except json.JSONDecodeError as exc:
-            raise self.fail(exc.msg, exc.pos) from None
+            # json's own wording ends in " at" (it appends the offset); the position says where.
+            raise self.fail(exc.msg.removesuffix(" at").lower(), exc.pos) from None
+        if _SURROGATE.search(text):
+            # "\ud800" alone is no character: UTF-8 cannot encode it, so no output could be written.
+            raise self.fail("a \\u escape names half of a surrogate pair, not a character", start)
         return text
 
     def expect(self, char: str) -> None:

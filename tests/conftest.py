@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from specgen.load import embedded_catalog_path, load_catalog
 from specgen.models import Catalog
@@ -17,6 +18,16 @@ GOLDEN = ROOT / "tests" / "golden"
 SPECS = ROOT.parent / "shared" / "bench" / "specs"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# Property tests take their example counts from the profile: "ci" (the default) keeps the suite
+# within CI's time; `pytest --hypothesis-profile=deep` explores far more for a release.
+settings.register_profile(
+    "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "deep", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,180 @@
+"""The foundation commands: `check`, `explain`, `schema`, `--version` and `python -m specgen`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from conftest import ROOT
+from jsonschema import Draft202012Validator
+
+from specgen import __version__
+from specgen.cli import cli
+from specgen.load import embedded_catalog_path
+
+WARNED = """\
+specgen: 1
+info: {title: Lint me, version: "1"}
+codes:
+  404: {reason: Missing, summary: Renamed a registered code.}
+  499: {reason: Client Closed Request, summary: Collides twice., equivalent: 400}
+  561: {reason: Unauthorized, summary: No equivalent.}
+"""
+
+
+def run(args: list[str], folder: Path) -> Result:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        return CliRunner().invoke(cli, args)
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    (tmp_path / "lint.yaml").write_text(WARNED, "utf-8")
+    return tmp_path
+
+
+def test_check_without_catalog_uses_the_embedded_example_and_says_so(tmp_path: Path) -> None:
+    result = run(["check"], tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
+        " (561 Unauthorized)"
+    )
+    assert lines[-1] == f"{embedded_catalog_path()}: 1 code(s), 4 example(s), 1 warning(s)"
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_prefers_specgen_yaml_in_the_current_folder(warned: Path) -> None:
+    (warned / "lint.yaml").rename(warned / "specgen.yaml")
+    result = run(["check"], warned)
+    assert "note:" not in result.stderr
+    assert result.stderr.splitlines()[-1] == "specgen.yaml: 3 code(s), 0 example(s), 5 warning(s)"
+
+
+def test_check_prints_located_warnings_and_succeeds(warned: Path) -> None:
+    result = run(["check", "lint.yaml"], warned)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "lint.yaml:4:9: warning: 404 is registered as 'Not Found' (RFC 9110, Section 15.5.5);"
+        " calling it 'Missing' redefines a standard code",
+        "lint.yaml:5:3: warning: 499 collides with Esri ArcGIS's 499 Token Required (the request"
+        " needs an access token and carried none): clients behind it cannot tell the two apart",
+        "lint.yaml:5:3: warning: 499 collides with nginx's 499 Client Closed Request (the client"
+        " closed the connection while nginx was still processing the request): clients behind"
+        " it cannot tell the two apart",
+        "lint.yaml:6:3: warning: 561 collides with AWS Application Load Balancer's 561"
+        " Unauthorized (the identity provider returned an error while the load balancer"
+        " authenticated the user; the access log's error_reason field says which): clients"
+        " behind it cannot tell the two apart",
+        "lint.yaml:6:3: warning: custom code 561 gives no 'equivalent': clients that do not know"
+        " it treat it as 500; name the standard code it stands for",
+        "lint.yaml: 3 code(s), 0 example(s), 5 warning(s)",
+    ]
+
+
+def test_check_strict_fails_with_1_on_warnings(warned: Path) -> None:
+    assert run(["check", "--strict", "lint.yaml"], warned).exit_code == 1
+    clean = (
+        "specgen: 1\ninfo: {title: T, version: '1'}\n"
+        "codes: {404: {reason: Not Found, summary: s}}\n"
+    )
+    (warned / "clean.yaml").write_text(clean, "utf-8")
+    assert run(["check", "--strict", "clean.yaml"], warned).exit_code == 0
+
+
+def test_check_of_a_bad_catalog_exits_2_with_located_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("specgen: 1\ninfo: {title: T}\n", "utf-8")
+    result = run(["check", "bad.yaml"], tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == "bad.yaml:2:1: missing required key 'version'\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("561", ["561 — class 5xx (Server Error)", "AWS Application Load Balancer", "500"]),
+        ("499", ["nginx", "Esri ArcGIS", "These meanings collide", "400 Bad Request"]),
+        ("451", ["Registered with IANA: 451 Unavailable For Legal Reasons (RFC 7725)",
+                 "Microsoft Exchange ActiveSync", "These meanings collide"]),
+        ("404", ["Registered with IANA: 404 Not Found"]),
+    ],
+)
+def test_explain_prints_what_a_code_means(code: str, expected: list[str], tmp_path: Path) -> None:
+    result = run(["explain", code], tmp_path)
+    assert result.exit_code == 0
+    for part in expected:
+        assert part in result.stdout
+
+
+@pytest.mark.parametrize("code", ["600", "99", "5xx", "-1", "561.0"])
+def test_explain_refuses_codes_outside_100_599_with_2(code: str, tmp_path: Path) -> None:
+    result = run(["explain", code], tmp_path)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "CODE" in result.stderr
+
+
+def test_schema_is_json_schema_2020_12_that_accepts_the_embedded_catalog(tmp_path: Path) -> None:
+    result = run(["schema"], tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    data = yaml.safe_load(embedded_catalog_path().read_text("utf-8"))
+    data["codes"] = {str(code): entry for code, entry in data["codes"].items()}
+    assert list(validator.iter_errors(data)) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.pop("specgen"),
+        lambda d: d.update(specgen=2),
+        lambda d: d.update(bogus=1),
+        lambda d: d["codes"].update({"5xx": d["codes"]["561"]}),
+        lambda d: d["codes"]["561"].pop("reason"),
+        lambda d: d["codes"]["561"].update(sumary="typo"),
+        lambda d: d["info"].update(version=1),
+    ],
+)
+def test_schema_rejects_broken_catalogs(change: object, tmp_path: Path) -> None:
+    schema = json.loads(run(["schema"], tmp_path).stdout)
+    data = yaml.safe_load(embedded_catalog_path().read_text("utf-8"))
+    data["codes"] = {str(code): entry for code, entry in data["codes"].items()}
+    change(data)  # type: ignore[operator]
+    assert list(Draft202012Validator(schema).iter_errors(data)) != []
+
+
+def test_schema_writes_to_a_file_with_output(tmp_path: Path) -> None:
+    assert run(["schema", "-o", "specgen.schema.json"], tmp_path).exit_code == 0
+    assert json.loads((tmp_path / "specgen.schema.json").read_text("utf-8"))["title"]
+
+
+def test_version_prints_the_package_version(tmp_path: Path) -> None:
+    result = run(["--version"], tmp_path)
+    assert result.stdout == f"specgen, version {__version__}\n"
+
+
+def test_python_dash_m_specgen_runs_the_cli(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "specgen", "explain", "561"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("561 — class 5xx (Server Error)\n")
+    catalog = ROOT / "tests" / "data" / "invalid" / "reason_crlf.yaml"
+    bad = subprocess.run(
+        [sys.executable, "-m", "specgen", "check", str(catalog)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert "reason_crlf.yaml:5:5: " in bad.stderr
