@@ -28,68 +28,9 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "scale"
-BODYLESS = {204, 304}
+sys.path.insert(0, str(HERE.parent))
 
-
-def catalog(examples: int) -> dict[str, object]:
-    """A valid catalog: every code 100-599, `examples` examples each."""
-    from specgen.registry import facts
-
-    codes: dict[int, object] = {}
-    for code in range(100, 600):
-        registered = facts(code).registered
-        reason = registered.reason if registered and "(" not in registered.reason else f"Status {code}"
-        has_body = code >= 200 and code not in BODYLESS
-        entry: dict[str, object] = {
-            "reason": reason,
-            "summary": f"What status {code} means for this API, in one sentence.",
-            "description": f"Status **{code}** is sent when the API needs to say so.\n\nIt has a"
-            " longer description with `code` and a [link](https://example.com/errors).",
-            "causes": ["The first cause.", "The second cause."],
-            "remedies": ["The first remedy.", "The second remedy."],
-            "headers": {"X-Request-Id": {"description": "Correlates logs.", "example": "abc-123"}},
-            "examples": [
-                {
-                    "title": f"Scenario {index} of {code}",
-                    "scenario": f"A client does thing {index} and gets {code}.",
-                    "request": {
-                        "method": "POST" if index % 2 else "GET",
-                        "path": f"/items/{index}?q=%C3%A9",
-                        "headers": {"Accept": "application/json"},
-                        **({"body": {"name": f"item {index}", "tags": ["a", "b"]}} if index % 2 else {}),
-                    },
-                    "response": {
-                        "headers": {"X-Request-Id": f"req-{code}-{index}"},
-                        **(
-                            {
-                                "content_type": "application/json",
-                                "body": {"error": f"E{code}", "message": f"Example {index} — ünïcödé."},
-                            }
-                            if has_body
-                            else {}
-                        ),
-                    },
-                }
-                for index in range(examples)
-            ],
-        }
-        if has_body:
-            entry["content"] = {"application/json": {"schema": "Error"}}
-        if registered is None:
-            entry["equivalent"] = code // 100 * 100 if code >= 200 else 100
-        codes[code] = entry
-    return {
-        "specgen": 1,
-        "info": {"title": "Scale benchmark", "version": "1.0.0"},
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-            }
-        },
-        "codes": codes,
-    }
+from tests.scale import catalog  # noqa: E402 - the generator is shared with the tests
 
 
 def timed(command: list[str], cwd: Path, runs: int) -> float:
@@ -107,7 +48,7 @@ def specgen_time(examples: int, runs: int) -> tuple[float, Path]:
     """Median time of a fresh `specgen build` (output folder emptied before each run)."""
     folder = WORK / f"ex{examples}"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "specgen.json").write_text(json.dumps(catalog(examples)), "utf-8")
+    (folder / "specgen.json").write_text(json.dumps(catalog(range(100, 600), examples)), "utf-8")
     times = []
     for _ in range(runs):
         shutil.rmtree(folder / "out", ignore_errors=True)
@@ -138,7 +79,8 @@ def main() -> None:
     mkdocs_s = timed([sys.executable, "-m", "mkdocs", "build", "-q"], folder, max(1, args.runs - 1))
     pages = len(list((folder / "out" / "docs").rglob("*.md")))
     transcripts = len(list((folder / "out" / "transcripts").rglob("*.request.http")))
-    print(f"catalog: 500 codes x {args.examples} examples -> {pages} pages, {transcripts} transcript pairs")
+    print(f"catalog: 500 codes x {args.examples} examples -> {pages} pages,"
+          f" {transcripts} transcript pairs")
     print(f"specgen build : {spec_s:7.2f} s")
     print(f"mkdocs build  : {mkdocs_s:7.2f} s")
     ratio = spec_s / mkdocs_s
