@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import registry
 from .downconvert import Inexpressible, Path, downconvert
 from .errors import Location, Problem, RenderError, json_pointer
+from .memo import derived
 from .models import Catalog, Example, StatusCode
 from .openapi_schemas import Lifted, Owner, component_name, lift, unique_name
 from .render import dump_yaml, render
@@ -88,22 +88,9 @@ def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
     if code not in catalog.codes:
         raise RenderError.at(_CATALOG, f"code {code} is not in the catalog", pointer="/codes")
     name = catalog.response_name(code)
-    response = _last_render(catalog, oas)["components"]["responses"][name]
+    document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
+    response = document["components"]["responses"][name]
     return dump_yaml({"components": {"responses": {name: response}}})
-
-
-# The docs ask for a snippet per code; rendering the catalog for each would make a site of n
-# codes cost n renders. Catalogs are not changed once loaded, so the object is a safe key.
-_rendered: dict[str, tuple[weakref.ref[Catalog], dict[str, Any]]] = {}
-
-
-def _last_render(catalog: Catalog, oas: Oas) -> dict[str, Any]:
-    cached = _rendered.get(oas)
-    if cached is not None and cached[0]() is catalog:
-        return cached[1]
-    document = render_openapi(catalog, oas)
-    _rendered[oas] = (weakref.ref(catalog), document)
-    return document
 
 
 def _unique_responses(names: dict[int, str]) -> None:

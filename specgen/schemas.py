@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -93,11 +95,27 @@ def _pointer_target(schema: Any, pointer: str) -> bool:
     return True
 
 
-def check_schema(schema: JsonSchema, names: set[str]) -> None:
-    """Raise SchemaProblem when a schema is not valid JSON Schema 2020-12 or a `$ref` dangles."""
+def _meta_error(schema: Any) -> SchemaError | None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
+        return exc
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _cached_meta_error(canonical: str) -> SchemaError | None:
+    # Big catalogs repeat the same small schemas ({type: string} for every header) many times.
+    return _meta_error(json.loads(canonical))
+
+
+def check_schema(schema: JsonSchema, names: set[str]) -> None:
+    """Raise SchemaProblem when a schema is not valid JSON Schema 2020-12 or a `$ref` dangles."""
+    try:
+        exc = _cached_meta_error(json.dumps(schema, sort_keys=True))
+    except (TypeError, ValueError):  # keys or values JSON cannot hold: check the schema itself
+        exc = _meta_error(schema)
+    if exc is not None:
         path = tuple(exc.absolute_path)
         message = exc.message
         if path and path[-1] == "type" and exc.validator == "anyOf":
@@ -192,12 +210,6 @@ def ref_cycles(schemas: dict[str, Any]) -> list[str]:
     return [name for name in schemas if name in looping]
 
 
-def _registry(schemas: dict[str, JsonSchema]) -> Registry:
-    resources = [
-        (_BASE + name, Resource.from_contents(_rebase(schema), default_specification=DRAFT202012))
-        for name, schema in schemas.items()
-    ]
-    return Registry().with_resources(resources)
 
 
 def _rebase(schema: Any) -> Any:
@@ -220,14 +232,20 @@ class BodyValidator:
     """Validates example bodies against the catalog's schemas (named or inline)."""
 
     def __init__(self, schemas: dict[str, JsonSchema]) -> None:
-        self.registry = _registry(schemas)
+        self.rebased = {name: _rebase(schema) for name, schema in schemas.items()}
+        self.registry: Registry = Registry().with_resources(
+            (_BASE + name, Resource.from_contents(schema, default_specification=DRAFT202012))
+            for name, schema in self.rebased.items()
+        )
         # One validator per schema, not per example: big catalogs have thousands of examples.
         self.validators: dict[str | int, Draft202012Validator] = {}
 
     def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
         key = schema if isinstance(schema, str) else id(schema)
         if key not in self.validators:
-            target = {"$ref": _BASE + schema} if isinstance(schema, str) else _rebase(schema)
+            # A named schema is validated as the root itself (not through a "$ref" to it),
+            # which saves a registry lookup per example.
+            target = self.rebased[schema] if isinstance(schema, str) else _rebase(schema)
             self.validators[key] = Draft202012Validator(target, registry=self.registry)
         return self.validators[key]
 

@@ -35,11 +35,23 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 @dataclass
 class Document:
-    """Parsed data plus the line and column (1-based) of every mapping entry and list item."""
+    """Parsed data plus the line and column (1-based) of every mapping entry and list item.
+
+    Positions may be computed on first use (`index`), so valid files are parsed at C speed and
+    only files that need a located message pay for the position-keeping parse.
+    """
 
     file: str
     data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    index: Callable[[], dict[Path_, tuple[int, int]]] | None = None
+    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        """Path → (line, column) of every mapping entry and list item."""
+        if self._positions is None:
+            self._positions = self.index() if self.index else {}
+        return self._positions
 
     def locate(self, path: Sequence[PathPart]) -> Location:
         """The closest known position of a path: the value itself, else its nearest parent."""
@@ -77,7 +89,7 @@ def decode(file: str, raw: bytes) -> str:
 def parse(file: str, text: str) -> Document:
     """Parse JSON (by extension .json) or YAML text, rejecting duplicate keys and bombs."""
     if file.endswith(".json"):
-        return _JsonParser(file, text).document()
+        return _parse_json(file, text)
     return _parse_yaml(file, text)
 
 
@@ -110,7 +122,7 @@ def _parse_yaml(file: str, text: str) -> Document:
         raise LoadError.at(file, f"invalid YAML: {exc}") from None
     except RecursionError:
         raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
-    document = Document(file, None)
+    document = Document(file, None, _positions={})
     if node is not None:
         if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
             _refuse_explosion(file, node)
@@ -252,7 +264,59 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+class _Duplicate(ValueError):
+    """A JSON object repeats a key (the fast path then hands over to the locating parser)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
+def _not_finite(constant: str) -> Any:
+    raise ValueError(constant)
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(number)
+    return value
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
+
+
+def _parse_json(file: str, text: str) -> Document:
+    """C-speed json for well-formed files; the locating parser for errors and positions."""
+    # Escaped surrogates need the locating parser, which refuses lone halves.
+    if not _ESCAPED_SURROGATE.search(text):
+        try:
+            data = json.loads(
+                text, object_pairs_hook=_unique, parse_constant=_not_finite, parse_float=_finite
+            )
+        except (ValueError, RecursionError):
+            pass  # the locating parser says what and where
+        else:
+            if not _depth_exceeds(data, MAX_DEPTH):
+                return Document(file, data, lambda: _JsonParser(file, text).document().positions)
+    return _JsonParser(file, text).document()
 
 
 class _JsonParser:
@@ -283,7 +347,7 @@ class _JsonParser:
         self.skip()
         if self.index != len(self.text):
             raise self.fail("extra data after the document")
-        return Document(self.file, data, self.positions)
+        return Document(self.file, data, _positions=self.positions)
 
     def skip(self) -> None:
         self.index = _WS.match(self.text, self.index).end()  # type: ignore[union-attr]

@@ -25,6 +25,7 @@ from typing import Any
 
 from .curl import curl_script
 from .errors import RenderError, json_pointer
+from .memo import derived
 from .models import Catalog, Example, StatusCode, is_json_media_type
 from .render import dump_json, render
 
@@ -62,7 +63,13 @@ def format_body(body: Any, media_type: str) -> str:
 
 
 def render_transcript(catalog: Catalog, code: int, example: Example) -> Transcript:
-    """The transcript of one example of one code."""
+    """The transcript of one example of one code (rendered once per catalog object)."""
+    return derived(
+        catalog, ("transcript", code, id(example)), lambda: _render(catalog, code, example)
+    )
+
+
+def _render(catalog: Catalog, code: int, example: Example) -> Transcript:
     status = catalog.codes[code]
     request, curl_headers, body = _request(catalog, example)
     url = catalog.server.base_url + example.request.path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +29,19 @@ def safe_target(root: Path, relative: str) -> Path:
 
 def atomic_write(path: Path, content: bytes | str) -> None:
     """Write a file so that readers see the old content or the whole new one, never a part."""
-    data = as_bytes(content)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
+    _replace(path, as_bytes(content))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 and the umask, as any new file; a replaced file keeps its own mode below.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
     try:
@@ -40,10 +49,13 @@ def atomic_write(path: Path, content: bytes | str) -> None:
         # whole new file; syncing each of thousands of outputs would multiply build time.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        Path(temp).chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        Path(temp).replace(path)
+            try:
+                os.fchmod(handle.fileno(), path.stat().st_mode & 0o7777)
+            except FileNotFoundError:
+                pass
+        temp.replace(path)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
 
 
@@ -83,11 +95,15 @@ def write_plan(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[st
     for relative in plan:
         safe_target(root, relative)  # refuse the whole plan before writing anything
     changed = []
+    folders: set[Path] = set()
     for item in stale(root, plan, managed):
         target = safe_target(root, item.path)
         if item.reason == "extra":
             target.unlink()
+        elif target.parent in folders:  # one mkdir per folder, not per file
+            _replace(target, as_bytes(plan[item.path]))
         else:
             atomic_write(target, plan[item.path])
+            folders.add(target.parent)
         changed.append(item.path)
     return changed

@@ -344,18 +344,21 @@ def test_template_that_breaks_framing_is_refused(
 ) -> None:
     """A user's template lays out the head; it cannot change where the message ends."""
     monkeypatch.setattr("specgen.transcripts.render", lambda template, **_: head)
+    catalog = embedded.model_copy(deep=True)  # a new object: nothing rendered for it yet
     with pytest.raises(RenderError) as caught:
-        render_transcript(embedded, 561, embedded.codes[561].examples[0])
+        render_transcript(catalog, 561, catalog.codes[561].examples[0])
     assert "templates/http/request.http.jinja" in str(caught.value)
     assert problem in str(caught.value)
 
 
 def test_template_may_add_header_fields(embedded: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's template may add header fields; the message stays well framed."""
     def with_extra(template: str, **context: Any) -> str:
         return render(template, **context) + "X-Docs: yes\n"
 
     monkeypatch.setattr("specgen.transcripts.render", with_extra)
-    transcript = render_transcript(embedded, 561, embedded.codes[561].examples[0])
+    catalog = embedded.model_copy(deep=True)  # a new object: nothing rendered for it yet
+    transcript = render_transcript(catalog, 561, catalog.codes[561].examples[0])
     assert b"\r\nX-Docs: yes\r\n\r\n" in transcript.request
     parsed = parse(transcript)
     assert headers_of(parsed.request)[-1] == ("X-Docs", "yes")

@@ -94,10 +94,10 @@ def test_unwritable_folder_gives_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A read-only output folder is reported with the file's path, not a traceback."""
-    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+    def read_only(*args: object, **kwargs: object) -> int:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(write.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(write.os, "open", read_only)
     with pytest.raises(WriteError) as caught:
         atomic_write(tmp_path / "a.txt", "x")
     assert str(caught.value) == f"{tmp_path / 'a.txt'}: cannot write: Read-only file system"
