@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import LoadError, MergeError, RenderError, SpecgenError
 from .load import load_catalog
+from .merge import merge
 from .models import Catalog, Example, Header, MediaType, StatusCode
 
 try:
@@ -24,4 +25,5 @@ __all__ = [
     "StatusCode",
     "__version__",
     "load_catalog",
+    "merge",
 ]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import click
 
 from . import __version__, check, registry
 from .build import MANAGED, build_plan
-from .models import catalog_json_schema
-from .errors import Problem, SpecgenError
+from .errors import Problem, RenderError, SpecgenError
 from .load import Loaded, find_catalog, load
+from .models import catalog_json_schema
+from .openapi import dump_openapi, render_openapi
 from .render import dump_json
+from .rules import RULE_HELP, parse_rule
+from .transcripts import select_transcripts, transcripts_text
 from .write import atomic_write, stale, write_plan
 
 CATALOG_HELP = (
@@ -153,7 +157,9 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
         for item in found:
             click.echo(f"{root / item.path}: {item.reason}", err=True)
         if found:
-            click.echo(f"{len(found)} stale file(s) in {root}; run `specgen build` to update", err=True)
+            click.echo(
+                f"{len(found)} stale file(s) in {root}; run `specgen build` to update", err=True
+            )
             sys.exit(1)
         click.echo(f"{root}: {len(plan)} file(s) up to date", err=True)
         return
@@ -165,6 +171,144 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
 
 
 build_command.help = f"{build_command.help}\n\n{CATALOG_HELP}"
+
+
+@cli.command("transcripts")
+@click.argument("catalog", required=False)
+@click.option("--code", type=int, help="Only the examples of this status code.")
+@click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
+@click.option("--raw", is_flag=True, help="Write the exact bytes (CRLF) of requests and responses.")
+def transcripts_command(catalog: str | None, code: int | None, slug: str | None, raw: bool) -> None:
+    """Print the example transcripts: each request, its response and the request as curl.
+
+    The text is what `specgen build` writes to OUT/transcripts/, with LF line ends for reading.
+    With --raw, each request's bytes are followed by its response's, exactly as sent on the wire.
+    """
+    loaded = load_for_command(catalog)
+    try:
+        chosen = select_transcripts(loaded.catalog, code, slug)
+    except LookupError as exc:
+        fail(str(exc.args[0]))
+    if not chosen:
+        click.echo("the catalog has no examples", err=True)
+    if raw:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(b"".join(t.request + t.response for t in chosen))
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(transcripts_text(chosen))
+
+
+transcripts_command.help = f"{transcripts_command.help}\n\n{CATALOG_HELP}"
+
+
+@cli.command("openapi")
+@click.argument("catalog", required=False)
+@click.option("--oas", type=click.Choice(["3.0", "3.1"]), default="3.1", show_default=True,
+              help="OpenAPI version; 3.0 down-converts the JSON Schemas (nullable, example, ...).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", help="Write to this file instead of stdout ('-': stdout).")
+def openapi_command(
+    catalog: str | None, oas: Literal["3.0", "3.1"], fmt: Literal["yaml", "json"],
+    output: str | None,
+) -> None:
+    """Print the catalog's OpenAPI fragment, a valid document made of components.
+
+    Its components hold a response per status code with the schemas, headers and examples it
+    uses. Reference them from your API's document, or let `specgen merge` place them;
+    `specgen build` writes the same fragments to OUT/openapi/.
+    """
+    loaded = load_for_command(catalog)
+    try:
+        document = render_openapi(loaded.catalog, oas)
+    except RenderError as exc:
+        # Render errors carry JSON pointers into the catalog: show the lines they point to.
+        raise RenderError([
+            Problem(loaded.locate(tuple(
+                part.replace("~1", "/").replace("~0", "~")
+                for part in problem.location.pointer.split("/")[1:]
+            )), problem.message)
+            for problem in exc.problems
+        ]) from None
+    write_output(output, dump_openapi(document, fmt))
+
+
+openapi_command.help = f"{openapi_command.help}\n\n{CATALOG_HELP}"
+
+
+@cli.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init_command(directory: str) -> None:
+    """Start a catalog and its documentation site in DIRECTORY (default: here).
+
+    Writes specgen.yaml (a starter catalog with a yaml-language-server schema comment),
+    specgen.schema.json (for editor completion) and mkdocs.yml (Material theme and the specgen
+    plugin), so `mkdocs build --strict` works at once. Existing files are never overwritten:
+    if any is there, nothing is written and the exit status is 2.
+    """
+    from .init import init
+
+    for path in init(Path(directory)):
+        click.echo(f"wrote {path}", err=True)
+
+
+@cli.command("merge")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.option("--catalog", help="The catalog whose responses to merge (see below).")
+@click.option("--attach", "rules", multiple=True, metavar="RULE",
+              help="Attach every code's response where RULE matches, instead of each code's"
+                   " own 'attach' rules. Repeatable.")
+@click.option("--on-conflict", type=click.Choice(["error", "keep", "replace"]), default="error",
+              show_default=True, help="What to do when the document already has a different"
+                                      " response for a code, or a component of the same name.")
+@click.option("-o", "--output", help="Write the merged document here ('-' or none: stdout).")
+@click.option("--in-place", is_flag=True, help="Rewrite SPEC itself (atomically).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when the merge would change SPEC, 0 when up to date.")
+@click.option("--overlay", help="Write the change as an OpenAPI Overlay 1.0 document to this"
+                                " file (YAML, or JSON for *.json) instead of merging.")
+@click.option("--fragment", "fragments", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
+def merge_command(
+    spec: str, catalog: str | None, rules: tuple[str, ...],
+    on_conflict: Literal["error", "keep", "replace"], output: str | None, in_place: bool,
+    check_only: bool, overlay: str | None, fragments: tuple[str, ...],
+) -> None:
+    """Merge the catalog's responses into the OpenAPI document SPEC (YAML or JSON).
+
+    Adds the components (in SPEC's OAS version) and attaches each code's response by $ref to
+    the operations its rules select. Only the added text changes: comments, key order, quoting
+    and indentation survive. A response an operation already has for a code, or a component
+    of the same name with different content, is a conflict (exit 2, nothing written) unless
+    --on-conflict says otherwise; identical components are shared. Merging twice changes
+    nothing the second time.
+    """
+    from .merge_io import MergeRun, catalog_fragment, fragment_file, read_text, run, spec_version
+
+    if in_place and output is not None:
+        fail("give -o/--output or --in-place, not both")
+    if overlay is not None and (in_place or output is not None):
+        fail("--overlay writes the change instead of the document; drop -o/--in-place")
+    try:
+        parsed = [parse_rule(rule) for rule in rules]
+    except ValueError as exc:
+        fail(str(exc))
+    text = read_text(Path(spec))
+    loaded = load_for_command(catalog, quiet=True)
+    merged = [catalog_fragment(loaded, spec_version(text, spec))]
+    merged.extend(fragment_file(Path(path)) for path in fragments)
+    job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
+    status = run(job, text)
+    if check_only and status:
+        click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
+    sys.exit(status)
+
+
+merge_command.help = (
+    f"{inspect.cleandoc(merge_command.help or '')}\n\nRULE: {RULE_HELP}.\n\n{CATALOG_HELP}"
+)
 
 
 def main() -> None:

@@ -1,0 +1,282 @@
+"""Merging OpenAPI fragments into an existing document's text: add components, attach responses.
+
+The document is text plus a parse, never re-dumped: the merge decides what to add or replace
+from a located outline of the few mappings it touches (`components` sections, each operation's
+`responses`, `paths`) and splices rendered text there, so every other byte survives.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .errors import Location, MergeError, Problem, json_pointer, sorted_problems
+from .jsontext import JsonOutline
+from .merge_compose import ComposedOutline
+from .merge_outline import Edit, Node, Outline, Shape, Unsupported, apply_edits, line_of
+from .rules import METHODS, Operation, Rule
+from .yamltext import YamlOutline
+
+OnConflict = Literal["error", "keep", "replace"]
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Put the response component `response` under `code` on every operation a rule matches."""
+
+    code: str
+    response: str
+    rules: tuple[Rule, ...]
+    origin: Location | None = None
+
+    @property
+    def ref(self) -> dict[str, str]:
+        """The response object placed on operations: a reference to the component."""
+        return {"$ref": f"#/components/responses/{self.response}"}
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """OpenAPI components (and paths) to merge, with a way to say where each came from."""
+
+    data: Mapping[str, Any]
+    file: str = "<fragment>"
+    locator: Callable[[Path_], Location] | None = None
+
+    def locate(self, path: Path_) -> Location:
+        """Where a component or path of the fragment was written."""
+        if self.locator is not None:
+            return self.locator(path)
+        return Location(self.file, pointer=json_pointer(path))
+
+
+def shape_for(fragments: Sequence[Fragment]) -> Shape:
+    """The mappings the merge must locate: operations' responses, and the components it adds to."""
+    sections: dict[str, Shape] = {"responses": {}}
+    for fragment in fragments:
+        for section in fragment.data.get("components") or {}:
+            sections[section] = {}
+    operation: Shape = {"responses": {}}
+    return {"paths": {"*": dict.fromkeys(METHODS, operation)}, "components": sections}
+
+
+def open_outline(text: str, file: str, shape: Shape, *, compose: bool = False) -> Outline:
+    """The outline of a JSON or YAML document (`compose`: the slower, general YAML reader)."""
+    is_json = file.endswith(".json") or text.lstrip().startswith("{")
+    # The scan allocates a few hundred thousand acyclic objects on large documents; the cycle
+    # collector would walk them over and over for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if is_json:
+            return JsonOutline(text, shape)
+        if not compose:
+            try:
+                return YamlOutline(text, shape)
+            except Unsupported:
+                pass  # flow style, CRLF, several documents...: compose instead
+        return ComposedOutline(text, shape)
+    except Unsupported as exc:
+        raise _unsupported(text, file, exc) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _unsupported(text: str, file: str, exc: Unsupported) -> MergeError:
+    where = _location(text, file, exc.offset)
+    return MergeError([Problem(where, f"cannot merge here: {exc.message}")])
+
+
+def _location(text: str, file: str, offset: int) -> Location:
+    line = line_of(text, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Location(file, line, column)
+
+
+@dataclass
+class MergePlan:
+    """What a merge adds and replaces, found before anything is rendered or written."""
+
+    text: str
+    file: str
+    outline: Outline
+    additions: dict[Path_, dict[str, Any]] = field(default_factory=dict)
+    replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
+    attached: list[tuple[str, str, str]] = field(default_factory=list)
+    _edits: list[Edit] | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the merge changes the document at all."""
+        return bool(self.additions or self.replacements)
+
+    def node(self, path: Path_) -> Node | None:
+        """The located mapping at a path of the document."""
+        node: Node | None = self.outline.root
+        for part in path:
+            if node is None:
+                return None
+            node = node.child(part)
+        return node
+
+    def add(self, path: Path_, key: str, value: Any) -> None:
+        """Plan a new entry; missing mappings on the way are added around it."""
+        depth = len(path)
+        while depth and self.node(path[:depth]) is None:
+            depth -= 1
+        target = self.additions.setdefault(path[:depth], {})
+        for part in path[depth:]:
+            target = target.setdefault(part, {})
+        target[key] = value
+
+    def edits(self) -> list[Edit]:
+        """The text edits that carry out the plan, rendered in the document's style."""
+        if self._edits is None:
+            self._edits = [
+                self.outline.replace(self.node(path), key, value)
+                for path, key, value in self.replacements
+            ] + [self.outline.insert(self.node(path), entries)
+                 for path, entries in self.additions.items()]
+        return self._edits
+
+    def result(self) -> str:
+        """The merged document's text."""
+        return apply_edits(self.text, self.edits()) if self.changed else self.text
+
+
+class _Planner:
+    """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
+
+    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
+        self.plan = plan
+        self.on_conflict = on_conflict
+        self.conflicts: list[Problem] = []
+        self.pending: dict[Path_, tuple[Any, Location]] = {}
+
+    def here(self, node: Node, key: str) -> Location:
+        return _location(self.plan.text, self.plan.file, node.offset(key))
+
+    def conflict(self, where: Location, what: str, other: Location) -> bool:
+        """Record a conflict; True when the incoming value should replace the existing one."""
+        if self.on_conflict == "error":
+            self.conflicts.append(Problem(where, f"{what}; {other} has different content"
+                                          " (use --on-conflict keep or replace)"))
+        return self.on_conflict == "replace"
+
+    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> None:
+        """Add `value` at path/key unless an equal one is there; a different one is a conflict."""
+        full = (*path, key)
+        what = what or "/".join(full) + " already exists"
+        if full in self.pending:
+            earlier, where = self.pending[full]
+            if earlier != value and self.conflict(origin, what, where):
+                self.plan.add(path, key, value)
+                self.pending[full] = (value, origin)
+            return
+        node = self.plan.node(path)
+        if node is not None and key in node:
+            if node.value(key) != value and self.conflict(self.here(node, key), what, origin):
+                self.plan.replacements.append((path, key, value))
+            self.pending[full] = (value, origin)
+            return
+        self.plan.add(path, key, value)
+        self.pending[full] = (value, origin)
+
+    def attach(self, attachments: Sequence[Attachment], file: str) -> None:
+        needs_tags = any(t.kind == "tag" for a in attachments for r in a.rules for t in r.terms)
+        needs_security = any(
+            t.kind == "secured" for a in attachments for r in a.rules for t in r.terms
+        )
+        root = self.plan.outline.root
+        default_security = root.value("security") if needs_security and "security" in root else None
+        for path, method, node in self.operations():
+            tags = tuple(node.value("tags") or ()) if needs_tags and "tags" in node else ()
+            security = default_security
+            if needs_security and "security" in node:
+                security = node.value("security")
+            secured = any(bool(requirement) for requirement in security or ())
+            operation = Operation(path, method, tags, secured)
+            for attachment in attachments:
+                if any(rule.matches(operation) for rule in attachment.rules):
+                    self.plan.attached.append((path, method, attachment.code))
+                    self.offer(("paths", path, method, "responses"), attachment.code,
+                               attachment.ref, attachment.origin or Location(file),
+                               f"{method.upper()} {path} already has a {attachment.code} response")
+
+    def operations(self) -> Iterator[tuple[str, str, Node]]:
+        paths = self.plan.node(("paths",))
+        if paths is None:
+            return
+        for path in paths.names():
+            item = paths.child(path)
+            for method in item.names() if item is not None else ():
+                operation = item.child(method) if item is not None and method in METHODS else None
+                if item is not None and method in METHODS and operation is None:
+                    raise self.unreadable(item, method, "this operation is not a block mapping")
+                if operation is not None:
+                    if "responses" in operation and operation.child("responses") is None:
+                        raise self.unreadable(operation, "responses", "responses is not a mapping")
+                    yield path, method, operation
+
+    def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
+        return Unsupported(node.offset(key), message)
+
+
+def plan_merge(
+    spec_text: str,
+    fragments: Sequence[Fragment],
+    attachments: Sequence[Attachment] = (),
+    on_conflict: OnConflict = "error",
+    *,
+    file: str = "<spec>",
+) -> MergePlan:
+    """Decide every addition and replacement; MergeError lists all conflicts when refusing."""
+    shape = shape_for(fragments)
+    outline = open_outline(spec_text, file, shape)
+    try:
+        return _plan(MergePlan(spec_text, file, outline), fragments, attachments, on_conflict)
+    except Unsupported as exc:
+        if not isinstance(outline, YamlOutline):
+            raise _unsupported(spec_text, file, exc) from None
+    # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
+    outline = open_outline(spec_text, file, shape, compose=True)
+    try:
+        return _plan(MergePlan(spec_text, file, outline), fragments, attachments, on_conflict)
+    except Unsupported as exc:
+        raise _unsupported(spec_text, file, exc) from None
+
+
+def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
+          on_conflict: OnConflict) -> MergePlan:
+    planner = _Planner(plan, on_conflict)
+    for fragment in fragments:
+        for section, items in (fragment.data.get("components") or {}).items():
+            for name, value in items.items():
+                planner.offer(("components", section), name, value,
+                              fragment.locate(("components", section, name)))
+        for path, item in (fragment.data.get("paths") or {}).items():
+            planner.offer(("paths",), path, item, fragment.locate(("paths", path)))
+    if attachments:
+        planner.attach(attachments, plan.file)
+    if planner.conflicts:
+        raise MergeError(sorted_problems(planner.conflicts))
+    plan.edits()  # rendered now, so that what cannot be edited shows before anything is written
+    return plan
+
+
+def merge(
+    spec_text: str,
+    fragment: Mapping[str, Any] | Fragment,
+    attach: Sequence[Attachment] = (),
+    on_conflict: OnConflict = "error",
+    *,
+    file: str = "<spec>",
+    extra: Sequence[Fragment] = (),
+) -> str:
+    """The document's text with the fragment(s) merged in and responses attached."""
+    first = fragment if isinstance(fragment, Fragment) else Fragment(fragment)
+    return plan_merge(spec_text, [first, *extra], attach, on_conflict, file=file).result()

@@ -1,0 +1,145 @@
+"""The merge's file side: reading the document and fragments, and writing results atomically."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Location, MergeError, Problem
+from .load import Loaded
+from .merge import Attachment, Fragment, OnConflict, Path_, plan_merge
+from .merge_outline import line_of
+from .rules import Rule, parse_rule
+from .write import atomic_write
+
+_VERSION = re.compile(r"""(?:^|[{,])[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?([0-9.]+)""", re.M)
+
+
+def read_text(path: Path) -> str:
+    """A document's text, UTF-8 (a BOM is dropped), with the place of a bad byte."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MergeError.at(str(path), f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        text = raw[: exc.start].decode("utf-8", "replace")
+        raise MergeError.at(str(path), "not UTF-8 text", line=line_of(text, len(text))) from None
+
+
+def spec_version(text: str, file: str) -> str:
+    """The OAS version ('3.0' or '3.1') a document declares in its `openapi` field."""
+    found = _VERSION.search(text)
+    version = found.group(1) if found else ""
+    if version.startswith("3.0"):
+        return "3.0"
+    if version.startswith("3.1"):
+        return "3.1"
+    line = line_of(text, found.start()) if found else None
+    raise MergeError.at(
+        file, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})", line=line
+    )
+
+
+def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
+    """The catalog's OpenAPI components as a fragment that points back into the catalog."""
+    from .openapi import render_openapi
+
+    catalog = loaded.catalog
+    data = render_openapi(catalog, "3.0" if oas == "3.0" else "3.1")
+    codes = {catalog.response_name(code): code for code in catalog.codes}
+
+    def locate(path: Path_) -> Location:
+        section, name = path[1:3] if len(path) >= 3 else ("", "")
+        if section == "schemas" and name in catalog.schemas:
+            return loaded.locate(("schemas", name))
+        if section == "responses" and name in codes:
+            return loaded.locate(("codes", codes[name]))
+        return loaded.locate(())
+
+    return Fragment(data, loaded.source.name, locate)
+
+
+def fragment_file(path: Path) -> Fragment:
+    """An OpenAPI fragment file (YAML or JSON), located so conflicts name its lines."""
+    from .errors import LoadError
+    from .source import parse
+
+    try:
+        document = parse(str(path), read_text(path))
+    except LoadError as exc:
+        raise MergeError(exc.problems) from None
+    if not isinstance(document.data, dict):
+        raise MergeError.at(str(path), "a fragment is an OpenAPI document (a mapping)")
+    return Fragment(document.data, str(path), document.locate)
+
+
+def attachments(fragments: Sequence[Fragment], rules: Sequence[Rule]) -> list[Attachment]:
+    """Each specgen response of the fragments, attached by `rules`, else by its own defaults."""
+    found = []
+    for fragment in fragments:
+        codes: dict[str, Any] = (fragment.data.get("x-specgen") or {}).get("codes") or {}
+        responses = (fragment.data.get("components") or {}).get("responses") or {}
+        for code, name in codes.items():
+            defaults = ((responses.get(name) or {}).get("x-specgen") or {}).get("attach") or []
+            try:
+                chosen = tuple(rules) or tuple(parse_rule(text) for text in defaults)
+            except ValueError as exc:
+                raise MergeError([Problem(fragment.locate(("components", "responses", name)),
+                                          str(exc))]) from None
+            if chosen and name in responses:
+                where = fragment.locate(("components", "responses", name))
+                found.append(Attachment(str(code), name, chosen, where))
+    return found
+
+
+@dataclass(frozen=True)
+class MergeRun:
+    """One `specgen merge`: what to merge into which document, and what to do with the result."""
+
+    spec: Path
+    fragments: Sequence[Fragment]
+    rules: Sequence[Rule] = ()
+    on_conflict: OnConflict = "error"
+    output: str | None = None
+    in_place: bool = False
+    check: bool = False
+    overlay: str | None = None
+
+
+def run(job: MergeRun, text: str) -> int:
+    """Merge, then write the document, the overlay, or nothing (--check); the exit status."""
+    plan = plan_merge(
+        text, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
+        file=str(job.spec),
+    )
+    if job.check:
+        return 1 if plan.changed else 0
+    if job.overlay is not None:
+        from .overlay import overlay
+        from .render import dump_json, dump_yaml
+
+        document = overlay(plan)
+        json_out = job.overlay.endswith(".json")
+        content = dump_json(document) + "\n" if json_out else dump_yaml(document)
+        _write(job.overlay, content)
+        return 0
+    result = plan.result()
+    if job.in_place:
+        if result != text:  # an up-to-date document keeps its timestamp
+            atomic_write(job.spec, result)
+    else:
+        _write(job.output, result)
+    return 0
+
+
+def _write(output: str | None, text: str) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write(Path(output), text)

@@ -1,0 +1,240 @@
+"""Merging into small hand-written documents: what is added, what survives, what is refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import DATA
+from openapi_spec_validator import validate
+
+from specgen.cli import cli
+from specgen.errors import MergeError
+from specgen.load import embedded_catalog_path, load
+from specgen.merge import Attachment, Fragment, merge, plan_merge
+from specgen.merge_io import attachments, catalog_fragment
+from specgen.rules import parse_rule
+
+MERGE = DATA / "merge"
+REF = {"$ref": "#/components/responses/Unauthorized561"}
+
+
+@pytest.fixture(scope="module")
+def fragments() -> dict[str, Fragment]:
+    """The embedded catalog's fragment in both OAS versions, located in the catalog."""
+    loaded = load(embedded_catalog_path())
+    return {oas: catalog_fragment(loaded, oas) for oas in ("3.0", "3.1")}
+
+
+def attach_all(fragment: Fragment, rule: str = "all") -> list[Attachment]:
+    return attachments([fragment], [parse_rule(rule)])
+
+
+def conflicting() -> str:
+    """tabbed.json with its own, different AccessDenied schema."""
+    return (MERGE / "tabbed.json").read_text().replace('"Widget"', '"AccessDenied"')
+
+
+def run_cli(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_secured_attaches_only_where_security_applies(fragments: dict[str, Fragment]) -> None:
+    """561's default rule `secured`: root security applies unless an operation sets its own."""
+    text = (MERGE / "commented.yaml").read_text()
+    merged = yaml.safe_load(merge(text, fragments["3.0"], attachments([fragments["3.0"]], [])))
+    widgets = merged["paths"]["/widgets"]
+    assert widgets["get"]["responses"]["561"] == REF
+    assert "561" not in widgets["post"]["responses"]  # security: [] makes it public
+    assert merged["paths"]["/widgets/{id}"]["delete"]["responses"]["561"] == REF
+    validate(merged)
+
+
+def test_comments_anchors_and_quoting_survive(fragments: dict[str, Fragment]) -> None:
+    """Every line of the original is still there, in order; the anchor still resolves."""
+    text = (MERGE / "commented.yaml").read_text()
+    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]))
+    lines = iter(result.splitlines())
+    for line in text.splitlines():
+        if "responses: {}" in line:
+            continue  # the flow mapping gets the entry inside its braces
+        assert any(candidate == line for candidate in lines), f"lost or moved: {line!r}"
+    data = yaml.safe_load(result)
+    assert data["paths"]["/widgets"]["post"]["responses"]["201"] == {"description": "OK"}
+    assert data["components"]["schemas"]["Widget"]["description"].endswith("lines.\n\n\n")
+    assert '"561":\n          $ref: "#/components/responses/Unauthorized561"' in result
+
+
+def test_yaml_result_is_golden(fragments: dict[str, Fragment], golden: Any) -> None:
+    text = (MERGE / "commented.yaml").read_text()
+    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]))
+    golden.check("merge", "commented.yaml", result)
+
+
+@pytest.mark.parametrize("name", ["compact.json", "tabbed.json"])
+def test_json_keeps_its_layout(fragments: dict[str, Fragment], golden: Any, name: str) -> None:
+    """One-line JSON stays one line; four-space JSON gets four-space insertions."""
+    text = (MERGE / name).read_text()
+    oas = "3.1" if '"3.1' in text else "3.0"
+    result = merge(text, fragments[oas], attach_all(fragments[oas]))
+    golden.check("merge", name, result)
+    assert result.count("\n") == text.count("\n") or name != "compact.json"
+    data = json.loads(result)
+    validate(data)
+    operations = [op for item in data["paths"].values() for op in item.values()]
+    assert all(op["responses"]["561"] == REF for op in operations)
+
+
+def test_merging_twice_changes_nothing_the_second_time(fragments: dict[str, Fragment]) -> None:
+    for name, oas in (("commented.yaml", "3.0"), ("compact.json", "3.1"), ("tabbed.json", "3.0")):
+        once = merge((MERGE / name).read_text(), fragments[oas], attach_all(fragments[oas]))
+        plan = plan_merge(once, [fragments[oas]], attach_all(fragments[oas]))
+        assert not plan.changed
+        assert plan.result() == once
+
+
+def test_conflicts_name_both_places_and_refuse(fragments: dict[str, Fragment], golden: Any) -> None:
+    """A different AccessDenied schema and an existing 561 are both reported, in one error."""
+    text = conflicting().replace('"responses": {}', '"responses": {"561": {"description": "x"}}')
+    with pytest.raises(MergeError) as caught:
+        plan_merge(text, [fragments["3.0"]], attach_all(fragments["3.0"]), file="tabbed.json")
+    report = str(caught.value)
+    golden.check("merge", "conflict.txt", report.replace(str(embedded_catalog_path()), "CATALOG"))
+    assert "tabbed.json:8:" in report and "tabbed.json:17:" in report
+    assert "example.yaml:" in report
+
+
+def test_keep_and_replace_settle_conflicts(fragments: dict[str, Fragment]) -> None:
+    text = conflicting()
+    attach = attach_all(fragments["3.0"])
+    kept = json.loads(merge(text, fragments["3.0"], attach, on_conflict="keep"))
+    assert kept["components"]["schemas"]["AccessDenied"] == {"type": "string"}
+    replaced = json.loads(merge(text, fragments["3.0"], attach, on_conflict="replace"))
+    assert replaced["components"]["schemas"]["AccessDenied"]["type"] == "object"
+    validate(replaced)
+
+
+def test_replace_rewrites_an_operation_response_in_yaml(fragments: dict[str, Fragment]) -> None:
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n" \
+           "      responses:\n        '561':\n          description: theirs\n        '200':\n" \
+           "          description: ok\n"
+    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]), "replace")
+    data = yaml.safe_load(result)
+    assert data["paths"]["/a"]["get"]["responses"] == {"561": REF, "200": {"description": "ok"}}
+    assert result.startswith(text.split("'561'")[0])
+
+
+def test_identical_components_are_shared(fragments: dict[str, Fragment]) -> None:
+    """A document that already holds the very same schema merges without complaint."""
+    schema = fragments["3.1"].data["components"]["schemas"]["AccessDenied"]
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "components": {"schemas": {"AccessDenied": schema}}}
+    text = json.dumps(document, indent=2)
+    result = json.loads(merge(text, fragments["3.1"]))
+    assert result["components"]["schemas"] == {"AccessDenied": schema}
+    assert "Unauthorized561" in result["components"]["responses"]
+
+
+def test_fragment_files_add_paths_only_where_missing(tmp_path: Path) -> None:
+    """--fragment: components are shared or refused; a path the document has is left alone."""
+    fragment = {"openapi": "3.0.3", "info": {"title": "f", "version": "1"},
+                "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}},
+                          "/new": {"get": {"responses": {
+                              "204": {"$ref": "#/components/responses/Empty"}}}}},
+                "components": {"responses": {"Empty": {"description": "nothing"}}}}
+    (tmp_path / "frag.yaml").write_text(yaml.safe_dump(fragment, sort_keys=False))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n"
+                    "      responses:\n        '200':\n          description: ok\n")
+    result = run_cli("merge", str(spec), "--fragment", str(tmp_path / "frag.yaml"), "--attach",
+                     "path:/nothing", "--in-place")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(spec.read_text())
+    validate(data)
+    assert data["paths"]["/new"] == fragment["paths"]["/new"]
+    assert data["components"]["responses"]["Empty"] == {"description": "nothing"}
+    fragment["paths"]["/a"]["get"]["summary"] = "differs"
+    (tmp_path / "frag.yaml").write_text(yaml.safe_dump(fragment, sort_keys=False))
+    before = spec.read_text()
+    refused = run_cli("merge", str(spec), "--fragment", str(tmp_path / "frag.yaml"), "--in-place")
+    assert refused.exit_code == 2
+    assert "frag.yaml:" in refused.output and "spec.yaml:6:" in refused.output
+    assert spec.read_text() == before
+
+
+def test_check_exits_1_until_merged_then_0(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(conflicting())
+    assert run_cli("merge", str(spec), "--check", "--on-conflict", "keep").exit_code == 1
+    assert run_cli("merge", str(spec), "--in-place", "--on-conflict", "keep").exit_code == 0
+    assert run_cli("merge", str(spec), "--check", "--on-conflict", "keep").exit_code == 0
+
+
+def test_conflict_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    spec = tmp_path / "spec.json"
+    spec.write_text(conflicting())
+    result = run_cli("merge", str(spec), "-o", str(out))
+    assert result.exit_code == 2
+    assert "components/schemas/AccessDenied already exists" in result.output
+    assert not out.exists()
+
+
+def test_bad_rule_and_bad_document_are_usage_errors(tmp_path: Path) -> None:
+    assert run_cli("merge", str(MERGE / "compact.json"), "--attach", "colour:red").exit_code == 2
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"openapi": "3.0.0", "paths": {"/a": }')
+    result = run_cli("merge", str(broken))
+    assert result.exit_code == 2
+    assert "broken.json:1:" in result.output
+    swagger = tmp_path / "swagger.yaml"
+    swagger.write_text("swagger: '2.0'\n")
+    assert "not an OpenAPI 3.0 or 3.1 document" in run_cli("merge", str(swagger)).output
+
+
+def test_unsupported_yaml_is_a_located_error(fragments: dict[str, Fragment]) -> None:
+    """An operation's responses behind an alias cannot be extended without touching others."""
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-r: &r\n  '200': {description: ok}\n" \
+           "paths:\n  /a:\n    get:\n      responses: *r\n"
+    with pytest.raises(MergeError, match=r"spec.yaml:3:6: cannot merge here: .* aliased"):
+        merge(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "openapi: 3.0.3\r\ninfo:\r\n  title: t  # CRLF\r\n  version: '1'\r\npaths:\r\n"
+        "  /a:\r\n    get:\r\n      responses:\r\n        '200': {description: ok}\r\n",
+        "---\nopenapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+        "paths: {/a: {get: {responses: {'200': {description: ok}}}}}\n",
+        "%YAML 1.1\n---\nopenapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n"
+        "    get: {responses: {}}\n    put:\n      responses:\n        default:\n"
+        "          description: x\n...\n",
+    ],
+    ids=["crlf", "flow-style", "directive-and-flow-operation"],
+)
+def test_yaml_the_scanner_declines_is_composed_instead(
+    fragments: dict[str, Fragment], text: str
+) -> None:
+    """CRLF, flow style and document markers go through the composing fallback, still surgical."""
+    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
+    data = yaml.safe_load(result)
+    assert all(op["responses"]["561"] == REF for op in data["paths"]["/a"].values())
+    assert "AccessDenied" in data["components"]["schemas"]
+    remaining = iter(result.splitlines())
+    for line in text.splitlines():
+        assert "{" in line or line in remaining, f"lost: {line!r}"
+    assert merge(result, fragments["3.0"], attach_all(fragments["3.0"])) == result
+
+
+def test_components_go_after_a_trailing_alias(fragments: dict[str, Fragment]) -> None:
+    """The composing fallback places text after `key: *alias`, not where the anchor was."""
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-r: &r\n  '200': {description: ok}\n" \
+           "paths:\n  /a:\n    get:\n      responses: *r   # shared\n"
+    result = merge(text, fragments["3.0"], file="spec.yaml")
+    assert result.startswith(text)
+    assert "AccessDenied" in yaml.safe_load(result)["components"]["schemas"]
