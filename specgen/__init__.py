@@ -1,17 +1,36 @@
 """specgen: one catalog of HTTP status codes and error responses, rendered to OpenAPI,
 transcripts and documentation."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .errors import LoadError, MergeError, RenderError, SpecgenError
-from .load import load_catalog
-from .merge import merge
-from .models import Catalog, Example, Header, MediaType, StatusCode
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("specgen")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .errors import LoadError, MergeError, RenderError, SpecgenError
+    from .load import load_catalog
+    from .merge import merge
+    from .models import Catalog, Example, Header, MediaType, StatusCode
+    from .openapi import render_openapi
+
+# The public API, imported on first use: `specgen --version` and `specgen merge` should not
+# pay for pydantic models and the documentation renderer they do not need.
+_EXPORTS = {
+    "Catalog": "models",
+    "Example": "models",
+    "Header": "models",
+    "MediaType": "models",
+    "StatusCode": "models",
+    "LoadError": "errors",
+    "MergeError": "errors",
+    "RenderError": "errors",
+    "SpecgenError": "errors",
+    "load_catalog": "load",
+    "merge": "merge",
+    "render_openapi": "openapi",
+}
 
 __all__ = [
     "Catalog",
@@ -26,4 +45,12 @@ __all__ = [
     "__version__",
     "load_catalog",
     "merge",
+    "render_openapi",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'specgen' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

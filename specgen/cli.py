@@ -5,21 +5,22 @@ from __future__ import annotations
 import inspect
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
-from . import __version__, check, registry
-from .build import MANAGED, build_plan
-from .errors import Problem, RenderError, SpecgenError
-from .load import Loaded, find_catalog, load
-from .models import catalog_json_schema
-from .openapi import dump_openapi, render_openapi
-from .render import dump_json
+from . import __version__
+from .errors import Problem, RenderError, SpecgenError, parse_pointer
 from .rules import RULE_HELP, parse_rule
-from .transcripts import select_transcripts, transcripts_text
-from .write import atomic_write, stale, write_plan
+
+if TYPE_CHECKING:
+    from .load import Loaded
+
+# Commands import the core they need when they run, so `specgen merge` does not pay for the
+# documentation renderer at start-up (start-up is most of a merge's time on big documents).
 
 CATALOG_HELP = (
     "CATALOG is a YAML or JSON file, or a Python 'module:attribute' holding a Catalog."
@@ -49,8 +50,33 @@ def fail(message: str) -> NoReturn:
     raise click.UsageError(message)
 
 
+def with_help(*paragraphs: str) -> Callable[[click.Command], click.Command]:
+    """Append paragraphs to a command's help (its docstring, dedented as click would)."""
+
+    def apply(command: click.Command) -> click.Command:
+        command.help = "\n\n".join([inspect.cleandoc(command.help or ""), *paragraphs])
+        return command
+
+    return apply
+
+
+@contextmanager
+def located(loaded: Loaded) -> Iterator[None]:
+    """Show render errors at the catalog lines their JSON pointers name."""
+    try:
+        yield
+    except RenderError as exc:
+        raise RenderError([
+            Problem(loaded.locate(parse_pointer(problem.location.pointer)), problem.message)
+            if problem.location.line is None else problem
+            for problem in exc.problems
+        ]) from None
+
+
 def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     """Load the catalog a command names, saying so when the embedded example is used."""
+    from .load import find_catalog, load
+
     source = find_catalog(catalog)
     if source.embedded and not quiet:
         click.echo(
@@ -63,6 +89,8 @@ def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
 
 def write_output(output: str | None, text: str) -> None:
     """Write to a file atomically, or to stdout for None or '-'."""
+    from .write import atomic_write
+
     if output is None or output == "-":
         sys.stdout.write(text)
     else:
@@ -84,6 +112,7 @@ def cli() -> None:
     """
 
 
+@with_help(CATALOG_HELP)
 @cli.command("check")
 @click.argument("catalog", required=False)
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
@@ -93,8 +122,9 @@ def check_command(catalog: str | None, strict: bool) -> None:
     Prints every problem as FILE:LINE:COL: message. Errors (exit 2) make the catalog unusable;
     warnings flag codes that redefine registered ones, collide with known vendor uses, or give
     no standard equivalent.
-
     """
+    from . import check
+
     loaded = load_for_command(catalog)
     warnings = loaded.problems(check.warnings(loaded.catalog))
     report(warnings)
@@ -109,14 +139,13 @@ def check_command(catalog: str | None, strict: bool) -> None:
         sys.exit(1)
 
 
-check_command.help = f"{check_command.help}\n\n{CATALOG_HELP}"
-
-
 @cli.command("explain")
 @click.argument("code", type=click.IntRange(100, 599))
 def explain_command(code: int) -> None:
     """Say what status CODE means: IANA registration, vendor uses, client fallback."""
-    click.echo(registry.explain(code))
+    from .registry import explain
+
+    click.echo(explain(code))
 
 
 @cli.command("schema")
@@ -127,9 +156,13 @@ def schema_command(output: str | None) -> None:
     Save it and point yaml-language-server at it for validation and completion in editors:
     put '# yaml-language-server: $schema=specgen.schema.json' at the top of specgen.yaml.
     """
+    from .models import catalog_json_schema
+    from .render import dump_json
+
     write_output(output, dump_json(catalog_json_schema()) + "\n")
 
 
+@with_help(CATALOG_HELP)
 @cli.command("build")
 @click.argument("catalog", required=False)
 @click.option(
@@ -148,9 +181,13 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
     (Markdown pages for MkDocs). Files are written atomically and only when they change;
     files the catalog no longer produces are removed from those folders.
     """
+    from .build import MANAGED, build_plan
+    from .write import stale, write_plan
+
     loaded = load_for_command(catalog)
     started = time.perf_counter()
-    plan = build_plan(loaded.catalog)
+    with located(loaded):
+        plan = build_plan(loaded.catalog)
     root = Path(out)
     if check_only:
         found = stale(root, plan, MANAGED)
@@ -170,9 +207,7 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
     )
 
 
-build_command.help = f"{build_command.help}\n\n{CATALOG_HELP}"
-
-
+@with_help(CATALOG_HELP)
 @cli.command("transcripts")
 @click.argument("catalog", required=False)
 @click.option("--code", type=int, help="Only the examples of this status code.")
@@ -184,6 +219,8 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
     The text is what `specgen build` writes to OUT/transcripts/, with LF line ends for reading.
     With --raw, each request's bytes are followed by its response's, exactly as sent on the wire.
     """
+    from .transcripts import select_transcripts, transcripts_text
+
     loaded = load_for_command(catalog)
     try:
         chosen = select_transcripts(loaded.catalog, code, slug)
@@ -199,9 +236,7 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
         sys.stdout.write(transcripts_text(chosen))
 
 
-transcripts_command.help = f"{transcripts_command.help}\n\n{CATALOG_HELP}"
-
-
+@with_help(CATALOG_HELP)
 @cli.command("openapi")
 @click.argument("catalog", required=False)
 @click.option("--oas", type=click.Choice(["3.0", "3.1"]), default="3.1", show_default=True,
@@ -219,22 +254,12 @@ def openapi_command(
     uses. Reference them from your API's document, or let `specgen merge` place them;
     `specgen build` writes the same fragments to OUT/openapi/.
     """
+    from .openapi import dump_openapi, render_openapi
+
     loaded = load_for_command(catalog)
-    try:
+    with located(loaded):
         document = render_openapi(loaded.catalog, oas)
-    except RenderError as exc:
-        # Render errors carry JSON pointers into the catalog: show the lines they point to.
-        raise RenderError([
-            Problem(loaded.locate(tuple(
-                part.replace("~1", "/").replace("~0", "~")
-                for part in problem.location.pointer.split("/")[1:]
-            )), problem.message)
-            for problem in exc.problems
-        ]) from None
     write_output(output, dump_openapi(document, fmt))
-
-
-openapi_command.help = f"{openapi_command.help}\n\n{CATALOG_HELP}"
 
 
 @cli.command("init")
@@ -253,6 +278,7 @@ def init_command(directory: str) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
+@with_help(f"RULE: {RULE_HELP}.", CATALOG_HELP)
 @cli.command("merge")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False))
 @click.option("--catalog", help="The catalog whose responses to merge (see below).")
@@ -297,18 +323,14 @@ def merge_command(
         fail(str(exc))
     text = read_text(Path(spec))
     loaded = load_for_command(catalog, quiet=True)
-    merged = [catalog_fragment(loaded, spec_version(text, spec))]
+    with located(loaded):
+        merged = [catalog_fragment(loaded, spec_version(text, spec))]
     merged.extend(fragment_file(Path(path)) for path in fragments)
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
     status = run(job, text)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)
-
-
-merge_command.help = (
-    f"{inspect.cleandoc(merge_command.help or '')}\n\nRULE: {RULE_HELP}.\n\n{CATALOG_HELP}"
-)
 
 
 def main() -> None:

@@ -21,6 +21,11 @@ def json_pointer(path: Sequence[PathPart]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def parse_pointer(pointer: str) -> tuple[str, ...]:
+    """The parts of an RFC 6901 JSON pointer ('' is the whole document)."""
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:])
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """Where a problem is: a file, and a line and column (1-based) or a JSON pointer."""

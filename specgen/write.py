@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -49,10 +50,8 @@ def _replace(path: Path, data: bytes) -> None:
         # whole new file; syncing each of thousands of outputs would multiply build time.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            try:
+            with contextlib.suppress(FileNotFoundError):  # a new file keeps the umask's mode
                 os.fchmod(handle.fileno(), path.stat().st_mode & 0o7777)
-            except FileNotFoundError:
-                pass
         temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
