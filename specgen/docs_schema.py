@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .docs_markdown import literal
-from .schemas import COMPONENT_PREFIX
+from .schemas import COMPONENT_PREFIX, resolve_pointer
 
 JsonNode = dict[str, Any]
 Linker = Callable[[str], str]
@@ -268,13 +268,8 @@ def _value_type(value: Any) -> str:
 
 def _pointer(root: JsonNode, pointer: str) -> JsonNode:
     """The schema at a JSON pointer inside root ({} when it leads nowhere)."""
-    node: Any = root
-    for raw in pointer.strip("/").split("/") if pointer.strip("/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return {}
+    try:
+        node = resolve_pointer(root, pointer)
+    except LookupError:
+        return {}
     return node if isinstance(node, dict) else {}

@@ -15,6 +15,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from .errors import parse_pointer
 from .models import Catalog, JsonSchema, MediaType, ModelRef
 
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -82,16 +83,24 @@ def iter_refs(
             yield from iter_refs(item, (*path, index))
 
 
-def _pointer_target(schema: Any, pointer: str) -> bool:
-    node = schema
-    for raw in pointer.lstrip("/").split("/") if pointer.strip("/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value a JSON pointer names inside a document; LookupError when it leads nowhere."""
+    node = document
+    for part in parse_pointer(pointer):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return False
+            raise LookupError(pointer)
+    return node
+
+
+def _pointer_target(schema: Any, pointer: str) -> bool:
+    try:
+        resolve_pointer(schema, pointer)
+    except LookupError:
+        return False
     return True
 
 
