@@ -181,16 +181,17 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
     (Markdown pages for MkDocs). Files are written atomically and only when they change;
     files the catalog no longer produces are removed from those folders.
     """
-    from .build import MANAGED, build_plan
-    from .write import stale, write_plan
+    from .build import build, check_build
 
     loaded = load_for_command(catalog)
     started = time.perf_counter()
-    with located(loaded):
-        plan = build_plan(loaded.catalog)
     root = Path(out)
+    with located(loaded):
+        if check_only:
+            total, found = check_build(loaded.catalog, root)
+        else:
+            total, changed = build(loaded.catalog, root)
     if check_only:
-        found = stale(root, plan, MANAGED)
         for item in found:
             click.echo(f"{root / item.path}: {item.reason}", err=True)
         if found:
@@ -198,13 +199,10 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
                 f"{len(found)} stale file(s) in {root}; run `specgen build` to update", err=True
             )
             sys.exit(1)
-        click.echo(f"{root}: {len(plan)} file(s) up to date", err=True)
+        click.echo(f"{root}: {total} file(s) up to date", err=True)
         return
-    changed = write_plan(root, plan, MANAGED)
     elapsed = time.perf_counter() - started
-    click.echo(
-        f"{root}: {len(plan)} file(s), {len(changed)} changed, in {elapsed:.2f} s", err=True
-    )
+    click.echo(f"{root}: {total} file(s), {len(changed)} changed, in {elapsed:.2f} s", err=True)
 
 
 @with_help(CATALOG_HELP)

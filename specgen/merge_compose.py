@@ -12,12 +12,8 @@ from typing import Any
 import yaml
 
 from .merge_outline import Edit, Shape, Unsupported
+from .source import YamlLoader
 from .yamltext import YamlStyle
-
-try:  # libyaml composes an order of magnitude faster than pure Python
-    _Loader: type[Any] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 _NULL = "tag:yaml.org,2002:null"
 _ALIAS_AFTER_KEY = re.compile(r"[ \t]*:[ \t]+\*[^\s,\[\]{}]+")
@@ -83,7 +79,7 @@ class ComposedOutline:
         del shape  # composing finds every mapping anyway
         self.text = text
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=YamlLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise Unsupported(mark.index if mark else 0, f"invalid YAML: {exc.problem}") from None

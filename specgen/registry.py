@@ -8,6 +8,8 @@ from importlib.resources import files
 
 import yaml
 
+from .source import YamlLoader
+
 CLASS_NAMES = {
     1: "Informational",
     2: "Successful",
@@ -57,7 +59,8 @@ class CodeFacts:
 
 @cache
 def _data() -> tuple[dict[int, Registered], dict[int, tuple[VendorUse, ...]]]:
-    raw = yaml.safe_load(files("specgen").joinpath("data/registry.yaml").read_text("utf-8"))
+    text = files("specgen").joinpath("data/registry.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's when present
     iana = {code: Registered(code, **entry) for code, entry in raw["iana"].items()}
     vendors: dict[int, list[VendorUse]] = {}
     for entry in raw["vendors"]:

@@ -28,9 +28,9 @@ NOT_FINITE = "infinite or NaN numbers have no JSON form; write a finite number"
 Path_ = tuple[str, ...]
 
 try:  # libyaml's composer is an order of magnitude faster; the pure one gives the same nodes.
-    _Loader: type[Any] = yaml.CSafeLoader
+    YamlLoader: type[Any] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    YamlLoader = yaml.SafeLoader
 
 
 @dataclass
@@ -112,7 +112,7 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 def _parse_yaml(file: str, text: str) -> Document:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)

@@ -30,32 +30,11 @@ def safe_target(root: Path, relative: str) -> Path:
 
 def atomic_write(path: Path, content: bytes | str) -> None:
     """Write a file so that readers see the old content or the whole new one, never a part."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
-    _replace(path, as_bytes(content))
+    write_plan(path.parent, {path.name: content})
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 and the umask, as any new file; a replaced file keeps its own mode below.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
-    try:
-        # No fsync: the rename alone guarantees readers and killed processes see the old or the
-        # whole new file; syncing each of thousands of outputs would multiply build time.
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            with contextlib.suppress(FileNotFoundError):  # a new file keeps the umask's mode
-                os.fchmod(handle.fileno(), path.stat().st_mode & 0o7777)
-        temp.replace(path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise WriteError.at(str(path), f"cannot write: {exc.strerror or exc}") from None
+def _cannot(path: Path, exc: OSError) -> WriteError:
+    return WriteError.at(str(path), f"cannot write: {exc.strerror or exc}")
 
 
 @dataclass(frozen=True)
@@ -85,24 +64,108 @@ def stale(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[Stale]:
     return found
 
 
+class Staging:
+    """Changed outputs written as temporary files beside their targets, then renamed in place.
+
+    Staging does the slow part (creating files) and may run while the next part of a build is
+    still rendering; nothing the user sees changes until `commit`, which only renames and
+    removes. `abort` takes everything staged back, so a failed build changes nothing.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.renames: list[tuple[Path, Path, str]] = []  # (temporary, target, relative path)
+        self.extras: list[tuple[Path, str]] = []
+        self.created: list[Path] = []  # folders made for staged files, parents first
+
+    def stage(self, plan: Plan, managed: tuple[str, ...] = ()) -> None:
+        """Write the plan's changed files as temporaries; note extras in managed folders."""
+        for relative in plan:
+            safe_target(self.root, relative)  # refuse the whole plan before writing anything
+        ready: set[Path] = set()
+        for item in stale(self.root, plan, managed):
+            target = safe_target(self.root, item.path)
+            if item.reason == "extra":
+                self.extras.append((target, item.path))
+                continue
+            if target.parent not in ready:  # one look per folder, not per file
+                self._make_folder(target.parent)
+                ready.add(target.parent)
+            temp = self._temporary(target, as_bytes(plan[item.path]))
+            self.renames.append((temp, target, item.path))
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for path in reversed(missing):
+            try:
+                path.mkdir()
+            except OSError as exc:
+                raise _cannot(path, exc) from None
+            self.created.append(path)
+
+    def _temporary(self, target: Path, data: bytes) -> Path:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            # 0o666 and the umask, as any new file; a replaced file keeps its own mode below.
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as exc:
+            raise _cannot(target, exc) from None
+        try:
+            # No fsync: the rename alone guarantees readers and killed processes see the old
+            # or the whole new file; syncing thousands of outputs would multiply build time.
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                with contextlib.suppress(FileNotFoundError):  # a new file keeps the umask's mode
+                    os.fchmod(handle.fileno(), target.stat().st_mode & 0o7777)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise _cannot(target, exc) from None
+        return temp
+
+    def commit(self) -> list[str]:
+        """Rename every staged file over its target and remove extras; the paths changed."""
+        changed = []
+        self.renames.sort(key=lambda staged: staged[2])  # in path order, whatever staged first
+        for index, (temp, target, relative) in enumerate(self.renames):
+            try:
+                temp.replace(target)
+            except OSError as exc:
+                self.renames = self.renames[index:]
+                self.abort()
+                raise _cannot(target, exc) from None
+            changed.append(relative)
+        self.renames = []
+        for target, relative in self.extras:
+            try:
+                target.unlink()
+            except OSError as exc:
+                raise _cannot(target, exc) from None
+            changed.append(relative)
+        return changed
+
+    def abort(self) -> None:
+        """Remove what was staged and the folders made for it; targets stay as they were."""
+        for temp, _, _ in self.renames:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(self.created):
+            with contextlib.suppress(OSError):  # not empty: something else was put there
+                folder.rmdir()
+        self.renames, self.created = [], []
+
+
 def write_plan(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[str]:
     """Write every changed file of the plan atomically, remove extras from managed folders.
 
     Returns the relative paths that were written or removed. Files already up to date are not
     touched, so timestamps stay meaningful for tools that watch them.
     """
-    for relative in plan:
-        safe_target(root, relative)  # refuse the whole plan before writing anything
-    changed = []
-    folders: set[Path] = set()
-    for item in stale(root, plan, managed):
-        target = safe_target(root, item.path)
-        if item.reason == "extra":
-            target.unlink()
-        elif target.parent in folders:  # one mkdir per folder, not per file
-            _replace(target, as_bytes(plan[item.path]))
-        else:
-            atomic_write(target, plan[item.path])
-            folders.add(target.parent)
-        changed.append(item.path)
-    return changed
+    staging = Staging(root)
+    try:
+        staging.stage(plan, managed)
+    except BaseException:
+        staging.abort()
+        raise
+    return staging.commit()

@@ -37,6 +37,7 @@ from specgen.models import Catalog
 from specgen.write import as_bytes
 
 KILLS = 5
+RETRIES = 25
 TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^./]+\.tmp")
 """The name `atomic_write` gives its temporary file beside the target: `.<name>.<random>.tmp`."""
 
@@ -105,20 +106,26 @@ def reader(root: Path, old: dict[str, bytes], new: dict[str, bytes]) -> Callable
 
 
 def write_phase(
-    start: Callable[[], subprocess.Popen[bytes]], first: Path, look: Callable[[], None]
+    start: Callable[[], subprocess.Popen[bytes]],
+    first: Path,
+    look: Callable[[], None],
+    last: Path | None = None,
 ) -> tuple[float, float]:
-    """Seconds from launch until `first` is rewritten, and until the process ends.
+    """Seconds from launch until `first` is rewritten, and until `last` is (or the process ends).
 
     Meanwhile `look` reads the outputs as a web server or a watching tool would.
     """
     stamp = identity(first)
+    last_stamp = identity(last) if last else None
     began = time.perf_counter()
     process = start()
-    replaced = None
+    replaced = done = None
     try:
         while process.poll() is None:
             if replaced is None and identity(first) != stamp:
                 replaced = time.perf_counter() - began
+            if last and done is None and identity(last) != last_stamp:
+                done = time.perf_counter() - began
             look()
     finally:
         if process.poll() is None:  # the reader failed: stop the writer before reporting it
@@ -127,7 +134,7 @@ def write_phase(
     ended = time.perf_counter() - began
     finish(process)
     assert replaced is not None, f"{first} was never rewritten"
-    return replaced, ended
+    return replaced, done or ended
 
 
 def kill_points(begin: float, end: float, rng: random.Random) -> list[float]:
@@ -189,18 +196,28 @@ def test_killed_build_leaves_old_or_whole_new_files_and_the_next_build_cleans_up
         restore()
         return specgen("build", tmp_path / "new.json", "-o", out)
 
-    # Files are written in sorted order, so the first replaced file marks the write phase.
+    # Staged files are renamed into place in sorted order, so the first and last of them mark
+    # the phase in which a kill can leave old and new files side by side.
     restore()
-    replaced, ended = write_phase(lambda: specgen("build", tmp_path / "new.json", "-o", out),
-                                  out / sorted(new)[0], reader(out, old, new))
+    replaced, renamed = write_phase(
+        lambda: specgen("build", tmp_path / "new.json", "-o", out),
+        out / sorted(new)[0], reader(out, old, new), out / sorted(new)[-1],
+    )
     assert tree(out) == new
+    rng = random.Random(7)
     seen = []
-    for delay in kill_points(replaced, ended, random.Random(7)):
+    # Kills spread over the run, then more aimed at the short rename phase (its start moves a
+    # little from run to run) until one lands inside it.
+    delays = kill_points(replaced / 2, renamed, rng)
+    delays += [rng.uniform(replaced - 0.2, renamed + 0.05) for _ in range(RETRIES)]
+    for delay in delays:
         process = restart()
         # The copy is done before the process starts: time its delay from the launch.
         if kill_after(process, delay, time.perf_counter()):
             seen.append(assert_old_or_new(out, old, new))
-    assert {"old", "new"} in seen, f"no kill landed inside the write phase: {seen}"
+        if len(seen) >= KILLS and {"old", "new"} in seen:
+            break
+    assert {"old", "new"} in seen, f"no kill landed inside the rename phase: {seen}"
 
     # A temporary file a kill left behind, whether or not one of ours did.
     leftover = out / "docs" / "codes" / f".100.md.{os.getpid()}x.tmp"
