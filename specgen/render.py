@@ -9,8 +9,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from .yamldump import to_yaml
 
 
 def templates_dir() -> Path:
@@ -23,35 +24,13 @@ def templates_dir() -> Path:
 
 def dump_yaml(data: Any) -> str:
     """YAML in block style, keys in the order given, unicode kept readable."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-    )
+    return to_yaml(data)
 
 
 def dump_json(data: Any, indent: int | None = 2) -> str:
     """JSON with a stable layout: two-space indent, unicode kept readable."""
     return json.dumps(data, indent=indent, ensure_ascii=False)
 
-
-# libyaml's emitter is many times faster than PyYAML's pure one and writes the same text.
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]  # chosen at import time
-    """Keeps multi-line strings readable as literal blocks."""
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and not value.startswith((" ", "\n")) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_representer)
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "to_yaml": dump_yaml,

@@ -1,0 +1,50 @@
+"""The YAML writer: whatever JSON data it writes, PyYAML reads back unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from specgen.yamldump import to_yaml
+
+# Any text, and text made mostly of the characters that mean something to YAML.
+texts = st.text() | st.text(alphabet=" \n\t:#-?|>'\"{}[],&*!%@`~yYnN01.eE+\u2028\x85ab$/_(")
+json_data = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(texts, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_data)
+@settings(max_examples=500)
+def test_any_json_data_reads_back_unchanged(data: Any) -> None:
+    """Keys, order, types and every character survive a write and a read."""
+    assert yaml.safe_load(to_yaml(data)) == data
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["yes", "No", "off", "null", "~", "123", "0x1f", "1e3", ".5", "- a", "a: b", "a #b", "#c",
+     "&anchor", "*alias", "!tag", "@at", "`tick", "'q'", '"q"', "{a}", "[a]", "?", "|", ">",
+     "%", "", " lead", "trail ", "2024-10-09", "1:30", "tab\there", "line\nbreak", "\u2028",
+     "\x85", "\ufeff", "é"],
+)
+def test_strings_that_look_like_other_things_stay_strings(text: str) -> None:
+    """Booleans, numbers, dates, indicators and odd characters come back as the same string."""
+    assert yaml.safe_load(to_yaml({"k": text, text: [text]})) == {"k": text, text: [text]}
+
+
+def test_layout_is_block_style_with_literal_blocks() -> None:
+    """Nested data reads as people write YAML; multi-line text as a literal block."""
+    data = {"a": {"b": [1, {"c": "d"}]}, "e": "one\ntwo\n", "f": [], "g": {}}
+    assert to_yaml(data) == "a:\n  b:\n  - 1\n  - c: d\ne: |\n  one\n  two\nf: []\ng: {}\n"
