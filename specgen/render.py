@@ -50,6 +50,9 @@ def environment(user_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        # Templates do not change during a run; checking their files at every render costs a
+        # stat per transcript on big catalogs.
+        auto_reload=False,
     )
     env.filters.update(FILTERS)
     return env
