@@ -102,13 +102,18 @@ def test_check_passes_when_the_outputs_are_up_to_date(tmp_path: Path, built: Cat
     assert result.stderr == f"out: {len(build_plan(built))} file(s) up to date\n"
 
 
+def edit_by_hand(out: Path) -> None:
+    """Change, delete and add one file in the managed folders, as a user might."""
+    (out / "docs" / "codes" / "404.md").write_text("edited by hand\n", encoding="utf-8")
+    (out / "openapi" / "fragment-3.0.json").unlink()
+    (out / "transcripts" / "561" / "stray.http").write_bytes(b"left over\r\n")
+
+
 def test_check_lists_changed_missing_and_extra_files_and_writes_nothing(
     tmp_path: Path, built: Catalog
 ) -> None:
     out = tmp_path / "out"
-    (out / "docs" / "codes" / "404.md").write_text("edited by hand\n", encoding="utf-8")
-    (out / "openapi" / "fragment-3.0.json").unlink()
-    (out / "transcripts" / "561" / "stray.http").write_bytes(b"left over\r\n")
+    edit_by_hand(out)
     (out / "notes.txt").write_text("outside the managed folders", encoding="utf-8")
     before = snapshot(out)
     result = run(tmp_path, "build", "catalog.yaml", "-o", "out", "--check")
@@ -139,9 +144,7 @@ def test_build_after_check_repairs_the_tree_and_keeps_files_outside_managed_fold
     tmp_path: Path, built: Catalog
 ) -> None:
     out = tmp_path / "out"
-    (out / "docs" / "codes" / "404.md").write_text("edited by hand\n", encoding="utf-8")
-    (out / "openapi" / "fragment-3.0.json").unlink()
-    (out / "transcripts" / "561" / "stray.http").write_bytes(b"left over\r\n")
+    edit_by_hand(out)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 0, result.output
