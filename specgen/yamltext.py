@@ -197,9 +197,16 @@ class _StyleDumper(yaml.SafeDumper):
         return self.quote if style in ("'", '"') and self.quote == '"' else style
 
 
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text reads best as a literal block; PyYAML falls back where one cannot hold it.
-    style = "|" if "\n" in value else None
+    # YAML reads U+0085, U+2028 and U+2029 as line breaks: only double quotes can escape them.
+    if any(mark in value for mark in _YAML_BREAKS):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -230,9 +237,9 @@ class YamlStyle:
                 allow_unicode=True, default_flow_style=False, width=max(60, 100 - indent),
             )
             pad = " " * indent
-            block = "".join(
-                pad + line if line.strip() else line for line in dumped.splitlines(keepends=True)
-            )
+            # Split on "\n" only: str.splitlines would also break at U+0085 and U+2028 that a
+            # quoted scalar may hold, and padding there would change the value.
+            block = "\n".join(pad + line if line else line for line in dumped.split("\n"))
             self._rendered[memo] = block.replace("\n", self.newline)
         return self._rendered[memo]
 

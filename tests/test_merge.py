@@ -238,3 +238,15 @@ def test_components_go_after_a_trailing_alias(fragments: dict[str, Fragment]) ->
     result = merge(text, fragments["3.0"], file="spec.yaml")
     assert result.startswith(text)
     assert "AccessDenied" in yaml.safe_load(result)["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    "value", ["#\x85£", "a\x85b", "\x85", "x\u2028y", "a\u2029b", "a\x0bb", "a\x1cb"]
+)
+def test_line_break_like_characters_in_added_values_survive_yaml(value: str) -> None:
+    """Characters Python counts as line ends (but YAML keeps in quoted text) are not split on."""
+    spec = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n"
+    fragment = {"openapi": "3.1.0", "info": {"title": "f", "version": "1"}, "paths": {},
+                "components": {"examples": {"Odd": {"value": {"list": [value, "x"]}}}}}
+    merged = yaml.safe_load(merge(spec, fragment))
+    assert merged["components"]["examples"]["Odd"]["value"]["list"] == [value, "x"]
