@@ -21,9 +21,14 @@ def json_pointer(path: Sequence[PathPart]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def unescape_pointer_part(part: str) -> str:
+    """One reference token of a JSON pointer, with its ~1 and ~0 escapes undone."""
+    return part.replace("~1", "/").replace("~0", "~")
+
+
 def parse_pointer(pointer: str) -> tuple[str, ...]:
     """The parts of an RFC 6901 JSON pointer ('' is the whole document)."""
-    return tuple(part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:])
+    return tuple(unescape_pointer_part(part) for part in pointer.split("/")[1:])
 
 
 @dataclass(frozen=True, order=True)

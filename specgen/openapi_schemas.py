@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .downconvert import Inexpressible, Path, Refusal
+from .errors import unescape_pointer_part
 from .schemas import COMPONENT_PREFIX, iter_refs
 
 _DEF_KEYWORDS = ("$defs", "definitions")
@@ -41,10 +42,6 @@ def unique_name(name: str, taken: Container[str]) -> str:
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def _def_key(ref: Any) -> DefKey | None:
         return None
     parts = ref.split("/")
     if len(parts) >= 3 and parts[0] == "#" and parts[1] in _DEF_KEYWORDS:
-        return parts[1], _unescape(parts[2])
+        return parts[1], unescape_pointer_part(parts[2])
     return None
 
 

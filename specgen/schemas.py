@@ -181,16 +181,10 @@ def _ref_node(name: str, ref: str) -> Node | None:
 
 
 def _at(schemas: dict[str, Any], node: Node) -> Any:
-    target = schemas.get(node[0])
-    for raw in node[1].split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(target, dict):
-            target = target.get(part)
-        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-            target = target[int(part)]
-        else:
-            return None
-    return target
+    try:
+        return resolve_pointer(schemas.get(node[0]), node[1])
+    except LookupError:
+        return None
 
 
 def ref_cycles(schemas: dict[str, Any]) -> list[str]:

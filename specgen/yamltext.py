@@ -18,11 +18,7 @@ from typing import Any
 import yaml
 
 from .merge_outline import Edit, Shape, Unsupported
-
-try:  # libyaml parses the small snippets we read much faster than pure Python
-    _Loader: type[Any] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+from .source import YamlLoader
 
 _FIRST_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)
 _KEY = re.compile(
@@ -99,7 +95,7 @@ class YamlNode:
             return self.flow_data[key]
         entry = self.entries[key]
         try:
-            data = yaml.load(self.text[entry.line_start : entry.end], Loader=_Loader)
+            data = yaml.load(self.text[entry.line_start : entry.end], Loader=YamlLoader)
         except yaml.YAMLError as exc:
             raise Unsupported(entry.line_start, f"cannot read this entry alone: {exc}") from None
         return next(iter(data.values()))
@@ -170,7 +166,7 @@ def _child(text: str, entry: YamlEntry, indent: int, shape: Shape) -> YamlNode |
         return node
     if value.startswith("{") and value.endswith("}"):
         try:
-            data = yaml.load(value, Loader=_Loader)
+            data = yaml.load(value, Loader=YamlLoader)
         except yaml.YAMLError:
             raise Unsupported(entry.line_start, "cannot read a flow mapping") from None
         opening = entry.line_start + text.index("{", entry.line_start, entry.line_end) - (
