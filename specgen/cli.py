@@ -309,7 +309,7 @@ def merge_command(
     --on-conflict says otherwise; identical components are shared. Merging twice changes
     nothing the second time.
     """
-    from .merge_io import MergeRun, catalog_fragment, fragment_file, read_text, run, spec_version
+    from .merge_io import MergeRun, catalog_fragment, fragment_file, read_bytes, run, spec_version
 
     if in_place and output is not None:
         fail("give -o/--output or --in-place, not both")
@@ -319,13 +319,13 @@ def merge_command(
         parsed = [parse_rule(rule) for rule in rules]
     except ValueError as exc:
         fail(str(exc))
-    text = read_text(Path(spec))
+    document = read_bytes(Path(spec))
     loaded = load_for_command(catalog, quiet=True)
     with located(loaded):
-        merged = [catalog_fragment(loaded, spec_version(text, spec))]
+        merged = [catalog_fragment(loaded, spec_version(document, spec))]
     merged.extend(fragment_file(Path(path)) for path in fragments)
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
-    status = run(job, text)
+    status = run(job, document)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)

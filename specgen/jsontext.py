@@ -2,6 +2,11 @@
 
 Only the mappings the shape names are walked key by key; every other value is skipped with the
 C decoder (`raw_decode`), so the whole document is decoded about once.
+
+The text scanned is the document's bytes, one character per byte (`byte_text`): JSON's syntax
+is ASCII, so the structure reads the same, slices are the file's bytes, and a 13 MB document
+with one emoji is not widened to 52 MB of four-byte characters. Values read and text inserted
+go through UTF-8 at the edges (`value`, `render`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,51 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .merge_outline import Edit, Shape, Unsupported
+
+_CHUNK = 4096
+
+
+def byte_text(document: bytes | str) -> str:
+    """A UTF-8 document as one character per byte (Latin-1); UnicodeDecodeError if not UTF-8."""
+    if isinstance(document, str):
+        return as_bytes_text(document)
+    if not document.isascii():
+        _check_utf8(document)
+    return document.decode("latin-1")
+
+
+def as_bytes_text(text: str) -> str:
+    """Text in the one-character-per-byte form of its UTF-8 encoding."""
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+def from_bytes_text(text: str) -> str:
+    """Text back from its one-character-per-byte form."""
+    return text if text.isascii() else text.encode("latin-1").decode("utf-8")
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise UnicodeDecodeError (offsets into `data`) unless `data` is UTF-8.
+
+    Only the chunks holding non-ASCII bytes are decoded, each widened to whole characters: API
+    descriptions are mostly ASCII, and decoding all of one takes longer than scanning it.
+    """
+    size = len(data)
+    for start in range(0, size, _CHUNK):
+        end = min(start + _CHUNK, size)
+        if data[start:end].isascii():
+            continue
+        while start > 0 and 0x80 <= data[start] < 0xC0:  # back to the character's first byte
+            start -= 1
+        while end < size and 0x80 <= data[end] < 0xC0:  # on to its last
+            end += 1
+        try:
+            data[start:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(
+                "utf-8", data, start + exc.start, start + exc.end, exc.reason
+            ) from None
+
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -59,7 +109,8 @@ class JsonNode:
         """The decoded value under `key`."""
         entry = self.entries[key]
         if entry.decoded is _MISSING:
-            entry.decoded = json.loads(self.text[entry.value_start : entry.value_end])
+            span = self.text[entry.value_start : entry.value_end]
+            entry.decoded = json.loads(span.encode("latin-1"))
         return entry.decoded
 
     def offset(self, key: str) -> int:
@@ -91,6 +142,8 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
     while True:
         index = step.end() - 1
         key, key_end = _scanstring(text, index + 1, True)
+        if not key.isascii():  # read from the bytes, so that UTF-8 and escapes both decode
+            key = json.loads(text[index:key_end].encode("latin-1"))
         colon = _COLON.match(text, key_end)
         if colon is None:
             raise Unsupported(key_end, "expected ':'")
@@ -117,7 +170,10 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
 
 
 class JsonOutline:
-    """A JSON document: its located root object, and edits rendered in the document's layout."""
+    """A JSON document: its located root object, and edits rendered in the document's layout.
+
+    `text` is the document in `byte_text` form, and so are the edits' texts.
+    """
 
     def __init__(self, text: str, shape: Shape) -> None:
         self.text = text
@@ -151,11 +207,16 @@ class JsonOutline:
     def render(self, value: Any, indent: str) -> str:
         """A value as JSON in the document's layout, its inner lines indented from `indent`."""
         if self.step is None:
-            return json.dumps(value, ensure_ascii=self.ascii, separators=(",", self.colon))
-        dumped = json.dumps(
-            value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
-        )
-        return dumped.replace("\n", "\n" + indent)
+            dumped = json.dumps(value, ensure_ascii=self.ascii, separators=(",", self.colon))
+        else:
+            dumped = json.dumps(
+                value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
+            ).replace("\n", "\n" + indent)
+        return as_bytes_text(dumped)
+
+    def to_bytes(self, text: str) -> bytes:
+        """The document's (edited) text as the bytes of a file."""
+        return text.encode("latin-1")
 
     def _entry(self, key: str, value: Any, indent: str) -> str:
         # The same few entries (a $ref per operation) recur at a few indents; the indenting
@@ -163,7 +224,9 @@ class JsonOutline:
         memo = (key, json.dumps(value), indent)
         if memo not in self._rendered:
             self._rendered[memo] = (
-                json.dumps(key, ensure_ascii=self.ascii) + self.colon + self.render(value, indent)
+                as_bytes_text(json.dumps(key, ensure_ascii=self.ascii))
+                + self.colon
+                + self.render(value, indent)
             )
         return self._rendered[memo]
 

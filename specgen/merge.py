@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import Location, MergeError, Problem, json_pointer, sorted_problems
-from .jsontext import JsonOutline
+from .jsontext import JsonOutline, byte_text
 from .merge_compose import ComposedOutline
 from .merge_outline import Edit, Node, Outline, Shape, Unsupported, apply_edits, line_of
 from .rules import METHODS, Operation, Rule
+from .source import not_utf8
 from .yamltext import YamlOutline
 
 OnConflict = Literal["error", "keep", "replace"]
@@ -63,15 +64,54 @@ def shape_for(fragments: Sequence[Fragment]) -> Shape:
     return {"paths": {"*": dict.fromkeys(METHODS, operation)}, "components": sections}
 
 
-def open_outline(text: str, file: str, shape: Shape, *, compose: bool = False) -> Outline:
+@dataclass(frozen=True)
+class DocumentText:
+    """The text a merge scans and edits, and the encoding that gives back the file's bytes.
+
+    JSON is scanned as its bytes (`jsontext.byte_text`, encoding Latin-1), YAML as decoded text.
+    """
+
+    text: str
+    encoding: str
+    file: str
+
+    @classmethod
+    def of(cls, document: str | bytes, file: str) -> DocumentText:
+        """Read a document given as text or as the bytes of a file (UTF-8, a BOM is dropped)."""
+        if isinstance(document, str):
+            is_json = document[:256].lstrip().startswith("{")
+        else:
+            document = document.removeprefix(b"\xef\xbb\xbf")
+            is_json = document[:256].lstrip().startswith(b"{")
+        try:
+            if is_json or file.endswith(".json"):
+                return cls(byte_text(document), "latin-1", file)
+            if isinstance(document, bytes):
+                document = document.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MergeError([not_utf8(file, exc.object, exc.start)]) from None
+        return cls(document, "utf-8", file)
+
+    def location(self, offset: int) -> Location:
+        """The line and column (in characters) of an offset into the text."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        prefix = self.text[line_start:offset].encode(self.encoding).decode("utf-8", "replace")
+        return Location(self.file, line_of(self.text, offset), len(prefix) + 1)
+
+    def unsupported(self, exc: Unsupported) -> MergeError:
+        """The error for a place the merge cannot edit."""
+        return MergeError([Problem(self.location(exc.offset), f"cannot merge here: {exc.message}")])
+
+
+def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False) -> Outline:
     """The outline of a JSON or YAML document (`compose`: the slower, general YAML reader)."""
-    is_json = file.endswith(".json") or text.lstrip().startswith("{")
+    text = document.text
     # The scan allocates a few hundred thousand acyclic objects on large documents; the cycle
     # collector would walk them over and over for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if is_json:
+        if document.encoding == "latin-1":
             return JsonOutline(text, shape)
         if not compose:
             try:
@@ -80,29 +120,17 @@ def open_outline(text: str, file: str, shape: Shape, *, compose: bool = False) -
                 pass  # flow style, CRLF, several documents...: compose instead
         return ComposedOutline(text, shape)
     except Unsupported as exc:
-        raise _unsupported(text, file, exc) from None
+        raise document.unsupported(exc) from None
     finally:
         if collecting:
             gc.enable()
-
-
-def _unsupported(text: str, file: str, exc: Unsupported) -> MergeError:
-    where = _location(text, file, exc.offset)
-    return MergeError([Problem(where, f"cannot merge here: {exc.message}")])
-
-
-def _location(text: str, file: str, offset: int) -> Location:
-    line = line_of(text, offset)
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Location(file, line, column)
 
 
 @dataclass
 class MergePlan:
     """What a merge adds and replaces, found before anything is rendered or written."""
 
-    text: str
-    file: str
+    document: DocumentText
     outline: Outline
     additions: dict[Path_, dict[str, Any]] = field(default_factory=dict)
     replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
@@ -143,9 +171,16 @@ class MergePlan:
                  for path, entries in self.additions.items()]
         return self._edits
 
+    def result_bytes(self) -> bytes:
+        """The merged document as the bytes of a file."""
+        text = self.document.text
+        if self.changed:
+            text = apply_edits(text, self.edits())
+        return text.encode(self.document.encoding)
+
     def result(self) -> str:
         """The merged document's text."""
-        return apply_edits(self.text, self.edits()) if self.changed else self.text
+        return self.result_bytes().decode("utf-8")
 
 
 class _Planner:
@@ -158,7 +193,7 @@ class _Planner:
         self.pending: dict[Path_, tuple[Any, Location]] = {}
 
     def here(self, node: Node, key: str) -> Location:
-        return _location(self.plan.text, self.plan.file, node.offset(key))
+        return self.plan.document.location(node.offset(key))
 
     def conflict(self, where: Location, what: str, other: Location) -> bool:
         """Record a conflict; True when the incoming value should replace the existing one."""
@@ -227,27 +262,31 @@ class _Planner:
 
 
 def plan_merge(
-    spec_text: str,
+    spec: str | bytes,
     fragments: Sequence[Fragment],
     attachments: Sequence[Attachment] = (),
     on_conflict: OnConflict = "error",
     *,
     file: str = "<spec>",
 ) -> MergePlan:
-    """Decide every addition and replacement; MergeError lists all conflicts when refusing."""
+    """Decide every addition and replacement; MergeError lists all conflicts when refusing.
+
+    `spec` is the document's text, or its file's bytes (UTF-8; JSON is then never decoded whole).
+    """
+    document = DocumentText.of(spec, file)
     shape = shape_for(fragments)
-    outline = open_outline(spec_text, file, shape)
+    outline = open_outline(document, shape)
     try:
-        return _plan(MergePlan(spec_text, file, outline), fragments, attachments, on_conflict)
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
     except Unsupported as exc:
         if not isinstance(outline, YamlOutline):
-            raise _unsupported(spec_text, file, exc) from None
+            raise document.unsupported(exc) from None
     # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
-    outline = open_outline(spec_text, file, shape, compose=True)
+    outline = open_outline(document, shape, compose=True)
     try:
-        return _plan(MergePlan(spec_text, file, outline), fragments, attachments, on_conflict)
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
     except Unsupported as exc:
-        raise _unsupported(spec_text, file, exc) from None
+        raise document.unsupported(exc) from None
 
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
@@ -261,7 +300,7 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
         for path, item in (fragment.data.get("paths") or {}).items():
             planner.offer(("paths",), path, item, fragment.locate(("paths", path)))
     if attachments:
-        planner.attach(attachments, plan.file)
+        planner.attach(attachments, plan.document.file)
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
     plan.edits()  # rendered now, so that what cannot be edited shows before anything is written

@@ -12,35 +12,29 @@ from typing import Any
 from .errors import Location, MergeError, Problem
 from .load import Loaded
 from .merge import Attachment, Fragment, OnConflict, Path_, plan_merge
-from .merge_outline import line_of
 from .rules import Rule, parse_rule
-from .write import atomic_write
+from .write import as_bytes, atomic_write
 
-_VERSION = re.compile(r"""(?:^|[{,])[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?([0-9.]+)""", re.M)
+_VERSION = re.compile(rb"""(?:^|[{,])[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?([0-9.]+)""", re.M)
 
 
-def read_text(path: Path) -> str:
-    """A document's text, UTF-8 (a BOM is dropped), with the place of a bad byte."""
+def read_bytes(path: Path) -> bytes:
+    """A document's bytes, or a located error saying why they cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise MergeError.at(str(path), f"cannot read: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        text = raw[: exc.start].decode("utf-8", "replace")
-        raise MergeError.at(str(path), "not UTF-8 text", line=line_of(text, len(text))) from None
 
 
-def spec_version(text: str, file: str) -> str:
+def spec_version(document: bytes, file: str) -> str:
     """The OAS version ('3.0' or '3.1') a document declares in its `openapi` field."""
-    found = _VERSION.search(text)
-    version = found.group(1) if found else ""
+    found = _VERSION.search(document)
+    version = found.group(1).decode() if found else ""
     if version.startswith("3.0"):
         return "3.0"
     if version.startswith("3.1"):
         return "3.1"
-    line = line_of(text, found.start()) if found else None
+    line = document.count(b"\n", 0, found.start()) + 1 if found else None
     raise MergeError.at(
         file, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})", line=line
     )
@@ -68,10 +62,10 @@ def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
 def fragment_file(path: Path) -> Fragment:
     """An OpenAPI fragment file (YAML or JSON), located so conflicts name its lines."""
     from .errors import LoadError
-    from .source import parse
+    from .source import decode, parse
 
     try:
-        document = parse(str(path), read_text(path))
+        document = parse(str(path), decode(str(path), read_bytes(path)))
     except LoadError as exc:
         raise MergeError(exc.problems) from None
     if not isinstance(document.data, dict):
@@ -112,10 +106,10 @@ class MergeRun:
     overlay: str | None = None
 
 
-def run(job: MergeRun, text: str) -> int:
+def run(job: MergeRun, document: bytes) -> int:
     """Merge, then write the document, the overlay, or nothing (--check); the exit status."""
     plan = plan_merge(
-        text, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
+        document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
         file=str(job.spec),
     )
     if job.check:
@@ -124,22 +118,23 @@ def run(job: MergeRun, text: str) -> int:
         from .overlay import overlay
         from .render import dump_json, dump_yaml
 
-        document = overlay(plan)
+        actions = overlay(plan)
         json_out = job.overlay.endswith(".json")
-        content = dump_json(document) + "\n" if json_out else dump_yaml(document)
+        content = dump_json(actions) + "\n" if json_out else dump_yaml(actions)
         _write(job.overlay, content)
         return 0
-    result = plan.result()
     if job.in_place:
-        if result != text:  # an up-to-date document keeps its timestamp
-            atomic_write(job.spec, result)
+        if plan.changed:  # an up-to-date document keeps its timestamp
+            atomic_write(job.spec, plan.result_bytes())
     else:
-        _write(job.output, result)
+        _write(job.output, plan.result_bytes())
     return 0
 
 
-def _write(output: str | None, text: str) -> None:
+def _write(output: str | None, content: bytes | str) -> None:
     if output is None or output == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(as_bytes(content))
+        sys.stdout.buffer.flush()
     else:
-        atomic_write(Path(output), text)
+        atomic_write(Path(output), content)

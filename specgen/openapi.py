@@ -12,7 +12,6 @@ from .errors import Location, Problem, RenderError, json_pointer
 from .memo import derived
 from .models import Catalog, Example, StatusCode
 from .openapi_schemas import Lifted, Owner, component_name, lift, unique_name
-from .render import dump_yaml, render
 from .schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 
 Oas = Literal["3.0", "3.1"]
@@ -70,6 +69,8 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
 
 def dump_openapi(document: dict[str, Any], fmt: Format) -> str:
     """A fragment as YAML (with a header comment) or JSON text; same document, same bytes."""
+    from .render import render  # jinja2: `specgen merge` renders documents, never templates
+
     return render(f"openapi/fragment.{fmt}.jinja", document=document)
 
 
@@ -90,6 +91,8 @@ def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
     name = catalog.response_name(code)
     document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
     response = document["components"]["responses"][name]
+    from .render import dump_yaml
+
     return dump_yaml({"components": {"responses": {name: response}}})
 
 

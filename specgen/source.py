@@ -68,6 +68,13 @@ def too_large(size: int) -> str:
     return f"file is {size:,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
 
 
+def not_utf8(file: str, raw: bytes, offset: int) -> Problem:
+    """The problem of a file whose bytes stop being UTF-8 at `offset`."""
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Problem(Location(file, line, column), f"not UTF-8 text (byte 0x{raw[offset]:02x})")
+
+
 def decode(file: str, raw: bytes) -> str:
     """Bytes to text: UTF-8 only, with the place of the first bad byte."""
     if len(raw) > MAX_BYTES:
@@ -75,11 +82,7 @@ def decode(file: str, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError.at(
-            file, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line, column=column
-        ) from None
+        raise LoadError([not_utf8(file, raw, exc.start)]) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise LoadError.at(file, "binary data (NUL byte) is not a catalog", line=line, column=1)

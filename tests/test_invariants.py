@@ -94,7 +94,7 @@ def spec_data(name: str) -> bytes:
 def merged_twice(catalog: Catalog, name: str) -> Merged:
     """Merge the catalog's fragment, in the document's OAS version, attached to everything."""
     text = spec_text(name)
-    oas: Oas = "3.0" if spec_version(text, name) == "3.0" else "3.1"
+    oas: Oas = "3.0" if spec_version(text.encode(), name) == "3.0" else "3.1"
     fragment = Fragment(render_openapi(catalog, oas))
     attached = attachments([fragment], [parse_rule("all")])
     # Generated codes often exist in the document already (200, 404...): replace them.

@@ -10,8 +10,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from specgen import jsontext
 from specgen.cli import cli
 from specgen.errors import MergeError
 from specgen.load import embedded_catalog_path, load
@@ -250,3 +253,64 @@ def test_line_break_like_characters_in_added_values_survive_yaml(value: str) -> 
                 "components": {"examples": {"Odd": {"value": {"list": [value, "x"]}}}}}
     merged = yaml.safe_load(merge(spec, fragment))
     assert merged["components"]["examples"]["Odd"]["value"]["list"] == [value, "x"]
+
+
+# JSON is scanned as its bytes (one character per byte): what goes in and out is still UTF-8.
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=40) | st.text(max_size=12).map(str.encode),
+       chunk=st.integers(1, 8))
+def test_utf8_check_agrees_with_the_decoder(data: bytes, chunk: int) -> None:
+    """Checking only the chunks holding non-ASCII bytes finds what decoding would, and where."""
+    try:
+        expected: int | None = None
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        expected = exc.start
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsontext, "_CHUNK", chunk)  # small chunks: characters cross their edges
+        try:
+            assert jsontext.byte_text(data) == data.decode("latin-1")
+            found = None
+        except UnicodeDecodeError as exc:
+            found = exc.start
+    assert found == expected
+
+
+def test_a_json_document_that_is_not_utf8_is_located_and_unchanged(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    original = b'{\n  "openapi": "3.0.3",\n  "info": {"title": "caf\xe9"}\n}\n'
+    spec.write_bytes(original)
+    result = run_cli("merge", str(spec), "--in-place")
+    assert result.exit_code == 2
+    assert f"{spec}:3:25: not UTF-8 text (byte 0xe9)" in result.output
+    assert spec.read_bytes() == original
+
+
+def test_non_ascii_json_keeps_its_bytes_and_reads_its_keys(
+    fragments: dict[str, Fragment],
+) -> None:
+    """Raw UTF-8 and \\u escapes both name the same path; text outside the edits is untouched."""
+    operation = {"get": {"summary": "🦊 中文", "responses": {}}}
+    for style in (False, True):
+        text = json.dumps({"openapi": "3.0.3", "info": {"title": "é", "version": "1"},
+                           "paths": {"/café": operation, "/plain": operation}},
+                          indent=2, ensure_ascii=style)
+        fragment = fragments["3.0"]
+        attached = attach_all(fragment, "path:/caf*")
+        result = plan_merge(text.encode(), [fragment], attached, file="spec.json")
+        assert result.attached == [("/café", "get", "561")]
+        merged = json.loads(result.result())
+        assert merged["paths"]["/café"]["get"]["responses"]["561"] == REF
+        assert merged["paths"]["/plain"]["get"]["responses"] == {}
+        assert result.result().startswith(text[: text.index('"paths"')])
+
+
+def test_conflict_columns_count_characters_not_bytes(fragments: dict[str, Fragment]) -> None:
+    text = ('{"openapi": "3.0.3", "info": {"title": "ééé", "version": "1"}, "paths": {"/a":'
+            ' {"get": {"responses": {"561": {"description": "theirs"}}}}}}')
+    with pytest.raises(MergeError) as caught:
+        plan_merge(text.encode(), [fragments["3.0"]], attach_all(fragments["3.0"]),
+                   file="spec.json")
+    (problem,) = [p for p in caught.value.problems if "GET /a" in p.message]
+    assert (problem.location.line, problem.location.column) == (1, text.index('"561"') + 1)

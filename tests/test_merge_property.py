@@ -22,16 +22,17 @@ ATTACH = attachments([FRAGMENT], [parse_rule("all")])
 REF = {"$ref": "#/components/responses/Unauthorized561"}
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
-# Text that YAML must quote now and then (': ', ' #', leading '-' or quotes), never padded.
-words = st.from_regex(r"""[abz:#'"!-](?:[abz :#'"!-]{0,8}[abz:#'"!-])?""", fullmatch=True)
+# Text that YAML must quote now and then (': ', ' #', leading '-' or quotes), never padded, and
+# now and then beyond ASCII (two-byte, CJK and four-byte UTF-8).
+words = st.from_regex(r"""[abzé:#'"!-](?:[abz :#'"!é中🦊-]{0,8}[abz:#'"!🦊-])?""", fullmatch=True)
 
 
 @st.composite
 def documents(draw: Draw) -> dict[str, Any]:
     """Small OpenAPI documents: a few operations, some secured, some without responses."""
     paths: dict[str, Any] = {}
-    for name in draw(st.lists(st.sampled_from(["pets", "a-b", "x_y", "{id}"]), max_size=3,
-                              unique=True)):
+    names = st.sampled_from(["pets", "a-b", "x_y", "{id}", "café", "🦊"])
+    for name in draw(st.lists(names, max_size=3, unique=True)):
         item: dict[str, Any] = {}
         for method in draw(st.lists(st.sampled_from(["get", "post", "delete"]), min_size=1,
                                     max_size=2, unique=True)):
@@ -61,7 +62,7 @@ def scalar(draw: Draw, value: str) -> str:
         return value
     if style == "single":
         return "'" + value.replace("'", "''") + "'"
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)  # YAML has no surrogate-pair escapes
 
 
 def to_yaml(draw: Draw, document: dict[str, Any]) -> str:
@@ -111,7 +112,8 @@ def to_json(draw: Draw, document: dict[str, Any]) -> str:
     indent = draw(st.sampled_from([None, 1, 2, 4, "\t"]))
     compact = st.sampled_from([(",", ":"), (", ", ": ")])
     separators = (",", ": ") if indent is not None else draw(compact)
-    return json.dumps(document, indent=indent, separators=separators)
+    return json.dumps(document, indent=indent, separators=separators,
+                      ensure_ascii=draw(st.booleans()))
 
 
 def expected(document: dict[str, Any]) -> dict[str, Any]:
@@ -141,11 +143,16 @@ def test_removing_what_the_merge_added_gives_the_original(
     document: dict[str, Any], as_json: bool, data: st.DataObject
 ) -> None:
     text = to_json(data.draw, document) if as_json else to_yaml(data.draw, document)
-    plan = plan_merge(text, [FRAGMENT], ATTACH, file="spec.json" if as_json else "spec.yaml")
+    given_as = data.draw(st.sampled_from([text, text.encode()]))  # the API's text, or a file's
+    plan = plan_merge(given_as, [FRAGMENT], ATTACH, file="spec.json" if as_json else "spec.yaml")
     edits = plan.edits()
     result = plan.result()
+    assert result.encode() == plan.result_bytes()
     parsed = json.loads(result) if as_json else yaml.safe_load(result)
     assert normalized(parsed) == expected(document)
+    # Edits are offsets into the text the merge scanned (for JSON: one character per byte).
+    text = plan.document.text
+    result = plan.result_bytes().decode(plan.document.encoding)
     placed, growth = [], 0
     for edit in sorted(edits):
         placed.append((edit, edit.start + growth))
@@ -157,4 +164,4 @@ def test_removing_what_the_merge_added_gives_the_original(
         assert kept.strip() == "", f"the merge rewrote {kept!r}"
         restored = restored[:where] + kept + restored[where + len(edit.text) :]
     assert restored == text
-    assert plan_merge(result, [FRAGMENT], ATTACH).changed is False
+    assert plan_merge(plan.result(), [FRAGMENT], ATTACH).changed is False

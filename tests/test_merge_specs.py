@@ -20,11 +20,9 @@ from specgen.rules import parse_rule
 LOADED = load(embedded_catalog_path())
 
 
-def read(name: str) -> str:
-    path = SPECS / name
-    if name.endswith(".gz"):
-        return gzip.decompress(path.read_bytes()).decode()
-    return path.read_text(encoding="utf-8")
+def read(name: str) -> bytes:
+    raw = (SPECS / name).read_bytes()
+    return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 
 def parse(text: str, name: str) -> Any:
@@ -48,10 +46,11 @@ def expected(document: Any, fragment: Fragment, attached: list[Attachment]) -> A
 
 def merged(name: str) -> tuple[str, str, Any]:
     """The document's text, the merged text, and what the merged text must parse to."""
-    text = read(name)
-    fragment = catalog_fragment(LOADED, spec_version(text, name))
+    raw = read(name)  # as `specgen merge` reads it
+    fragment = catalog_fragment(LOADED, spec_version(raw, name))
     attached = attachments([fragment], [parse_rule("all")])
-    result = plan_merge(text, [fragment], attached, file=name).result()
+    result = plan_merge(raw, [fragment], attached, file=name).result()
+    text = raw.decode()
     return text, result, expected(parse(text, name), fragment, attached)
 
 

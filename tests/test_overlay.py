@@ -49,7 +49,7 @@ def test_overlay_applied_by_oas_patch_equals_the_direct_merge(
         text = text.replace('"Widget"', '"AccessDenied"').replace(
             '"responses": {}', '"responses": {"561": {"description": "theirs"}}'
         )
-    fragment = catalog_fragment(LOADED, spec_version(text, spec.name))
+    fragment = catalog_fragment(LOADED, spec_version(text.encode(), spec.name))
     plan = plan_merge(text, [fragment], attachments([fragment], [parse_rule(rule)]), on_conflict)
     document = overlay(plan)
     Draft202012Validator(OVERLAY_SCHEMA).validate(document)
