@@ -11,6 +11,7 @@ the goals are stated in. Exit status 1 when a goal is missed.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import json
 import os
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+import specgen
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -58,6 +61,9 @@ def prepare() -> None:
         text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True,
                          default_flow_style=False, width=100)
         github_yaml.write_text(text, encoding="utf-8")
+    # As `pip install` does for a wheel: an editable install run with PYTHONDONTWRITEBYTECODE
+    # would otherwise compile specgen's modules anew in every timed run.
+    compileall.compile_dir(Path(specgen.__file__).parent, quiet=1)
     for fmt in ("json", "yaml"):
         subprocess.run([str(SPECGEN), "openapi", "--oas", "3.0", "--format", fmt,
                         "-o", str(WORK / f"fragment.{fmt}")], check=True, stderr=subprocess.DEVNULL)
@@ -108,6 +114,10 @@ def main() -> int:
                                  "-o", "out-specgen.yaml"],
         "redocly join (YAML)": [str(bin_ / "redocly"), "join", "github.yaml", "fragment.yaml",
                                 "-o", "out-redocly.yaml"],
+        # What specgen's forked child does (load and check the catalog) as a process of its
+        # own: its peak RSS adds to the parent's, since the two run at the same time.
+        "specgen catalog side": [sys.executable, "-c", "from specgen.cli import merge_fragment;"
+                                 " merge_fragment(None, '3.0')"],
     }
     # Interleave the tools run by run, so a busy moment of the machine hits all of them alike.
     results = {name: Result(name, [], 0.0) for name in commands}
@@ -123,12 +133,14 @@ def main() -> int:
     json_ratio = results["specgen merge (JSON)"].median / results["openapi-merge-cli (JSON)"].median
     yaml_ratio = results["specgen merge (YAML)"].median / results["redocly join (YAML)"].median
     peak = max(results["specgen merge (JSON)"].peak_mb, results["specgen merge (YAML)"].peak_mb)
+    peak += results["specgen catalog side"].peak_mb
     redocly_peak = min(results["redocly join (JSON)"].peak_mb,
                        results["redocly join (YAML)"].peak_mb)
     goals = [
         (f"JSON: specgen / openapi-merge-cli = {json_ratio:.2f} (goal <= 0.50)", json_ratio <= 0.5),
         (f"YAML: specgen / redocly join = {yaml_ratio:.2f} (goal < 1)", yaml_ratio < 1),
-        (f"peak RSS: specgen {peak:.0f} MB vs redocly {redocly_peak:.0f} MB (goal: below)",
+        (f"peak RSS: specgen {peak:.0f} MB (both processes) vs redocly {redocly_peak:.0f} MB"
+         " (goal: below)",
          peak < redocly_peak),
     ]
     for text, met in goals:

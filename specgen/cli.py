@@ -18,6 +18,7 @@ from .rules import RULE_HELP, parse_rule
 
 if TYPE_CHECKING:
     from .load import Loaded
+    from .merge import Fragment
 
 # Commands import the core they need when they run, so `specgen merge` does not pay for the
 # documentation renderer at start-up (start-up is most of a merge's time on big documents).
@@ -87,16 +88,6 @@ def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     return load(source)
 
 
-def write_output(output: str | None, text: str) -> None:
-    """Write to a file atomically, or to stdout for None or '-'."""
-    from .write import atomic_write
-
-    if output is None or output == "-":
-        sys.stdout.write(text)
-    else:
-        atomic_write(Path(output), text)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specgen")
 def cli() -> None:
@@ -158,6 +149,7 @@ def schema_command(output: str | None) -> None:
     """
     from .models import catalog_json_schema
     from .render import dump_json
+    from .write import write_output
 
     write_output(output, dump_json(catalog_json_schema()) + "\n")
 
@@ -257,6 +249,8 @@ def openapi_command(
     loaded = load_for_command(catalog)
     with located(loaded):
         document = render_openapi(loaded.catalog, oas)
+    from .write import write_output
+
     write_output(output, dump_openapi(document, fmt))
 
 
@@ -309,7 +303,9 @@ def merge_command(
     --on-conflict says otherwise; identical components are shared. Merging twice changes
     nothing the second time.
     """
-    from .merge_io import MergeRun, catalog_fragment, fragment_file, read_bytes, run, spec_version
+    from .background import Background
+    from .merge import scan, sections_of
+    from .merge_io import MergeRun, fragment_file, read_bytes, run, spec_version
 
     if in_place and output is not None:
         fail("give -o/--output or --in-place, not both")
@@ -320,15 +316,26 @@ def merge_command(
     except ValueError as exc:
         fail(str(exc))
     document = read_bytes(Path(spec))
-    loaded = load_for_command(catalog, quiet=True)
-    with located(loaded):
-        merged = [catalog_fragment(loaded, spec_version(document, spec))]
-    merged.extend(fragment_file(Path(path)) for path in fragments)
+    oas = spec_version(document, spec)
+    # The catalog (pydantic, jsonschema) loads in a child process while this one scans SPEC.
+    with Background(lambda: merge_fragment(catalog, oas)) as pending:
+        extra = [fragment_file(Path(path)) for path in fragments]
+        scanned = scan(document, spec, sections_of(extra))
+        merged = [pending.result(), *extra]
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
-    status = run(job, document)
+    status = run(job, scanned)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)
+
+
+def merge_fragment(catalog: str | None, oas: str) -> Fragment:
+    """The catalog's components as a fragment in the document's OAS version."""
+    from .merge_io import catalog_fragment
+
+    loaded = load_for_command(catalog, quiet=True)
+    with located(loaded):
+        return catalog_fragment(loaded, oas)
 
 
 def main() -> None:

@@ -118,3 +118,10 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
         return (loc.file, loc.line or 0, loc.column or 0, loc.pointer, problem.message)
 
     return sorted(problems, key=key)
+
+
+def not_utf8(file: str, raw: bytes, offset: int) -> Problem:
+    """The problem of a file whose bytes stop being UTF-8 at `offset`."""
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return Problem(Location(file, line, column), f"not UTF-8 text (byte 0x{raw[offset]:02x})")

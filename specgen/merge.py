@@ -8,17 +8,14 @@ from a located outline of the few mappings it touches (`components` sections, ea
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import Location, MergeError, Problem, json_pointer, sorted_problems
+from .errors import Location, MergeError, Problem, json_pointer, not_utf8, sorted_problems
 from .jsontext import JsonOutline, byte_text
-from .merge_compose import ComposedOutline
 from .merge_outline import Edit, Node, Outline, Shape, Unsupported, apply_edits, line_of
 from .rules import METHODS, Operation, Rule
-from .source import not_utf8
-from .yamltext import YamlOutline
 
 OnConflict = Literal["error", "keep", "replace"]
 Path_ = tuple[str, ...]
@@ -41,27 +38,45 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Fragment:
-    """OpenAPI components (and paths) to merge, with a way to say where each came from."""
+    """OpenAPI components (and paths) to merge, and where each was written.
+
+    Plain data (it can be pickled): `places` maps a component's or path's path in the fragment
+    to its place in the file it came from.
+    """
 
     data: Mapping[str, Any]
     file: str = "<fragment>"
-    locator: Callable[[Path_], Location] | None = None
+    places: Mapping[Path_, Location] = field(default_factory=dict)
+
+    @classmethod
+    def located(cls, data: Mapping[str, Any], file: str,
+                locate: Callable[[Path_], Location]) -> Fragment:
+        """A fragment whose components and paths are placed by `locate`."""
+        entries: list[Path_] = [("paths", path) for path in data.get("paths") or {}]
+        for section, items in (data.get("components") or {}).items():
+            entries.extend(("components", section, name) for name in items or {})
+        return cls(data, file, {path: locate(path) for path in entries})
 
     def locate(self, path: Path_) -> Location:
         """Where a component or path of the fragment was written."""
-        if self.locator is not None:
-            return self.locator(path)
-        return Location(self.file, pointer=json_pointer(path))
+        return self.places.get(path) or Location(self.file, pointer=json_pointer(path))
 
 
-def shape_for(fragments: Sequence[Fragment]) -> Shape:
-    """The mappings the merge must locate: operations' responses, and the components it adds to."""
-    sections: dict[str, Shape] = {"responses": {}}
-    for fragment in fragments:
-        for section in fragment.data.get("components") or {}:
-            sections[section] = {}
+COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies",
+                      "headers", "securitySchemes", "links", "callbacks", "pathItems")
+"""The sections of OpenAPI's Components Object (3.1; 3.0 has all but pathItems)."""
+
+
+def sections_of(fragments: Sequence[Fragment]) -> set[str]:
+    """The components sections the fragments add to."""
+    return {section for fragment in fragments for section in fragment.data.get("components") or {}}
+
+
+def shape_for(sections: Iterable[str]) -> Shape:
+    """The mappings the merge must locate: operations' responses, and the components sections."""
     operation: Shape = {"responses": {}}
-    return {"paths": {"*": dict.fromkeys(METHODS, operation)}, "components": sections}
+    return {"paths": {"*": dict.fromkeys(METHODS, operation)},
+            "components": {section: {} for section in {*COMPONENT_SECTIONS, *sections}}}
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,11 @@ class DocumentText:
     text: str
     encoding: str
     file: str
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the document is JSON (scanned as its bytes)."""
+        return self.encoding == "latin-1"
 
     @classmethod
     def of(cls, document: str | bytes, file: str) -> DocumentText:
@@ -111,8 +131,12 @@ def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if document.encoding == "latin-1":
+        if document.is_json:
             return JsonOutline(text, shape)
+        # PyYAML is imported for YAML documents only: a JSON merge starts faster without it.
+        from .merge_compose import ComposedOutline
+        from .yamltext import YamlOutline
+
         if not compose:
             try:
                 return YamlOutline(text, shape)
@@ -261,8 +285,25 @@ class _Planner:
         return Unsupported(node.offset(key), message)
 
 
+@dataclass(frozen=True)
+class Scanned:
+    """A document read and outlined, ready to be planned against fragments."""
+
+    document: DocumentText
+    outline: Outline
+    sections: frozenset[str]  # the components sections located
+
+
+def scan(spec: str | bytes, file: str = "<spec>", sections: Iterable[str] = ()) -> Scanned:
+    """Read and outline a document: its text, or its file's bytes (UTF-8; JSON is then never
+    decoded whole). Every standard components section is located, and `sections` too."""
+    document = DocumentText.of(spec, file)
+    located = frozenset({*COMPONENT_SECTIONS, *sections})
+    return Scanned(document, open_outline(document, shape_for(located)), located)
+
+
 def plan_merge(
-    spec: str | bytes,
+    spec: str | bytes | Scanned,
     fragments: Sequence[Fragment],
     attachments: Sequence[Attachment] = (),
     on_conflict: OnConflict = "error",
@@ -271,15 +312,22 @@ def plan_merge(
 ) -> MergePlan:
     """Decide every addition and replacement; MergeError lists all conflicts when refusing.
 
-    `spec` is the document's text, or its file's bytes (UTF-8; JSON is then never decoded whole).
+    `spec` is the document (see `scan`), or one scanned already.
     """
-    document = DocumentText.of(spec, file)
-    shape = shape_for(fragments)
-    outline = open_outline(document, shape)
+    sections = sections_of(fragments)
+    scanned = spec if isinstance(spec, Scanned) else scan(spec, file, sections)
+    document, outline = scanned.document, scanned.outline
+    shape = shape_for(scanned.sections | sections)
+    if not sections <= scanned.sections:  # a fragment adds to a section of its own invention
+        outline = open_outline(document, shape)
     try:
         return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
     except Unsupported as exc:
-        if not isinstance(outline, YamlOutline):
+        if document.is_json:
+            raise document.unsupported(exc) from None
+        from .merge_compose import ComposedOutline
+
+        if isinstance(outline, ComposedOutline):
             raise document.unsupported(exc) from None
     # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
     outline = open_outline(document, shape, compose=True)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Location, MergeError, Problem
-from .load import Loaded
-from .merge import Attachment, Fragment, OnConflict, Path_, plan_merge
+from .merge import Attachment, Fragment, OnConflict, Path_, Scanned, plan_merge
 from .rules import Rule, parse_rule
-from .write import as_bytes, atomic_write
+from .write import atomic_write, write_output
+
+if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
+    from .load import Loaded
 
 _VERSION = re.compile(rb"""(?:^|[{,])[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?([0-9.]+)""", re.M)
 
@@ -56,7 +57,7 @@ def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
             return loaded.locate(("codes", codes[name]))
         return loaded.locate(())
 
-    return Fragment(data, loaded.source.name, locate)
+    return Fragment.located(data, loaded.source.name, locate)
 
 
 def fragment_file(path: Path) -> Fragment:
@@ -70,7 +71,7 @@ def fragment_file(path: Path) -> Fragment:
         raise MergeError(exc.problems) from None
     if not isinstance(document.data, dict):
         raise MergeError.at(str(path), "a fragment is an OpenAPI document (a mapping)")
-    return Fragment(document.data, str(path), document.locate)
+    return Fragment.located(document.data, str(path), document.locate)
 
 
 def attachments(fragments: Sequence[Fragment], rules: Sequence[Rule]) -> list[Attachment]:
@@ -106,7 +107,7 @@ class MergeRun:
     overlay: str | None = None
 
 
-def run(job: MergeRun, document: bytes) -> int:
+def run(job: MergeRun, document: bytes | Scanned) -> int:
     """Merge, then write the document, the overlay, or nothing (--check); the exit status."""
     plan = plan_merge(
         document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
@@ -121,20 +122,12 @@ def run(job: MergeRun, document: bytes) -> int:
         actions = overlay(plan)
         json_out = job.overlay.endswith(".json")
         content = dump_json(actions) + "\n" if json_out else dump_yaml(actions)
-        _write(job.overlay, content)
+        write_output(job.overlay, content)
         return 0
     if job.in_place:
         if plan.changed:  # an up-to-date document keeps its timestamp
             atomic_write(job.spec, plan.result_bytes())
     else:
-        _write(job.output, plan.result_bytes())
+        write_output(job.output, plan.result_bytes())
     return 0
 
-
-def _write(output: str | None, content: bytes | str) -> None:
-    if output is None or output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(as_bytes(content))
-        sys.stdout.buffer.flush()
-    else:
-        atomic_write(Path(output), content)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import LoadError, Location, PathPart, Problem, json_pointer
+from .errors import LoadError, Location, PathPart, Problem, json_pointer, not_utf8
 
 # json's own string scanner (C speed, exact error offsets); public, but typeshed omits it.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
@@ -66,13 +66,6 @@ class Document:
 def too_large(size: int) -> str:
     """The message for a file over the size limit."""
     return f"file is {size:,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
-
-
-def not_utf8(file: str, raw: bytes, offset: int) -> Problem:
-    """The problem of a file whose bytes stop being UTF-8 at `offset`."""
-    line = raw.count(b"\n", 0, offset) + 1
-    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return Problem(Location(file, line, column), f"not UTF-8 text (byte 0x{raw[offset]:02x})")
 
 
 def decode(file: str, raw: bytes) -> str:

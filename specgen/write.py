@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,16 @@ def safe_target(root: Path, relative: str) -> Path:
 def atomic_write(path: Path, content: bytes | str) -> None:
     """Write a file so that readers see the old content or the whole new one, never a part."""
     write_plan(path.parent, {path.name: content})
+
+
+def write_output(output: str | None, content: bytes | str) -> None:
+    """Write an output file atomically, or to stdout for None or '-'."""
+    if output is None or output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(as_bytes(content))
+        sys.stdout.buffer.flush()
+    else:
+        atomic_write(Path(output), content)
 
 
 def _cannot(path: Path, exc: OSError) -> WriteError:
