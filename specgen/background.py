@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import SpecgenError
 
@@ -73,18 +73,36 @@ class Background(Generic[T]):
         """The work's result (waiting for the child), or the SpecgenError it raised."""
         if not self.pid:
             return self.work()
-        with os.fdopen(self.reader, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if status != 0 or not data:
+        outcome = self._collect()
+        if outcome is None:
             return self.work()
-        kind, value = pickle.loads(data)
+        kind, value = outcome
         if kind == "error":
             error_type, problems = value
             raise error_type(problems)
         result: T = value
         return result
+
+    def settle(self) -> T | None:
+        """Wait for the child; what it returned, or None. Never runs the work in this process.
+
+        For cleaning up after a failure elsewhere: what the child made can then be undone.
+        """
+        outcome = self._collect() if self.pid else None
+        if outcome is None or outcome[0] != "ok":
+            return None
+        result: T = outcome[1]
+        return result
+
+    def _collect(self) -> tuple[str, Any] | None:
+        with os.fdopen(self.reader, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if status != 0 or not data:
+            return None
+        outcome: tuple[str, Any] = pickle.loads(data)
+        return outcome
 
     def __enter__(self) -> Background[T]:
         return self

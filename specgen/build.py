@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from .background import Background
 from .docs import docs_plan
 from .models import Catalog
 from .openapi import openapi_plan
@@ -15,8 +15,7 @@ from .write import Plan, Staging, Stale, stale
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
 
 # The folders under OUT that specgen owns (files there that the catalog no longer produces go),
-# and what renders each. Transcripts come first: they are most of the files, so staging them
-# overlaps the rendering of the rest.
+# and what renders each. Transcripts, most of the files, are the background part of a build.
 PARTS: tuple[tuple[str, Part], ...] = (
     ("transcripts", transcripts_plan),
     ("openapi", openapi_plan),
@@ -37,28 +36,41 @@ def build_plan(catalog: Catalog) -> Plan:
     return plan
 
 
-def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
-    """Write the catalog's outputs under `out`: (files in the build, paths that changed).
-
-    Each part is staged (written to temporary files, on a second thread) while the next one
-    renders; only when every part has rendered and staged are the files renamed into place,
-    so a render error or a full disk changes nothing.
-    """
+def _stage(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...]) -> Staging:
+    """Render the parts and stage their files; on failure, what was staged is taken back."""
     staging = Staging(out)
-    total = 0
     try:
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            staged: list[Future[None]] = []
-            for folder, render in PARTS:
-                part = _part(catalog, folder, render)
-                total += len(part)
-                staged.append(writer.submit(staging.stage, part, (folder,)))
-            for future in staged:
-                future.result()
+        for folder, render in parts:
+            staging.stage(_part(catalog, folder, render), (folder,))
     except BaseException:
         staging.abort()
         raise
-    return total, staging.commit()
+    return staging
+
+
+def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
+    """Write the catalog's outputs under `out`: (files in the build, paths that changed).
+
+    Every file is first staged (written to a temporary beside its target); only when every
+    part has rendered and staged are they renamed into place, so a render error or a full disk
+    changes nothing. The transcripts are rendered and staged by a forked child process
+    (`background`) while this one does the fragments and pages: rendering holds the GIL, so
+    a thread could not overlap it with the writing of the other part's thousands of files.
+    """
+    background = Background(lambda: _stage(catalog, out, PARTS[:1]))
+    try:
+        staging = _stage(catalog, out, PARTS[1:])
+        try:
+            staging.adopt(background.result())
+        except BaseException:
+            staging.abort()
+            raise
+    except BaseException:
+        staged = background.settle()  # the child finishes; what it staged is taken back too
+        if staged is not None:
+            staged.abort()
+        raise
+    return staging.count, staging.commit()
 
 
 def check_build(catalog: Catalog, out: Path) -> tuple[int, list[Stale]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
@@ -11,6 +10,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from .jsondump import to_json
 from .yamldump import to_yaml
 
 
@@ -27,9 +27,9 @@ def dump_yaml(data: Any) -> str:
     return to_yaml(data)
 
 
-def dump_json(data: Any, indent: int | None = 2) -> str:
+def dump_json(data: Any) -> str:
     """JSON with a stable layout: two-space indent, unicode kept readable."""
-    return json.dumps(data, indent=indent, ensure_ascii=False)
+    return to_json(data, 2)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

@@ -59,9 +59,12 @@ class Stale:
 def stale(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[Stale]:
     """Outputs under root missing or differing from the plan, and extras in managed folders."""
     found = []
+    folders: dict[Path, bool] = {}  # a missing folder holds no file: one look, not one per file
     for relative, content in sorted(plan.items()):
         target = safe_target(root, relative)
-        if not target.is_file():
+        if target.parent not in folders:
+            folders[target.parent] = target.parent.is_dir()
+        if not folders[target.parent] or not target.is_file():
             found.append(Stale(relative, "missing"))
         elif target.read_bytes() != as_bytes(content):
             found.append(Stale(relative, "changed"))
@@ -87,10 +90,14 @@ class Staging:
         self.root = root
         self.renames: list[tuple[Path, Path, str]] = []  # (temporary, target, relative path)
         self.extras: list[tuple[Path, str]] = []
-        self.created: list[Path] = []  # folders made for staged files, parents first
+        self.created: list[Path] = []  # folders made for staged files
+        self.count = 0  # the files of the plans staged, changed or not
+        self._token = secrets.token_hex(4)
+        self._made = 0
 
     def stage(self, plan: Plan, managed: tuple[str, ...] = ()) -> None:
         """Write the plan's changed files as temporaries; note extras in managed folders."""
+        self.count += len(plan)
         for relative in plan:
             safe_target(self.root, relative)  # refuse the whole plan before writing anything
         ready: set[Path] = set()
@@ -102,7 +109,7 @@ class Staging:
             if target.parent not in ready:  # one look per folder, not per file
                 self._make_folder(target.parent)
                 ready.add(target.parent)
-            temp = self._temporary(target, as_bytes(plan[item.path]))
+            temp = self._temporary(target, as_bytes(plan[item.path]), item.reason == "changed")
             self.renames.append((temp, target, item.path))
 
     def _make_folder(self, folder: Path) -> None:
@@ -113,12 +120,25 @@ class Staging:
         for path in reversed(missing):
             try:
                 path.mkdir()
+            except FileExistsError:
+                continue  # made meanwhile by another part of the build, in another process
             except OSError as exc:
                 raise _cannot(path, exc) from None
             self.created.append(path)
 
-    def _temporary(self, target: Path, data: bytes) -> Path:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    def adopt(self, other: Staging) -> None:
+        """Take over what another Staging (of the same root) staged: commit or abort it too."""
+        self.renames.extend(other.renames)
+        self.extras.extend(other.extras)
+        self.created.extend(other.created)
+        self.count += other.count
+        other.renames, other.extras, other.created, other.count = [], [], [], 0
+
+    def _temporary(self, target: Path, data: bytes, replacing: bool) -> Path:
+        # One random part per staging and a counter: names no other writer picks (O_EXCL
+        # would say so), without asking the system for randomness once per file.
+        self._made += 1
+        temp = target.with_name(f".{target.name}.{self._token}{self._made:x}.tmp")
         try:
             # 0o666 and the umask, as any new file; a replaced file keeps its own mode below.
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -127,13 +147,17 @@ class Staging:
         try:
             # No fsync: the rename alone guarantees readers and killed processes see the old
             # or the whole new file; syncing thousands of outputs would multiply build time.
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                with contextlib.suppress(FileNotFoundError):  # a new file keeps the umask's mode
-                    os.fchmod(handle.fileno(), target.stat().st_mode & 0o7777)
+            rest = memoryview(data)
+            while rest:  # a write may take only part of the data
+                rest = rest[os.write(fd, rest) :]
+            if replacing:
+                with contextlib.suppress(FileNotFoundError):  # gone meanwhile: a new file
+                    os.fchmod(fd, target.stat().st_mode & 0o7777)
         except OSError as exc:
             temp.unlink(missing_ok=True)
             raise _cannot(target, exc) from None
+        finally:
+            os.close(fd)
         return temp
 
     def commit(self) -> list[str]:
@@ -161,7 +185,7 @@ class Staging:
         """Remove what was staged and the folders made for it; targets stay as they were."""
         for temp, _, _ in self.renames:
             temp.unlink(missing_ok=True)
-        for folder in reversed(self.created):
+        for folder in sorted(self.created, key=lambda path: len(path.parts), reverse=True):
             with contextlib.suppress(OSError):  # not empty: something else was put there
                 folder.rmdir()
         self.renames, self.created = [], []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,12 @@ import pytest
 from click.testing import CliRunner, Result
 from scale import catalog as scale_catalog
 
+from specgen import background
+from specgen import build as build_module
+from specgen.background import can_fork
 from specgen.build import build_plan
 from specgen.cli import cli
+from specgen.errors import RenderError
 from specgen.load import embedded_catalog_path, load_catalog
 from specgen.models import Catalog
 from specgen.render import dump_yaml
@@ -191,3 +197,51 @@ def test_specgen_yaml_in_the_current_folder_is_built_without_a_note(
     assert "note:" not in result.stderr
     assert tree(tmp_path / "build" / "specgen") == expected(catalog)
     assert embedded_catalog_path().name not in result.stderr
+
+
+# The transcripts are rendered and staged in a forked child; whichever side fails, nothing is
+# left behind, and a child that dies is replaced by this process doing its part.
+
+def fails(*_: Any) -> Any:
+    raise RenderError.at("catalog", "cannot render this", pointer="/codes/561")
+
+
+@pytest.mark.parametrize("part", ["transcripts", "docs"])
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_part_that_fails_leaves_the_output_as_it_was(
+    tmp_path: Path, built: Catalog, data: dict[str, Any], part: str, fork: bool
+) -> None:
+    if fork and not can_fork():
+        pytest.skip("no fork here")
+    data["server"] = {"host": "changed.example.com"}  # every transcript and page changes
+    write_catalog(tmp_path, data)
+    before = snapshot(tmp_path / "out")
+    renderers = dict(build_module.PARTS)
+    renderers[part] = fails
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "PARTS", tuple(renderers.items()))
+        patch.setattr(background, "can_fork", lambda: fork)
+        result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("catalog.yaml:") and "cannot render this" in result.stderr
+    assert snapshot(tmp_path / "out") == before  # no temporary file left, nothing replaced
+
+
+def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[str, Any]) -> None:
+    if not can_fork():
+        pytest.skip("no fork here")
+    catalog = write_catalog(tmp_path, data)
+    parent = os.getpid()
+    render = build_module.transcripts_plan
+
+    def dies_in_the_child(catalog: Catalog) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return render(catalog)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "PARTS", (("transcripts", dies_in_the_child),
+                                              *build_module.PARTS[1:]))
+        result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert tree(tmp_path / "out") == expected(catalog)
