@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .merge_outline import Edit, Shape, Unsupported
+from .merge_outline import Edit, Invalid, Shape, Unsupported
 
 _CHUNK = 4096
 
@@ -65,7 +65,11 @@ def _check_utf8(data: bytes) -> None:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_json)  # Python's NaN and Infinity are not JSON
 _MISSING = object()
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
     json.decoder.scanstring  # type: ignore[attr-defined]  # the C string scanner, untyped
@@ -141,25 +145,28 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
     wildcard = shape.get("*")
     while True:
         index = step.end() - 1
-        key, key_end = _scanstring(text, index + 1, True)
+        try:
+            key, key_end = _scanstring(text, index + 1, True)
+        except json.JSONDecodeError as exc:
+            raise Unsupported(exc.pos, exc.msg) from None
         if not key.isascii():  # read from the bytes, so that UTF-8 and escapes both decode
             key = json.loads(text[index:key_end].encode("latin-1"))
+        if key in entries:
+            line = text.count("\n", 0, entries[key].key_start) + 1
+            raise Invalid(index, f"duplicate key {key!r} (also on line {line})")
         colon = _COLON.match(text, key_end)
         if colon is None:
             raise Unsupported(key_end, "expected ':'")
         value_start = colon.end()
         sub = shape.get(key, wildcard)
         entry = JsonEntry(index, key_end, value_start, value_start)
-        if sub is not None and text.startswith("{", value_start):
+        if sub is not None:
+            if not text.startswith("{", value_start):
+                raise Unsupported(value_start, f"{key!r} must be a mapping (a JSON object)")
             entry.node = scan_object(text, value_start, sub)
             entry.value_end = entry.node.close + 1
         else:
-            try:
-                # Only the end matters here: dropping the decoded value at once keeps memory
-                # flat; the few values the merge reads are decoded again from their span.
-                entry.value_end = _DECODER.raw_decode(text, value_start)[1]
-            except json.JSONDecodeError as exc:
-                raise Unsupported(exc.pos, exc.msg) from None
+            entry.value_end = _skip_value(text, value_start)
         entries[key] = entry
         step = _AFTER.match(text, entry.value_end)
         if step is None:
@@ -167,6 +174,19 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         if step.group(1):
             node.close = step.start(1)
             return node
+
+
+def _skip_value(text: str, start: int) -> int:
+    """Where the value at `start` ends, checked but not kept: memory stays flat, and the few
+    values the merge reads are decoded again from their span."""
+    try:
+        return _DECODER.raw_decode(text, start)[1]
+    except json.JSONDecodeError as exc:
+        raise Unsupported(exc.pos, exc.msg) from None
+    except ValueError as exc:  # NaN or Infinity
+        raise Unsupported(start, str(exc)) from None
+    except RecursionError:
+        raise Unsupported(start, "values nested too deeply") from None
 
 
 class JsonOutline:

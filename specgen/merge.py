@@ -14,7 +14,16 @@ from typing import Any, Literal
 
 from .errors import Location, MergeError, Problem, json_pointer, not_utf8, sorted_problems
 from .jsontext import JsonOutline, byte_text
-from .merge_outline import Edit, Node, Outline, Shape, Unsupported, apply_edits, line_of
+from .merge_outline import (
+    Edit,
+    Invalid,
+    Node,
+    Outline,
+    Shape,
+    Unsupported,
+    apply_edits,
+    line_of,
+)
 from .rules import METHODS, Operation, Rule
 
 OnConflict = Literal["error", "keep", "replace"]
@@ -134,12 +143,15 @@ def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False)
         if document.is_json:
             return JsonOutline(text, shape)
         # PyYAML is imported for YAML documents only: a JSON merge starts faster without it.
-        from .merge_compose import ComposedOutline
+        from .merge_compose import ComposedOutline, check_syntax
         from .yamltext import YamlOutline
 
         if not compose:
+            check_syntax(text)
             try:
                 return YamlOutline(text, shape)
+            except Invalid:
+                raise
             except Unsupported:
                 pass  # flow style, CRLF, several documents...: compose instead
         return ComposedOutline(text, shape)
@@ -323,7 +335,7 @@ def plan_merge(
     try:
         return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
     except Unsupported as exc:
-        if document.is_json:
+        if document.is_json or isinstance(exc, Invalid):
             raise document.unsupported(exc) from None
         from .merge_compose import ComposedOutline
 

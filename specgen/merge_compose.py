@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .merge_outline import Edit, Shape, Unsupported
+from .merge_outline import Edit, Invalid, Shape, Unsupported
 from .source import YamlLoader
 from .yamltext import YamlStyle
 
@@ -39,7 +39,11 @@ class ComposedNode:
         self.pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value if node is not None else ():
             if isinstance(key, yaml.ScalarNode):
-                self.pairs.setdefault(key.value, (key, value))
+                if key.value in self.pairs:
+                    line = self.pairs[key.value][0].start_mark.line + 1
+                    raise Invalid(key.start_mark.index,
+                                  f"duplicate key {key.value!r} (also on line {line})")
+                self.pairs[key.value] = (key, value)
 
     def names(self) -> list[str]:
         """The keys in document order."""
@@ -72,6 +76,26 @@ class ComposedNode:
         return int(self.pairs[key][0].start_mark.index)
 
 
+def invalid_yaml(exc: yaml.YAMLError) -> Unsupported:
+    """A YAML error as Unsupported, at the place it names."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        return Unsupported(mark.index if mark else 0, f"invalid YAML: {exc.problem}")
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        return Unsupported(exc.position, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")
+    return Unsupported(0, f"invalid YAML: {exc}")
+
+
+def check_syntax(text: str) -> None:
+    """Raise Unsupported at the first YAML syntax error: libyaml's parser reads the whole
+    document (the scanner that locates what a merge edits reads only the lines it needs)."""
+    try:
+        for _ in yaml.parse(text, Loader=YamlLoader):
+            pass
+    except yaml.YAMLError as exc:
+        raise invalid_yaml(exc) from None
+
+
 class ComposedOutline:
     """Any YAML document PyYAML reads, with edits placed by node marks."""
 
@@ -80,11 +104,8 @@ class ComposedOutline:
         self.text = text
         try:
             root = yaml.compose(text, Loader=YamlLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise Unsupported(mark.index if mark else 0, f"invalid YAML: {exc.problem}") from None
         except yaml.YAMLError as exc:
-            raise Unsupported(0, f"invalid YAML: {exc}") from None
+            raise invalid_yaml(exc) from None
         if not isinstance(root, yaml.MappingNode):
             raise Unsupported(0, "the document is not a mapping")
         self.shared = self._aliased(root)

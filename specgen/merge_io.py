@@ -35,7 +35,7 @@ def spec_version(document: bytes, file: str) -> str:
         return "3.0"
     if version.startswith("3.1"):
         return "3.1"
-    line = document.count(b"\n", 0, found.start()) + 1 if found else None
+    line = document.count(b"\n", 0, found.start()) + 1 if found else 1
     raise MergeError.at(
         file, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})", line=line
     )

@@ -19,6 +19,10 @@ class Unsupported(Exception):
         self.message = message
 
 
+class Invalid(Unsupported):
+    """The document itself is wrong (a duplicate key, say): no other reader would do better."""
+
+
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace text[start:end] with `text` (an insertion when start == end)."""

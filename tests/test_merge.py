@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +315,22 @@ def test_conflict_columns_count_characters_not_bytes(fragments: dict[str, Fragme
                    file="spec.json")
     (problem,) = [p for p in caught.value.problems if "GET /a" in p.message]
     assert (problem.location.line, problem.location.column) == (1, text.index('"561"') + 1)
+
+
+def test_a_yaml_alias_bomb_is_merged_without_being_expanded(
+    fragments: dict[str, Fragment],
+) -> None:
+    """Aliases are kept as written: 9 levels of 9 references merge in moments, text unchanged."""
+    levels = "".join(
+        f"x-l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9 if i else ['"lol"'] * 9) + "]\n"
+        for i in range(9)
+    )
+    text = ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + levels
+            + "security: *l8\npaths:\n  /a:\n    get:\n      responses: {}\n")
+    started = time.monotonic()
+    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"], "secured"),
+                   file="spec.yaml")
+    assert time.monotonic() - started < 5
+    assert levels in result
+    assert yaml.safe_load(result)["paths"]["/a"]["get"]["responses"]["561"] == REF
+    assert yaml.compose(result).value  # still YAML (composing does not expand aliases either)
