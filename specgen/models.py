@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -234,7 +235,7 @@ class Example(Model):
     response: Response = Field(default_factory=Response)
     """The response it gets."""
 
-    @property
+    @cached_property
     def id(self) -> str:
         """The slug used in file names and anchors (given, or made from the title)."""
         return self.slug or slugify(self.title)
