@@ -88,9 +88,11 @@ class Staging:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.renames: list[tuple[Path, Path, str]] = []  # (temporary, target, relative path)
-        self.extras: list[tuple[Path, str]] = []
-        self.created: list[Path] = []  # folders made for staged files
+        # Paths as text: a forked build sends its staging back pickled, and 15,000 Path
+        # objects take half a second to pickle and rebuild.
+        self.renames: list[tuple[str, str, str]] = []  # (temporary, target, relative path)
+        self.extras: list[tuple[str, str]] = []
+        self.created: list[str] = []  # folders made for staged files
         self.count = 0  # the files of the plans staged, changed or not
         self._token = secrets.token_hex(4)
         self._made = 0
@@ -104,13 +106,13 @@ class Staging:
         for item in stale(self.root, plan, managed):
             target = safe_target(self.root, item.path)
             if item.reason == "extra":
-                self.extras.append((target, item.path))
+                self.extras.append((str(target), item.path))
                 continue
             if target.parent not in ready:  # one look per folder, not per file
                 self._make_folder(target.parent)
                 ready.add(target.parent)
             temp = self._temporary(target, as_bytes(plan[item.path]), item.reason == "changed")
-            self.renames.append((temp, target, item.path))
+            self.renames.append((str(temp), str(target), item.path))
 
     def _make_folder(self, folder: Path) -> None:
         missing = []
@@ -124,7 +126,7 @@ class Staging:
                 continue  # made meanwhile by another part of the build, in another process
             except OSError as exc:
                 raise _cannot(path, exc) from None
-            self.created.append(path)
+            self.created.append(str(path))
 
     def adopt(self, other: Staging) -> None:
         """Take over what another Staging (of the same root) staged: commit or abort it too."""
@@ -166,28 +168,28 @@ class Staging:
         self.renames.sort(key=lambda staged: staged[2])  # in path order, whatever staged first
         for index, (temp, target, relative) in enumerate(self.renames):
             try:
-                temp.replace(target)
+                Path(temp).replace(target)
             except OSError as exc:
                 self.renames = self.renames[index:]
                 self.abort()
-                raise _cannot(target, exc) from None
+                raise _cannot(Path(target), exc) from None
             changed.append(relative)
         self.renames = []
         for target, relative in self.extras:
             try:
-                target.unlink()
+                Path(target).unlink()
             except OSError as exc:
-                raise _cannot(target, exc) from None
+                raise _cannot(Path(target), exc) from None
             changed.append(relative)
         return changed
 
     def abort(self) -> None:
         """Remove what was staged and the folders made for it; targets stay as they were."""
         for temp, _, _ in self.renames:
-            temp.unlink(missing_ok=True)
-        for folder in sorted(self.created, key=lambda path: len(path.parts), reverse=True):
+            Path(temp).unlink(missing_ok=True)
+        for folder in sorted(self.created, key=len, reverse=True):  # a folder before its parent
             with contextlib.suppress(OSError):  # not empty: something else was put there
-                folder.rmdir()
+                Path(folder).rmdir()
         self.renames, self.created = [], []
 
 
