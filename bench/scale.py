@@ -36,10 +36,35 @@ from specgen.docs import EXTENSIONS  # noqa: E402
 from tests.scale import catalog  # noqa: E402 - the generator is shared with the tests
 
 
-def settle() -> None:
-    """Flush pending writes so that no run pays for the previous one's disk work."""
+def _disk_counters() -> str | None:
+    """The /proc/diskstats line of the disk holding bench/.work (None where there is none)."""
+    device = WORK.parent.stat().st_dev
+    wanted = [str(os.major(device)), str(os.minor(device))]
+    try:
+        lines = Path("/proc/diskstats").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        if line.split(None, 2)[:2] == wanted:
+            return line
+    return None
+
+
+def settle(quiet_s: float = 1.0, limit_s: float = 120.0) -> None:
+    """Flush pending writes, then wait until the disk has been idle for a second.
+
+    Deleting the previous outputs (tens of thousands of files) keeps the disk busy with
+    discards for a while after `sync`; a run that started then would pay for them.
+    """
     subprocess.run(["sync"], check=True)
-    time.sleep(1)
+    deadline = time.monotonic() + limit_s
+    before = _disk_counters()
+    while True:
+        time.sleep(quiet_s)
+        after = _disk_counters()
+        if after is None or after == before or time.monotonic() > deadline:
+            return
+        before = after
 
 
 def run(command: list[str], cwd: Path) -> float:

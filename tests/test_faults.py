@@ -30,7 +30,7 @@ from conftest import SPECS
 from scale import catalog as scale_catalog
 
 from specgen import write
-from specgen.build import build, build_plan
+from specgen.build import MANAGED, build, build_plan
 from specgen.cli import cli
 from specgen.load import embedded_catalog_path, load_catalog
 from specgen.models import Catalog
@@ -224,6 +224,69 @@ def test_killed_build_leaves_old_or_whole_new_files_and_the_next_build_cleans_up
     leftover.write_bytes(new["docs/codes/100.md"][:10])
     finish(specgen("build", tmp_path / "new.json", "-o", out))
     assert tree(out) == new
+
+
+LEFTOVER_FOLDER = re.compile(r"\.(?P<name>[a-z]+)\.[0-9a-f]{8}\.tmp")
+"""The temporary folder a first build stages a whole managed folder in: `.<name>.<random>.tmp`."""
+
+
+def assert_absent_or_whole(out: Path, new: dict[str, bytes]) -> set[str]:
+    """Each managed folder of a first build is missing or complete; what else is there."""
+    found = set()
+    for entry in out.iterdir() if out.exists() else ():
+        leftover = LEFTOVER_FOLDER.fullmatch(entry.name)
+        if leftover is not None:
+            assert leftover["name"] in MANAGED, entry
+            found.add("leftover")
+            continue
+        assert entry.name in MANAGED, f"unexpected {entry.name}"
+        mine = {f"{entry.name}/{path}": content for path, content in tree(entry).items()}
+        assert mine == {path: content for path, content in new.items()
+                        if path.startswith(entry.name + "/")}, f"{entry.name} is partial"
+        found.add(entry.name)
+    return found
+
+
+@pytest.mark.slow
+def test_killed_first_build_leaves_each_folder_absent_or_whole_and_the_next_build_cleans_up(
+    tmp_path: Path,
+) -> None:
+    """A first build stages each folder whole and renames it: a kill leaves it absent or whole."""
+    data = scale_catalog(range(100, 600), 1)
+    (tmp_path / "new.json").write_text(json.dumps(data), encoding="utf-8")
+    new, out = planned(data), tmp_path / "out"
+    began = time.perf_counter()
+    finish(specgen("build", tmp_path / "new.json", "-o", out))
+    took = time.perf_counter() - began
+    rng = random.Random(11)
+    seen = []
+    for delay in kill_points(0.1 * took, took, rng):
+        shutil.rmtree(out, ignore_errors=True)
+        process = specgen("build", tmp_path / "new.json", "-o", out)
+        if kill_after(process, delay, time.perf_counter()):
+            seen.append(assert_absent_or_whole(out, new))
+    assert seen, "every kill came after the build had finished"
+    finish(specgen("build", tmp_path / "new.json", "-o", out))
+    assert tree(out) == new  # leftover temporary folders removed, every file in place
+
+
+def test_full_disk_during_a_first_build_leaves_no_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "new.json").write_text(json.dumps(scale_catalog(range(100, 140), 2)), "utf-8")
+    real, calls = os.write, 0
+
+    def write_until_full(fd: int, data: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls > 50:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write_until_full)
+    result = run(tmp_path, "build", "new.json", "-o", "out")
+    assert_clear_error(result, "No space left on device")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
