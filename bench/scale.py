@@ -7,7 +7,8 @@ Generates a catalog with every status code from 100 to 599 and N examples each, 
 - `mkdocs build` of the pages it wrote, with Material (what a team runs next);
 
 and prints both, their ratio (goal: specgen at most 10 % of MkDocs), and specgen's time per
-example at several example counts, so growth can be seen to be linear.
+example at several example counts, so growth can be seen to be linear. Every timed run starts
+on an idle disk, and nothing is deleted until the measurements are done (see bench/README.md).
 
     python bench/scale.py [--examples 10] [--runs 3]
 """
@@ -50,11 +51,12 @@ def _disk_counters() -> str | None:
     return None
 
 
-def settle(quiet_s: float = 1.0, limit_s: float = 120.0) -> None:
-    """Flush pending writes, then wait until the disk has been idle for a second.
+def settle(quiet_s: float = 6.0, limit_s: float = 300.0) -> None:
+    """Flush pending writes, then wait until the disk has been idle for `quiet_s` seconds.
 
-    Deleting the previous outputs (tens of thousands of files) keeps the disk busy with
-    discards for a while after `sync`; a run that started then would pay for them.
+    Deleting files keeps a disk mounted with `discard` busy after `sync`, in bursts at each
+    journal commit (every 5 s on ext4); a run that started during one would pay for it. The
+    benchmark deletes only before it starts, and waits out the bursts before every run.
     """
     subprocess.run(["sync"], check=True)
     deadline = time.monotonic() + limit_s
@@ -86,8 +88,7 @@ def fresh(folder: Path, name: str) -> str:
 
 def specgen_time(examples: int, runs: int) -> tuple[float, Path]:
     """Median time of `specgen build` into a new, empty output folder."""
-    folder = WORK / f"ex{examples}"
-    shutil.rmtree(folder, ignore_errors=True)
+    folder = WORK / fresh(WORK, f"ex{examples}")  # nothing is deleted while timing
     folder.mkdir(parents=True)
     (folder / "specgen.json").write_text(json.dumps(catalog(range(100, 600), examples)), "utf-8")
     command = [sys.executable, "-m", "specgen", "build", "specgen.json", "-o"]
@@ -120,6 +121,10 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if WORK.exists():  # a run that stopped early: its files go, and their discards settle
+        shutil.rmtree(WORK)
+        settle()
+    WORK.mkdir(parents=True)
     # As `pip install` does for a wheel (an editable install under PYTHONDONTWRITEBYTECODE
     # would compile specgen's modules in every timed run); MkDocs is installed compiled.
     compileall.compile_dir(Path(specgen.__file__).parent, quiet=1)
@@ -155,6 +160,7 @@ def main() -> None:
             line += f", {(seconds - previous[1]) / added * 1e3:6.3f} ms per added example"
         print(line)
         previous = (count, seconds)
+    shutil.rmtree(WORK)  # now, not at the start of the next run, where it would slow the disk
 
 
 if __name__ == "__main__":

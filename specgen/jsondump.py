@@ -63,31 +63,24 @@ def _value(value: Any, newline: str, step: str, parts: list[str]) -> None:
     text = _scalar(value)
     if text is not None:
         parts.append(text)
-    elif not value:
+        return
+    if not value:
         parts.append("{}" if isinstance(value, dict) else "[]")
-    elif isinstance(value, dict):
-        inner = newline + step
-        separator = "{" + inner
-        for key, item in value.items():
-            parts.append(separator)
-            parts.append(encode_basestring(_key(key)))
-            parts.append(": ")
-            text = _scalar(item)
-            if text is None:
-                _value(item, inner, step, parts)
-            else:
-                parts.append(text)
-            separator = "," + inner
-        parts.append(newline + "}")
+        return
+    if isinstance(value, dict):
+        members = ((encode_basestring(_key(key)) + ": ", item) for key, item in value.items())
+        opening, closing = "{", "}"
     else:
-        inner = newline + step
-        separator = "[" + inner
-        for item in value:
-            parts.append(separator)
-            text = _scalar(item)
-            if text is None:
-                _value(item, inner, step, parts)
-            else:
-                parts.append(text)
-            separator = "," + inner
-        parts.append(newline + "]")
+        members = (("", item) for item in value)
+        opening, closing = "[", "]"
+    inner = newline + step
+    separator = opening + inner
+    for label, item in members:
+        parts.append(separator + label)
+        text = _scalar(item)
+        if text is None:
+            _value(item, inner, step, parts)
+        else:
+            parts.append(text)
+        separator = "," + inner
+    parts.append(newline + closing)
