@@ -36,16 +36,21 @@ def build_plan(catalog: Catalog) -> Plan:
     return plan
 
 
-def _stage(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...]) -> Staging:
-    """Render the parts and stage their files; on failure, what was staged is taken back."""
+def _stage(catalog: Catalog, staging: Staging, parts: tuple[tuple[str, Part], ...]) -> Staging:
+    """Render the parts and stage their files."""
+    for folder, render in parts:
+        staging.stage(_part(catalog, folder, render), (folder,))
+    return staging
+
+
+def _stage_alone(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...]) -> Staging:
+    """`_stage` into a Staging of its own, which a failure takes back."""
     staging = Staging(out)
     try:
-        for folder, render in parts:
-            staging.stage(_part(catalog, folder, render), (folder,))
+        return _stage(catalog, staging, parts)
     except BaseException:
         staging.abort()
         raise
-    return staging
 
 
 def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
@@ -57,18 +62,18 @@ def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
     (`background`) while this one does the fragments and pages: rendering holds the GIL, so
     a thread could not overlap it with the writing of the other part's thousands of files.
     """
-    background = Background(lambda: _stage(catalog, out, PARTS[:1]))
+    staging = Staging(out)
+    # Made here, before the fork, so that only this process removes it again, and last.
+    staging.make_folder(out)
+    background = Background(lambda: _stage_alone(catalog, out, PARTS[:1]))
     try:
-        staging = _stage(catalog, out, PARTS[1:])
-        try:
-            staging.adopt(background.result())
-        except BaseException:
-            staging.abort()
-            raise
+        _stage(catalog, staging, PARTS[1:])
+        staging.adopt(background.result())
     except BaseException:
         staged = background.settle()  # the child finishes; what it staged is taken back too
         if staged is not None:
             staged.abort()
+        staging.abort()
         raise
     return staging.count, staging.commit()
 

@@ -125,7 +125,7 @@ class Staging:
                 self.extras.append((str(target), item.path))
                 continue
             if target.parent not in ready:  # one look per folder, not per file
-                self._make_folder(target.parent)
+                self.make_folder(target.parent)
                 ready.add(target.parent)
             self._made += 1
             # One random part per staging and a counter: names no other writer picks (O_EXCL
@@ -136,7 +136,7 @@ class Staging:
 
     def _stage_folders(self, plan: Plan) -> None:
         """Write the files of folders that do not exist yet into temporary folders."""
-        self._make_folder(self.root)
+        self.make_folder(self.root)
         staged: dict[str, tuple[Path, list[str]]] = {}
         made: set[Path] = set()
         for relative in sorted(plan):
@@ -166,7 +166,8 @@ class Staging:
                 if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
                     shutil.rmtree(path, ignore_errors=True)
 
-    def _make_folder(self, folder: Path) -> None:
+    def make_folder(self, folder: Path) -> None:
+        """Make a folder and the missing ones above it; `abort` removes them again."""
         missing = []
         while not folder.is_dir():
             missing.append(folder)

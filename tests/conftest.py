@@ -43,6 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright and the sites' servers keep threads until the session
+    ends, and with other threads running specgen does not fork (`specgen.background`), so
+    every test before them exercises the two-process merge and build as the CLI runs them."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,19 @@ from specgen.background import Background, can_fork
 from specgen.cli import cli
 from specgen.errors import LoadError, Location, Problem
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork here (or other threads run)")
+
+@pytest.fixture
+def forking() -> None:
+    """Skip unless this process can fork now (POSIX, no other thread running)."""
+    if not can_fork():
+        pytest.skip("no fork here (or other threads run)")
 
 
 def in_child_pid() -> int:
     return os.getpid()
 
 
-@needs_fork
+@pytest.mark.usefixtures("forking")
 def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
     with Background(in_child_pid) as pending:
         assert pending.pid
@@ -43,7 +49,7 @@ def test_a_specgen_error_comes_back_with_its_problems(fork: bool) -> None:
     assert caught.value.problems == [problem]
 
 
-@needs_fork
+@pytest.mark.usefixtures("forking")
 def test_a_child_that_dies_makes_the_parent_do_the_work() -> None:
     parent = os.getpid()
     calls: list[int] = []
@@ -59,7 +65,7 @@ def test_a_child_that_dies_makes_the_parent_do_the_work() -> None:
     assert calls == [parent]  # the child's own list died with it
 
 
-@needs_fork
+@pytest.mark.usefixtures("forking")
 def test_leaving_without_the_result_stops_the_child() -> None:
     def sleeps() -> None:
         signal.pause()
@@ -89,3 +95,9 @@ def test_merge_reports_a_bad_catalog_at_its_line_and_writes_nothing(tmp_path: Pa
     assert result.exit_code == 2
     assert result.stderr == f"{catalog}:6:5: codes.561.summary: must not be empty\n"
     assert spec.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_no_thread_left_running_by_earlier_tests() -> None:
+    """The in-process CLI tests take the two-process paths only while no other thread runs."""
+    assert threading.active_count() == 1, threading.enumerate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import signal
 from pathlib import Path
 from typing import Any
@@ -206,15 +207,18 @@ def fails(*_: Any) -> Any:
     raise RenderError.at("catalog", "cannot render this", pointer="/codes/561")
 
 
+@pytest.mark.parametrize("first", [False, True], ids=["rebuild", "first-build"])
 @pytest.mark.parametrize("part", ["transcripts", "docs"])
 @pytest.mark.parametrize("fork", [True, False])
 def test_a_part_that_fails_leaves_the_output_as_it_was(
-    tmp_path: Path, built: Catalog, data: dict[str, Any], part: str, fork: bool
+    tmp_path: Path, built: Catalog, data: dict[str, Any], part: str, fork: bool, first: bool
 ) -> None:
     if fork and not can_fork():
         pytest.skip("no fork here")
     data["server"] = {"host": "changed.example.com"}  # every transcript and page changes
     write_catalog(tmp_path, data)
+    if first:
+        shutil.rmtree(tmp_path / "out")
     before = snapshot(tmp_path / "out")
     renderers = dict(build_module.PARTS)
     renderers[part] = fails
@@ -225,6 +229,7 @@ def test_a_part_that_fails_leaves_the_output_as_it_was(
     assert result.exit_code == 2
     assert result.stderr.startswith("catalog.yaml:") and "cannot render this" in result.stderr
     assert snapshot(tmp_path / "out") == before  # no temporary file left, nothing replaced
+    assert (tmp_path / "out").exists() != first  # a first build leaves no folder behind
 
 
 def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[str, Any]) -> None:
