@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -231,6 +234,36 @@ def _rebase(schema: Any) -> Any:
     return schema
 
 
+BODY_SECONDS = 2.0
+"""How long validating one example body may take. Valid schemas and bodies take microseconds;
+a `pattern` that backtracks catastrophically (`^(a+)+$` against forty a's and a b) takes hours,
+and `re` has no timeout of its own."""
+
+
+class _TooSlow(BaseException):
+    """The time limit passed (a BaseException, so that no `except Exception` swallows it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow after `seconds` of the block; only where SIGALRM can (POSIX, main thread)."""
+    main = threading.current_thread() is threading.main_thread()
+    if not (main and hasattr(signal, "setitimer")):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class BodyValidator:
     """Validates example bodies against the catalog's schemas (named or inline)."""
 
@@ -258,7 +291,11 @@ class BodyValidator:
             return []
         validator = self._validator(media.schema_)
         try:
-            errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+            with _time_limit(BODY_SECONDS):
+                errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        except _TooSlow:
+            return [((), f"validating the body took over {BODY_SECONDS:g} s; does a `pattern`"
+                         " of the schema backtrack catastrophically?")]
         except RecursionError:  # a body nested as deep as the loader allows, under a deep schema
             return [((), "the body is nested too deeply to validate")]
         except Unresolvable as exc:  # e.g. a $dynamicRef to a URL: specgen never fetches schemas

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import pytest
 
 from specgen import check
-from specgen.models import Catalog
+from specgen.models import Catalog, MediaType
+from specgen.schemas import BodyValidator
 
 ACCESS_DENIED = {
     "type": "object",
@@ -248,3 +250,17 @@ def test_an_example_omitting_a_required_header_is_a_warning() -> None:
     assert warnings({401: {**entry, "equivalent": None}}) == [
         "example 'E' omits required header(s) www-authenticate"
     ]
+
+
+def test_the_time_limit_on_body_validation_leaves_no_timer_or_handler_behind() -> None:
+    """Bodies are validated under a SIGALRM limit; afterwards the process is as it was."""
+    mine = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        validator = BodyValidator({"Token": {"type": "string", "pattern": "^[a-z]+$"}})
+        media = MediaType.model_validate({"schema": "Token"})
+        assert validator.errors(media, "abc") == []
+        assert validator.errors(media, "ABC")
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_IGN
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, mine)
