@@ -9,7 +9,14 @@ from . import registry
 from .errors import Severity
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
-from .schemas import BodyValidator, SchemaProblem, check_schema, model_schema, ref_cycles
+from .schemas import (
+    BodyValidator,
+    SchemaProblem,
+    check_schema,
+    model_schema,
+    ref_cycles,
+    time_limits,
+)
 
 PathT = tuple[str | int, ...]
 LOOP = "loops: its $refs lead back to themselves without descending into the value"
@@ -34,9 +41,10 @@ def errors(catalog: Catalog) -> list[Finding]:
     for name in ref_cycles(schemas):
         found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
     bodies = BodyValidator(schemas) if not found else None
-    for code, status in catalog.codes.items():
-        _code_findings(catalog, code, status, names, bodies, found)
-        _framing_findings(code, status, found)
+    with time_limits():  # a body whose schema backtracks catastrophically must not hang check
+        for code, status in catalog.codes.items():
+            _code_findings(catalog, code, status, names, bodies, found)
+            _framing_findings(code, status, found)
     _name_findings(catalog, found)
     return found
 

@@ -244,24 +244,41 @@ class _TooSlow(BaseException):
     """The time limit passed (a BaseException, so that no `except Exception` swallows it)."""
 
 
+def _expire(signum: int, frame: object) -> None:
+    raise _TooSlow
+
+
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _TooSlow after `seconds` of the block; only where SIGALRM can (POSIX, main thread)."""
+def time_limits() -> Iterator[None]:
+    """Within the block, `BodyValidator.errors` gives each body at most BODY_SECONDS.
+
+    SIGALRM's handler is installed once here (that call costs ten times the timer's) and
+    restored after; the timer is armed per body. Only where SIGALRM can be used: POSIX, main
+    thread. Elsewhere bodies validate without a limit.
+    """
     main = threading.current_thread() is threading.main_thread()
     if not (main and hasattr(signal, "setitimer")):
         yield
         return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _expire)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow after `seconds` of the block, inside `time_limits`."""
+    if not hasattr(signal, "SIGALRM") or signal.getsignal(signal.SIGALRM) is not _expire:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 class BodyValidator:
