@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .merge_outline import Edit, Invalid, Shape, Unsupported
+from .merge_outline import Edit, Invalid, Shape, Unsupported, line_of
 
 _CHUNK = 4096
 
@@ -34,11 +34,6 @@ def byte_text(document: bytes | str) -> str:
 def as_bytes_text(text: str) -> str:
     """Text in the one-character-per-byte form of its UTF-8 encoding."""
     return text if text.isascii() else text.encode("utf-8").decode("latin-1")
-
-
-def from_bytes_text(text: str) -> str:
-    """Text back from its one-character-per-byte form."""
-    return text if text.isascii() else text.encode("latin-1").decode("utf-8")
 
 
 def _check_utf8(data: bytes) -> None:
@@ -64,7 +59,6 @@ def _check_utf8(data: bytes) -> None:
             ) from None
 
 
-_WS = re.compile(r"[ \t\n\r]*")
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -113,13 +107,20 @@ class JsonNode:
         """The decoded value under `key`."""
         entry = self.entries[key]
         if entry.decoded is _MISSING:
-            span = self.text[entry.value_start : entry.value_end]
-            entry.decoded = json.loads(span.encode("latin-1"))
+            entry.decoded = _decode(self.text, entry.value_start, entry.value_end)
         return entry.decoded
 
     def offset(self, key: str) -> int:
         """Where the key of the entry starts."""
         return self.entries[key].key_start
+
+
+def _decode(text: str, start: int, end: int) -> Any:
+    """The JSON value at text[start:end], read from its bytes (so UTF-8 and escapes decode)."""
+    return json.loads(text[start:end].encode("latin-1"))
+
+
+_WS = re.compile(r"[ \t\n\r]*")
 
 
 def _skip(text: str, index: int) -> int:
@@ -149,10 +150,10 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
             key, key_end = _scanstring(text, index + 1, True)
         except json.JSONDecodeError as exc:
             raise Unsupported(exc.pos, exc.msg) from None
-        if not key.isascii():  # read from the bytes, so that UTF-8 and escapes both decode
-            key = json.loads(text[index:key_end].encode("latin-1"))
+        if not key.isascii():
+            key = _decode(text, index, key_end)
         if key in entries:
-            line = text.count("\n", 0, entries[key].key_start) + 1
+            line = line_of(text, entries[key].key_start)
             raise Invalid(index, f"duplicate key {key!r} (also on line {line})")
         colon = _COLON.match(text, key_end)
         if colon is None:
@@ -233,10 +234,6 @@ class JsonOutline:
                 value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
             ).replace("\n", "\n" + indent)
         return as_bytes_text(dumped)
-
-    def to_bytes(self, text: str) -> bytes:
-        """The document's (edited) text as the bytes of a file."""
-        return text.encode("latin-1")
 
     def _entry(self, key: str, value: Any, indent: str) -> str:
         # The same few entries (a $ref per operation) recur at a few indents; the indenting

@@ -86,13 +86,13 @@ def openapi_plan(catalog: Catalog) -> dict[str, str]:
 
 def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
     """YAML of one code's response component, as `components: responses: NAME: …`."""
+    from .render import dump_yaml  # jinja2, as in dump_openapi
+
     if code not in catalog.codes:
         raise RenderError.at(_CATALOG, f"code {code} is not in the catalog", pointer="/codes")
     name = catalog.response_name(code)
     document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
     response = document["components"]["responses"][name]
-    from .render import dump_yaml
-
     return dump_yaml({"components": {"responses": {name: response}}})
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .merge_outline import Edit, Invalid, Shape, Unsupported
+from .merge_outline import Edit, Invalid, Shape, Unsupported, line_of
 from .source import YamlLoader
 
 _FIRST_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)
@@ -143,7 +143,7 @@ def scan_block(text: str, start: int, end: int, parent_indent: int, shape: Shape
             raise Unsupported(line_start, "several YAML documents in one file")
         key, rest = _key(line, line_start)
         if key in node.entries:
-            earlier = text.count("\n", 0, node.entries[key].line_start) + 1
+            earlier = line_of(text, node.entries[key].line_start)
             raise Invalid(line_start, f"duplicate key {key!r} (also on line {earlier})")
         if previous is not None:
             previous.end = line_start
