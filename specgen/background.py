@@ -29,7 +29,7 @@ def can_fork() -> bool:
 
 
 class Background(Generic[T]):
-    """`work()` started in a forked child when `fork` is true; `result()` returns what it returned.
+    """`work()` started in a forked child where `can_fork()`; `result()` returns what it returned.
 
     A SpecgenError in the child is raised again here with its problems. Anything else that goes
     wrong in the child (a bug, a kill) makes `result()` run the work in this process instead, so
@@ -37,11 +37,11 @@ class Background(Generic[T]):
     stops the child.
     """
 
-    def __init__(self, work: Callable[[], T], *, fork: bool | None = None) -> None:
+    def __init__(self, work: Callable[[], T]) -> None:
         self.work = work
         self.pid = 0
         self.reader = -1
-        if fork if fork is not None else can_fork():
+        if can_fork():
             self._start()
 
     def _start(self) -> None:

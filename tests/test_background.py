@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
+from specgen import background
 from specgen.background import Background, can_fork
 from specgen.cli import cli
 from specgen.errors import LoadError, Location, Problem
@@ -44,8 +45,10 @@ def test_a_specgen_error_comes_back_with_its_problems(fork: bool) -> None:
 
     if fork and not can_fork():
         pytest.skip("no fork here")
-    with Background(refuse, fork=fork) as pending, pytest.raises(LoadError) as caught:
-        pending.result()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(background, "can_fork", lambda: fork)
+        with Background(refuse) as pending, pytest.raises(LoadError) as caught:
+            pending.result()
     assert caught.value.problems == [problem]
 
 
@@ -78,7 +81,10 @@ def test_leaving_without_the_result_stops_the_child() -> None:
 
 def test_without_fork_the_work_waits_for_the_result() -> None:
     calls: list[str] = []
-    with Background(lambda: calls.append("ran"), fork=False) as pending:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(background, "can_fork", lambda: False)
+        pending = Background(lambda: calls.append("ran"))
+    with pending:
         assert calls == []
         pending.result()
     assert calls == ["ran"]
