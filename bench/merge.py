@@ -30,7 +30,7 @@ import specgen
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 NODE = ROOT / "bench" / ".node"
-SPEC = ROOT.parent / "shared" / "bench" / "specs" / "github.api.github.com.json.gz"
+SPEC = ROOT / "tests" / "data" / "specs" / "github.api.github.com.json.gz"
 PEERS = ("openapi-merge-cli@2.0.2", "@redocly/cli@2.77.0")
 SPECGEN = Path(sys.executable).with_name("specgen")
 

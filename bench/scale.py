@@ -33,7 +33,7 @@ WORK = HERE / ".work" / "scale"
 sys.path.insert(0, str(HERE.parent))
 
 import specgen  # noqa: E402 - after the path is set
-from specgen.docs import EXTENSIONS  # noqa: E402
+from specgen.docs.plan import EXTENSIONS  # noqa: E402
 from tests.scale import catalog  # noqa: E402 - the generator is shared with the tests
 
 
@@ -98,9 +98,9 @@ def specgen_time(examples: int, runs: int) -> tuple[float, Path]:
 
 def phases(folder: Path) -> dict[str, float]:
     """specgen's time by phase, in one process: load and check, render, write."""
-    from specgen.build import MANAGED, build_plan
-    from specgen.load import load
-    from specgen.write import write_plan
+    from specgen.catalog.load import load
+    from specgen.output.build import MANAGED, build_plan
+    from specgen.output.write import write_plan
 
     settle()
     started = time.perf_counter()

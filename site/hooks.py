@@ -10,10 +10,10 @@ import click
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from specgen.catalog.models import catalog_json_schema
 from specgen.cli import cli
-from specgen.docs_markdown import fence
-from specgen.docs_reference import schema_reference
-from specgen.models import catalog_json_schema
+from specgen.docs.markdown import fence
+from specgen.docs.reference import schema_reference
 
 CATALOG_PAGE = "reference/catalog.md"
 CLI_PAGE = "reference/cli.md"

@@ -1,5 +1,9 @@
 """specgen: one catalog of HTTP status codes and error responses, rendered to OpenAPI,
-transcripts and documentation."""
+transcripts and documentation.
+
+The functions here are the Python twins of the `specgen` commands (see `specgen.api`); the
+models are those of the catalog format.
+"""
 
 from __future__ import annotations
 
@@ -9,43 +13,67 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .errors import LoadError, MergeError, RenderError, SpecgenError
-    from .load import load_catalog
-    from .merge import merge
-    from .models import Catalog, Example, Header, MediaType, StatusCode
-    from .openapi import render_openapi
+    from .api import (
+        BuildResult,
+        build,
+        catalog_schema,
+        check_catalog,
+        explain,
+        init,
+        load_catalog,
+        merge,
+        merge_overlay,
+        openapi_text,
+        render_openapi,
+        render_transcripts,
+    )
+    from .catalog.models import Catalog, Example, Header, MediaType, StatusCode
+    from .errors import LoadError, MergeError, Problem, RenderError, SpecgenError, WriteError
+    from .http.transcripts import Transcript
 
 # The public API, imported on first use: `specgen --version` and `specgen merge` should not
 # pay for pydantic models and the documentation renderer they do not need.
 _EXPORTS = {
-    "Catalog": "models",
-    "Example": "models",
-    "Header": "models",
-    "MediaType": "models",
-    "StatusCode": "models",
-    "LoadError": "errors",
-    "MergeError": "errors",
-    "RenderError": "errors",
-    "SpecgenError": "errors",
-    "load_catalog": "load",
-    "merge": "merge",
-    "render_openapi": "openapi",
+    **dict.fromkeys(
+        ["BuildResult", "build", "catalog_schema", "check_catalog", "explain", "init",
+         "load_catalog", "merge", "merge_overlay", "openapi_text", "render_openapi",
+         "render_transcripts"],
+        "api",
+    ),
+    **dict.fromkeys(["Catalog", "Example", "Header", "MediaType", "StatusCode"], "catalog.models"),
+    **dict.fromkeys(
+        ["LoadError", "MergeError", "Problem", "RenderError", "SpecgenError", "WriteError"],
+        "errors",
+    ),
+    "Transcript": "http.transcripts",
 }
 
 __all__ = [
+    "BuildResult",
     "Catalog",
     "Example",
     "Header",
     "LoadError",
     "MediaType",
     "MergeError",
+    "Problem",
     "RenderError",
     "SpecgenError",
     "StatusCode",
+    "Transcript",
+    "WriteError",
     "__version__",
+    "build",
+    "catalog_schema",
+    "check_catalog",
+    "explain",
+    "init",
     "load_catalog",
     "merge",
+    "merge_overlay",
+    "openapi_text",
     "render_openapi",
+    "render_transcripts",
 ]
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 import inspect
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
 from . import __version__
-from .errors import Problem, RenderError, SpecgenError, parse_pointer
-from .rules import RULE_HELP, parse_rule
+from .catalog.rules import RULE_HELP, parse_rule
+from .errors import Problem, SpecgenError, locating
 
 if TYPE_CHECKING:
-    from .load import Loaded
-    from .merge import Fragment
+    from .catalog.load import Loaded
+    from .splice.plan import Fragment
 
 # Commands import the core they need when they run, so `specgen merge` does not pay for the
 # documentation renderer at start-up (start-up is most of a merge's time on big documents).
@@ -61,22 +60,9 @@ def with_help(*paragraphs: str) -> Callable[[click.Command], click.Command]:
     return apply
 
 
-@contextmanager
-def located(loaded: Loaded) -> Iterator[None]:
-    """Show render errors at the catalog lines their JSON pointers name."""
-    try:
-        yield
-    except RenderError as exc:
-        raise RenderError([
-            Problem(loaded.locate(parse_pointer(problem.location.pointer)), problem.message)
-            if problem.location.line is None else problem
-            for problem in exc.problems
-        ]) from None
-
-
 def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     """Load the catalog a command names, saying so when the embedded example is used."""
-    from .load import find_catalog, load
+    from .catalog.load import find_catalog, load
 
     source = find_catalog(catalog)
     if source.embedded and not quiet:
@@ -114,7 +100,7 @@ def check_command(catalog: str | None, strict: bool) -> None:
     warnings flag codes that redefine registered ones, collide with known vendor uses, or give
     no standard equivalent.
     """
-    from . import check
+    from .catalog import check
 
     loaded = load_for_command(catalog)
     warnings = loaded.problems(check.warnings(loaded.catalog))
@@ -134,7 +120,7 @@ def check_command(catalog: str | None, strict: bool) -> None:
 @click.argument("code", type=click.IntRange(100, 599))
 def explain_command(code: int) -> None:
     """Say what status CODE means: IANA registration, vendor uses, client fallback."""
-    from .registry import explain
+    from .catalog.registry import explain
 
     click.echo(explain(code))
 
@@ -147,9 +133,9 @@ def schema_command(output: str | None) -> None:
     Save it and point yaml-language-server at it for validation and completion in editors:
     put '# yaml-language-server: $schema=specgen.schema.json' at the top of specgen.yaml.
     """
-    from .models import catalog_json_schema
-    from .render import dump_json
-    from .write import write_output
+    from .catalog.models import catalog_json_schema
+    from .output.write import write_output
+    from .text.render import dump_json
 
     write_output(output, dump_json(catalog_json_schema()) + "\n")
 
@@ -173,12 +159,12 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
     (Markdown pages for MkDocs). Files are written atomically and only when they change;
     files the catalog no longer produces are removed from those folders.
     """
-    from .build import build, check_build
+    from .output.build import build, check_build
 
     loaded = load_for_command(catalog)
     started = time.perf_counter()
     root = Path(out)
-    with located(loaded):
+    with locating(loaded.locate):
         if check_only:
             total, found = check_build(loaded.catalog, root)
         else:
@@ -209,7 +195,7 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
     The text is what `specgen build` writes to OUT/transcripts/, with LF line ends for reading.
     With --raw, each request's bytes are followed by its response's, exactly as sent on the wire.
     """
-    from .transcripts import select_transcripts, transcripts_text
+    from .http.transcripts import select_transcripts, transcripts_text
 
     loaded = load_for_command(catalog)
     try:
@@ -244,12 +230,12 @@ def openapi_command(
     uses. Reference them from your API's document, or let `specgen merge` place them;
     `specgen build` writes the same fragments to OUT/openapi/.
     """
-    from .openapi import dump_openapi, render_openapi
+    from .openapi.fragment import dump_openapi, render_openapi
 
     loaded = load_for_command(catalog)
-    with located(loaded):
+    with locating(loaded.locate):
         document = render_openapi(loaded.catalog, oas)
-    from .write import write_output
+    from .output.write import write_output
 
     write_output(output, dump_openapi(document, fmt))
 
@@ -264,7 +250,7 @@ def init_command(directory: str) -> None:
     plugin), so `mkdocs build --strict` works at once. Existing files are never overwritten:
     if any is there, nothing is written and the exit status is 2.
     """
-    from .init import init
+    from .output.init import init
 
     for path in init(Path(directory)):
         click.echo(f"wrote {path}", err=True)
@@ -303,9 +289,9 @@ def merge_command(
     --on-conflict says otherwise; identical components are shared. Merging twice changes
     nothing the second time.
     """
-    from .background import Background
-    from .merge import scan, sections_of
-    from .merge_io import MergeRun, fragment_file, read_bytes, run, spec_version
+    from .output.background import Background
+    from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version
+    from .splice.plan import scan, sections_of
 
     if in_place and output is not None:
         fail("give -o/--output or --in-place, not both")
@@ -331,10 +317,10 @@ def merge_command(
 
 def merge_fragment(catalog: str | None, oas: str) -> Fragment:
     """The catalog's components as a fragment in the document's OAS version."""
-    from .merge_io import catalog_fragment
+    from .splice.io import catalog_fragment
 
     loaded = load_for_command(catalog, quiet=True)
-    with located(loaded):
+    with locating(loaded.locate):
         return catalog_fragment(loaded, oas)
 
 

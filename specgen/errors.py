@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, Self
 
@@ -125,3 +126,16 @@ def not_utf8(file: str, raw: bytes, offset: int) -> Problem:
     line = raw.count(b"\n", 0, offset) + 1
     column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
     return Problem(Location(file, line, column), f"not UTF-8 text (byte 0x{raw[offset]:02x})")
+
+
+@contextmanager
+def locating(locate: Callable[[tuple[PathPart, ...]], Location]) -> Iterator[None]:
+    """Show render errors, which carry JSON pointers, at the places `locate` finds for them."""
+    try:
+        yield
+    except RenderError as exc:
+        raise RenderError([
+            Problem(locate(parse_pointer(problem.location.pointer)), problem.message)
+            if problem.location.line is None else problem
+            for problem in exc.problems
+        ]) from None

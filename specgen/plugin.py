@@ -22,12 +22,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .docs import EXTENSIONS, docs_plan
-from .docs_links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
+from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
+from .catalog.models import Catalog
+from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
+from .docs.plan import EXTENSIONS, docs_plan
 from .errors import SpecgenError
-from .load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
-from .models import Catalog
-from .render import render
+from .text.render import render
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 STYLESHEET = "assets/specgen.css"

@@ -2,22 +2,70 @@
 
 from __future__ import annotations
 
+import gzip
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from specgen.load import embedded_catalog_path, load_catalog
-from specgen.models import Catalog
+from specgen import load_catalog
+from specgen.catalog.load import embedded_catalog_path
+from specgen.catalog.models import Catalog
+from specgen.splice.plan import Attachment, Fragment, OnConflict, plan_merge
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 GOLDEN = ROOT / "tests" / "golden"
-SPECS = ROOT.parent / "shared" / "bench" / "specs"
+SPECS = DATA / "specs"
+
+def spec_bytes(name: str) -> bytes:
+    """A real document of tests/data/specs, decompressed when it is stored gzipped."""
+    raw = (SPECS / name).read_bytes()
+    return gzip.decompress(raw) if name.endswith(".gz") else raw
+
+
+def merge_text(
+    spec_text: str,
+    fragment: Mapping[str, Any] | Fragment,
+    attach: Sequence[Attachment] = (),
+    on_conflict: OnConflict = "error",
+    *,
+    file: str = "<spec>",
+    extra: Sequence[Fragment] = (),
+) -> str:
+    """The document's text with already-rendered fragments merged and attachments made."""
+    first = fragment if isinstance(fragment, Fragment) else Fragment(fragment)
+    return plan_merge(spec_text, [first, *extra], attach, on_conflict, file=file).result()
+
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _outside_checkout(event: str, args: tuple[Any, ...]) -> None:
+    """Fail any test that reads beside the checkout (a `../shared` folder, say): a user's clone
+    has nothing there. The Python environment may live beside it and is allowed."""
+    if event not in ("open", "os.listdir", "os.scandir") or not args:
+        return
+    if not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    # Not Path.resolve(): it would follow links and raise more audit events of its own.
+    path = os.path.abspath(os.fsdecode(args[0])) + os.sep  # noqa: PTH100
+    if path.startswith(_BESIDE) and not path.startswith(_ALLOWED):
+        raise PermissionError(f"the tests read {path[:-1]}, outside the checkout {ROOT}")
+
+
+# Everything under the checkout's parent folder that is not the checkout itself.
+_BESIDE = str(ROOT.parent).rstrip(os.sep) + os.sep
+_ALLOWED = tuple(
+    str(Path(folder).resolve()).rstrip(os.sep) + os.sep
+    for folder in {str(ROOT), sys.prefix, sys.base_prefix, sys.exec_prefix}
+)
+if ROOT.parent != ROOT.parent.parent:  # a checkout at the file system's root has no "beside"
+    sys.addaudithook(_outside_checkout)
 
 # Property tests take their example counts from the profile: "ci" (the default) keeps the suite
 # within CI's time and derandomized, so a run's verdict does not depend on luck;
@@ -45,7 +93,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright and the sites' servers keep threads until the session
-    ends, and with other threads running specgen does not fork (`specgen.background`), so
+    ends, and with other threads running specgen does not fork (`specgen.output.background`), so
     every test before them exercises the two-process merge and build as the CLI runs them."""
     items.sort(key=lambda item: "browser" in item.path.parts)
 

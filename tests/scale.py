@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from specgen.registry import facts
+from specgen.catalog.registry import facts
 
 BODYLESS = {204, 205, 304}
 

@@ -9,9 +9,10 @@ Use them in property tests::
     def test_something_holds(catalog: Catalog) -> None:
         ...
 
-`catalogs()` yields `Catalog` objects that pass `specgen.check.errors()` (lint warnings are allowed,
-they are part of what real catalogs look like). `catalog_dicts()` yields the same catalogs as
-plain data, as `model_dump(mode="json", by_alias=True)` gives them, ready to dump to YAML or JSON.
+`catalogs()` yields `Catalog` objects that pass `specgen.catalog.check.errors()` (lint warnings
+are allowed, they are part of what real catalogs look like). `catalog_dicts()` yields the same
+catalogs as plain data, as `model_dump(mode="json", by_alias=True)` gives them, ready to dump
+to YAML or JSON.
 Both take `max_codes` and `max_examples` to trade coverage for speed; defaults stay small.
 How many catalogs a test sees comes from the hypothesis profile registered in conftest.py:
 "ci" by default, `pytest --hypothesis-profile=deep` for a long exploration.
@@ -34,9 +35,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from specgen import registry
-from specgen.check import NO_CONTENT
-from specgen.models import Catalog
+from specgen.catalog import registry
+from specgen.catalog.check import NO_CONTENT
+from specgen.catalog.models import Catalog
 
 REF = "#/components/schemas/"
 JSON_TYPES = ("application/json", "application/problem+json", "application/vnd.example+json")
@@ -340,5 +341,5 @@ def catalog_dicts(draw: st.DrawFn, max_codes: int = 4, max_examples: int = 3) ->
 
 
 def catalogs(max_codes: int = 4, max_examples: int = 3) -> st.SearchStrategy[Catalog]:
-    """Valid `Catalog` objects: every one passes `specgen.check.errors()`."""
+    """Valid `Catalog` objects: every one passes `specgen.catalog.check.errors()`."""
     return catalog_dicts(max_codes, max_examples).map(Catalog.model_validate)

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
-from specgen import background
-from specgen.background import Background, can_fork
 from specgen.cli import cli
 from specgen.errors import LoadError, Location, Problem
+from specgen.output import background
+from specgen.output.background import Background, can_fork
 
 
 @pytest.fixture

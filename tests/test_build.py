@@ -13,16 +13,17 @@ import pytest
 from click.testing import CliRunner, Result
 from scale import catalog as scale_catalog
 
-from specgen import background
-from specgen import build as build_module
-from specgen.background import can_fork
-from specgen.build import build_plan
+from specgen import load_catalog
+from specgen.catalog.load import embedded_catalog_path
+from specgen.catalog.models import Catalog
 from specgen.cli import cli
 from specgen.errors import RenderError
-from specgen.load import embedded_catalog_path, load_catalog
-from specgen.models import Catalog
-from specgen.render import dump_yaml
-from specgen.write import as_bytes
+from specgen.output import background
+from specgen.output import build as build_module
+from specgen.output.background import can_fork
+from specgen.output.build import build_plan
+from specgen.output.write import as_bytes
+from specgen.text.render import dump_yaml
 
 NOTE = (
     "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"

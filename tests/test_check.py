@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from specgen import check
-from specgen.models import Catalog, MediaType
-from specgen.schemas import BodyValidator, time_limits
+from specgen.catalog import check
+from specgen.catalog.models import Catalog, MediaType
+from specgen.catalog.schemas import BodyValidator, time_limits
 
 ACCESS_DENIED = {
     "type": "object",

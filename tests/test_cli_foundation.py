@@ -14,8 +14,8 @@ from conftest import ROOT
 from jsonschema import Draft202012Validator
 
 from specgen import __version__
+from specgen.catalog.load import embedded_catalog_path
 from specgen.cli import cli
-from specgen.load import embedded_catalog_path
 
 WARNED = """\
 specgen: 1

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from strategies import catalogs
 from test_transcripts import headers_of, parse_request
 
-from specgen.curl import curl_words
-from specgen.load import load_catalog
-from specgen.models import Catalog
-from specgen.transcripts import Transcript, iter_transcripts
+from specgen import load_catalog
+from specgen.catalog.models import Catalog
+from specgen.http.curl import curl_words
+from specgen.http.transcripts import Transcript, iter_transcripts
 
 CURL = "/usr/bin/curl"
 TEST_CATALOGS = sorted((DATA / "transcripts").glob("*.yaml"))

@@ -10,10 +10,10 @@ from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from specgen.docs import EXTENSIONS, docs_plan
-from specgen.docs_markdown import code, fence, inline, literal, prose
-from specgen.load import load_catalog
-from specgen.models import Catalog
+from specgen import load_catalog
+from specgen.catalog.models import Catalog
+from specgen.docs.markdown import code, fence, inline, literal, prose
+from specgen.docs.plan import EXTENSIONS, docs_plan
 
 DOCS = DATA / "docs"
 

@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from specgen.downconvert import Inexpressible, downconvert
+from specgen.openapi.downconvert import Inexpressible, downconvert
 
 REF = {"$ref": "#/components/schemas/X"}
 NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}

@@ -10,7 +10,6 @@ checks that every file it reads is the old one or the whole new one.
 from __future__ import annotations
 
 import errno
-import gzip
 import json
 import os
 import random
@@ -26,15 +25,16 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SPECS
+from conftest import SPECS, spec_bytes
 from scale import catalog as scale_catalog
 
-from specgen import write
-from specgen.build import MANAGED, build, build_plan
+from specgen import load_catalog
+from specgen.catalog.load import embedded_catalog_path
+from specgen.catalog.models import Catalog
 from specgen.cli import cli
-from specgen.load import embedded_catalog_path, load_catalog
-from specgen.models import Catalog
-from specgen.write import as_bytes
+from specgen.output import write
+from specgen.output.build import MANAGED, build, build_plan
+from specgen.output.write import as_bytes
 
 KILLS = 5
 RETRIES = 5
@@ -294,7 +294,7 @@ def test_killed_merge_in_place_leaves_the_old_or_the_whole_merged_document(
     tmp_path: Path,
 ) -> None:
     spec, merged = tmp_path / "github.json", tmp_path / "merged.json"
-    old = gzip.decompress((SPECS / "github.api.github.com.json.gz").read_bytes())
+    old = spec_bytes("github.api.github.com.json.gz")
     catalog = ("--catalog", embedded_catalog_path(), "--attach", "all")
     spec.write_bytes(old)
     finish(specgen("merge", spec, *catalog, "-o", merged))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from specgen import check
+from specgen.catalog import check
+from specgen.catalog.load import load
+from specgen.catalog.models import catalog_json_schema
 from specgen.cli import cli
-from specgen.init import init_plan
-from specgen.load import load
-from specgen.models import catalog_json_schema
+from specgen.output.init import init_plan
 
 
 def run_init(*args: str) -> tuple[int, str]:

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
+from specgen.catalog.source import MAX_BYTES
 from specgen.cli import cli
-from specgen.source import MAX_BYTES
 
 INVALID = DATA / "invalid"
 CASES = sorted(p for p in INVALID.iterdir() if p.suffix in (".yaml", ".json"))

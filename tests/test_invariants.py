@@ -14,7 +14,6 @@ of that number. For a long exploration before a release:
 
 from __future__ import annotations
 
-import gzip
 import json
 import pickle
 import subprocess
@@ -26,35 +25,35 @@ from typing import Any, NamedTuple
 
 import pytest
 import yaml
-from conftest import SPECS
+from conftest import merge_text, spec_bytes
 from hypothesis import assume, given, settings
 from openapi_spec_validator import validate
 from strategies import catalogs
 from test_merge_specs import expected, parse
 from test_transcripts import _switches_without_proposal, assert_matches_catalog
 
-from specgen.build import build_plan
-from specgen.docs import docs_plan
-from specgen.init import MKDOCS_FILE, init_plan
-from specgen.merge import Attachment, Fragment, merge
-from specgen.merge_io import attachments, spec_version
-from specgen.models import Catalog
-from specgen.openapi import Oas, render_openapi
-from specgen.render import dump_yaml
-from specgen.rules import parse_rule
-from specgen.transcripts import iter_transcripts
-from specgen.write import as_bytes
+from specgen.catalog.models import Catalog
+from specgen.catalog.rules import parse_rule
+from specgen.docs.plan import docs_plan
+from specgen.http.transcripts import iter_transcripts
+from specgen.openapi.fragment import Oas, render_openapi
+from specgen.output.build import build_plan
+from specgen.output.init import MKDOCS_FILE, init_plan
+from specgen.output.write import as_bytes
+from specgen.splice.io import attachments, spec_version
+from specgen.splice.plan import Attachment, Fragment
+from specgen.text.render import dump_yaml
 
 SMALL_SPECS = ["petstore.openapi.yaml", "petstore-expanded.json"]
 BIG_SPECS = [
-    "plaid.2020-09-14.yaml",
-    "openai.openapi.yaml",
-    "openai.openapi.json",
+    "plaid.2020-09-14.yaml.gz",
+    "openai.openapi.yaml.gz",
+    "openai.openapi.json.gz",
     "github.api.github.com.json.gz",
 ]
 # The OpenAI document fails validation upstream (non-unique `required` items), so its merged
 # result is checked as exactly the original plus the additions instead.
-VALID_UPSTREAM = {"plaid.2020-09-14.yaml", "github.api.github.com.json.gz", *SMALL_SPECS}
+VALID_UPSTREAM = {"plaid.2020-09-14.yaml.gz", "github.api.github.com.json.gz", *SMALL_SPECS}
 
 
 def fraction(divisor: int) -> settings:
@@ -64,11 +63,8 @@ def fraction(divisor: int) -> settings:
 
 @cache
 def spec_text(name: str) -> str:
-    """A document of SPECS as text (the GitHub one is gzipped)."""
-    path = SPECS / name
-    if name.endswith(".gz"):
-        return gzip.decompress(path.read_bytes()).decode("utf-8")
-    return path.read_text(encoding="utf-8")
+    """A document of SPECS as text."""
+    return spec_bytes(name).decode("utf-8")
 
 
 class Merged(NamedTuple):
@@ -98,8 +94,8 @@ def merged_twice(catalog: Catalog, name: str) -> Merged:
     fragment = Fragment(render_openapi(catalog, oas))
     attached = attachments([fragment], [parse_rule("all")])
     # Generated codes often exist in the document already (200, 404...): replace them.
-    once = merge(text, fragment, attached, "replace", file=name)
-    twice = merge(once, fragment, attached, "replace", file=name)
+    once = merge_text(text, fragment, attached, "replace", file=name)
+    twice = merge_text(once, fragment, attached, "replace", file=name)
     return Merged(text, fragment, attached, once, twice)
 
 

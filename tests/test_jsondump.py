@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from specgen.jsondump import to_json
+from specgen.text.jsondump import to_json
 
 scalars = (
     st.none()

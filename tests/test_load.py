@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
+from specgen import load_catalog
+from specgen.catalog.load import embedded_catalog_path, find_catalog, load
+from specgen.catalog.models import Catalog, ModelRef
+from specgen.catalog.schemas import resolve
 from specgen.errors import LoadError
-from specgen.load import embedded_catalog_path, find_catalog, load, load_catalog
-from specgen.models import Catalog, ModelRef
-from specgen.schemas import resolve
 
 VALID = DATA / "valid"
 
@@ -44,7 +45,8 @@ def test_the_embedded_catalog_is_the_seed_561_with_four_examples(embedded: Catal
 def test_the_embedded_catalog_ships_inside_the_package() -> None:
     path = embedded_catalog_path()
     assert path.is_file()
-    assert path.parent.name == "data" and path.parent.parent.name == "specgen"
+    assert path.parent.name == "data" and path.parent.parent.name == "catalog"
+    assert path.parent.parent.parent.name == "specgen"
 
 
 def test_without_an_argument_specgen_yaml_here_wins_over_the_example(

@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA
+from conftest import DATA, merge_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from specgen import jsontext
+from specgen.catalog.load import embedded_catalog_path, load
+from specgen.catalog.rules import parse_rule
 from specgen.cli import cli
 from specgen.errors import MergeError
-from specgen.load import embedded_catalog_path, load
-from specgen.merge import Attachment, Fragment, merge, plan_merge
-from specgen.merge_io import attachments, catalog_fragment
-from specgen.rules import parse_rule
+from specgen.splice import scan_json
+from specgen.splice.io import attachments, catalog_fragment
+from specgen.splice.plan import Attachment, Fragment, plan_merge
 
 MERGE = DATA / "merge"
 REF = {"$ref": "#/components/responses/Unauthorized561"}
@@ -50,7 +50,7 @@ def run_cli(*args: str) -> Any:
 def test_secured_attaches_only_where_security_applies(fragments: dict[str, Fragment]) -> None:
     """561's default rule `secured`: root security applies unless an operation sets its own."""
     text = (MERGE / "commented.yaml").read_text()
-    merged = yaml.safe_load(merge(text, fragments["3.0"], attachments([fragments["3.0"]], [])))
+    merged = yaml.safe_load(merge_text(text, fragments["3.0"], attachments([fragments["3.0"]], [])))
     widgets = merged["paths"]["/widgets"]
     assert widgets["get"]["responses"]["561"] == REF
     assert "561" not in widgets["post"]["responses"]  # security: [] makes it public
@@ -61,7 +61,7 @@ def test_secured_attaches_only_where_security_applies(fragments: dict[str, Fragm
 def test_comments_anchors_and_quoting_survive(fragments: dict[str, Fragment]) -> None:
     """Every line of the original is still there, in order; the anchor still resolves."""
     text = (MERGE / "commented.yaml").read_text()
-    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]))
+    result = merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]))
     lines = iter(result.splitlines())
     for line in text.splitlines():
         if "responses: {}" in line:
@@ -75,7 +75,7 @@ def test_comments_anchors_and_quoting_survive(fragments: dict[str, Fragment]) ->
 
 def test_yaml_result_is_golden(fragments: dict[str, Fragment], golden: Any) -> None:
     text = (MERGE / "commented.yaml").read_text()
-    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]))
+    result = merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]))
     golden.check("merge", "commented.yaml", result)
 
 
@@ -84,7 +84,7 @@ def test_json_keeps_its_layout(fragments: dict[str, Fragment], golden: Any, name
     """One-line JSON stays one line; four-space JSON gets four-space insertions."""
     text = (MERGE / name).read_text()
     oas = "3.1" if '"3.1' in text else "3.0"
-    result = merge(text, fragments[oas], attach_all(fragments[oas]))
+    result = merge_text(text, fragments[oas], attach_all(fragments[oas]))
     golden.check("merge", name, result)
     assert result.count("\n") == text.count("\n") or name != "compact.json"
     data = json.loads(result)
@@ -95,7 +95,7 @@ def test_json_keeps_its_layout(fragments: dict[str, Fragment], golden: Any, name
 
 def test_merging_twice_changes_nothing_the_second_time(fragments: dict[str, Fragment]) -> None:
     for name, oas in (("commented.yaml", "3.0"), ("compact.json", "3.1"), ("tabbed.json", "3.0")):
-        once = merge((MERGE / name).read_text(), fragments[oas], attach_all(fragments[oas]))
+        once = merge_text((MERGE / name).read_text(), fragments[oas], attach_all(fragments[oas]))
         plan = plan_merge(once, [fragments[oas]], attach_all(fragments[oas]))
         assert not plan.changed
         assert plan.result() == once
@@ -115,9 +115,9 @@ def test_conflicts_name_both_places_and_refuse(fragments: dict[str, Fragment], g
 def test_keep_and_replace_settle_conflicts(fragments: dict[str, Fragment]) -> None:
     text = conflicting()
     attach = attach_all(fragments["3.0"])
-    kept = json.loads(merge(text, fragments["3.0"], attach, on_conflict="keep"))
+    kept = json.loads(merge_text(text, fragments["3.0"], attach, on_conflict="keep"))
     assert kept["components"]["schemas"]["AccessDenied"] == {"type": "string"}
-    replaced = json.loads(merge(text, fragments["3.0"], attach, on_conflict="replace"))
+    replaced = json.loads(merge_text(text, fragments["3.0"], attach, on_conflict="replace"))
     assert replaced["components"]["schemas"]["AccessDenied"]["type"] == "object"
     validate(replaced)
 
@@ -126,7 +126,7 @@ def test_replace_rewrites_an_operation_response_in_yaml(fragments: dict[str, Fra
     text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n" \
            "      responses:\n        '561':\n          description: theirs\n        '200':\n" \
            "          description: ok\n"
-    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]), "replace")
+    result = merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]), "replace")
     data = yaml.safe_load(result)
     assert data["paths"]["/a"]["get"]["responses"] == {"561": REF, "200": {"description": "ok"}}
     assert result.startswith(text.split("'561'")[0])
@@ -138,7 +138,7 @@ def test_identical_components_are_shared(fragments: dict[str, Fragment]) -> None
     document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
                 "components": {"schemas": {"AccessDenied": schema}}}
     text = json.dumps(document, indent=2)
-    result = json.loads(merge(text, fragments["3.1"]))
+    result = json.loads(merge_text(text, fragments["3.1"]))
     assert result["components"]["schemas"] == {"AccessDenied": schema}
     assert "Unauthorized561" in result["components"]["responses"]
 
@@ -205,7 +205,7 @@ def test_unsupported_yaml_is_a_located_error(fragments: dict[str, Fragment]) -> 
     text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-r: &r\n  '200': {description: ok}\n" \
            "paths:\n  /a:\n    get:\n      responses: *r\n"
     with pytest.raises(MergeError, match=r"spec.yaml:3:6: cannot merge here: .* aliased"):
-        merge(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
+        merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
 
 
 @pytest.mark.parametrize(
@@ -225,21 +225,21 @@ def test_yaml_the_scanner_declines_is_composed_instead(
     fragments: dict[str, Fragment], text: str
 ) -> None:
     """CRLF, flow style and document markers go through the composing fallback, still surgical."""
-    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
+    result = merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
     data = yaml.safe_load(result)
     assert all(op["responses"]["561"] == REF for op in data["paths"]["/a"].values())
     assert "AccessDenied" in data["components"]["schemas"]
     remaining = iter(result.splitlines())
     for line in text.splitlines():
         assert "{" in line or line in remaining, f"lost: {line!r}"
-    assert merge(result, fragments["3.0"], attach_all(fragments["3.0"])) == result
+    assert merge_text(result, fragments["3.0"], attach_all(fragments["3.0"])) == result
 
 
 def test_components_go_after_a_trailing_alias(fragments: dict[str, Fragment]) -> None:
     """The composing fallback places text after `key: *alias`, not where the anchor was."""
     text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-r: &r\n  '200': {description: ok}\n" \
            "paths:\n  /a:\n    get:\n      responses: *r   # shared\n"
-    result = merge(text, fragments["3.0"], file="spec.yaml")
+    result = merge_text(text, fragments["3.0"], file="spec.yaml")
     assert result.startswith(text)
     assert "AccessDenied" in yaml.safe_load(result)["components"]["schemas"]
 
@@ -252,7 +252,7 @@ def test_line_break_like_characters_in_added_values_survive_yaml(value: str) -> 
     spec = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n"
     fragment = {"openapi": "3.1.0", "info": {"title": "f", "version": "1"}, "paths": {},
                 "components": {"examples": {"Odd": {"value": {"list": [value, "x"]}}}}}
-    merged = yaml.safe_load(merge(spec, fragment))
+    merged = yaml.safe_load(merge_text(spec, fragment))
     assert merged["components"]["examples"]["Odd"]["value"]["list"] == [value, "x"]
 
 
@@ -269,9 +269,9 @@ def test_utf8_check_agrees_with_the_decoder(data: bytes, chunk: int) -> None:
     except UnicodeDecodeError as exc:
         expected = exc.start
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(jsontext, "_CHUNK", chunk)  # small chunks: characters cross their edges
+        patch.setattr(scan_json, "_CHUNK", chunk)  # small chunks: characters cross their edges
         try:
-            assert jsontext.byte_text(data) == data.decode("latin-1")
+            assert scan_json.byte_text(data) == data.decode("latin-1")
             found = None
         except UnicodeDecodeError as exc:
             found = exc.start
@@ -328,7 +328,7 @@ def test_a_yaml_alias_bomb_is_merged_without_being_expanded(
     text = ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n" + levels
             + "security: *l8\npaths:\n  /a:\n    get:\n      responses: {}\n")
     started = time.monotonic()
-    result = merge(text, fragments["3.0"], attach_all(fragments["3.0"], "secured"),
+    result = merge_text(text, fragments["3.0"], attach_all(fragments["3.0"], "secured"),
                    file="spec.yaml")
     assert time.monotonic() - started < 5
     assert levels in result

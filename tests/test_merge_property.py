@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from specgen.load import embedded_catalog_path, load
-from specgen.merge import plan_merge
-from specgen.merge_io import attachments, catalog_fragment
-from specgen.rules import parse_rule
+from specgen.catalog.load import embedded_catalog_path, load
+from specgen.catalog.rules import parse_rule
+from specgen.splice.io import attachments, catalog_fragment
+from specgen.splice.plan import plan_merge
 
 FRAGMENT = catalog_fragment(load(embedded_catalog_path()), "3.0")
 ATTACH = attachments([FRAGMENT], [parse_rule("all")])

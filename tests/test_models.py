@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from specgen.models import (
+from specgen.catalog.models import (
     Catalog,
     Example,
     Header,

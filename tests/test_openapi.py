@@ -19,11 +19,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 from strategies import catalogs
 
+from specgen import load_catalog
+from specgen.catalog.models import Catalog
 from specgen.cli import cli
 from specgen.errors import RenderError, json_pointer
-from specgen.load import load_catalog
-from specgen.models import Catalog
-from specgen.openapi import (
+from specgen.openapi.fragment import (
     Format,
     Oas,
     dump_openapi,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from specgen.downconvert import Inexpressible
-from specgen.openapi_schemas import Owner, component_name, lift, unique_name
+from specgen.openapi.downconvert import Inexpressible
+from specgen.openapi.schemas import Owner, component_name, lift, unique_name
 
 C = "#/components/schemas/"
 DETAIL = {"type": "object", "properties": {"field": {"type": "string"}}}

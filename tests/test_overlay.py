@@ -15,12 +15,12 @@ from conftest import DATA, SPECS
 from jsonschema import Draft202012Validator
 from oas_patch.overlay import apply_overlay
 
+from specgen.catalog.load import embedded_catalog_path, load
+from specgen.catalog.rules import parse_rule
 from specgen.cli import cli
-from specgen.load import embedded_catalog_path, load
-from specgen.merge import plan_merge
-from specgen.merge_io import attachments, catalog_fragment, spec_version
-from specgen.overlay import jsonpath, overlay
-from specgen.rules import parse_rule
+from specgen.splice.io import attachments, catalog_fragment, spec_version
+from specgen.splice.overlay import jsonpath, overlay
+from specgen.splice.plan import plan_merge
 
 LOADED = load(embedded_catalog_path())
 OVERLAY_SCHEMA = yaml.safe_load(

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.nav import Navigation, Section, get_navigation
 
-from specgen.docs import EXTENSIONS
+from specgen.docs.plan import EXTENSIONS
 from specgen.plugin import SpecgenPlugin
 
 CODES = DATA / "docs" / "codes.yaml"

@@ -6,13 +6,13 @@ from importlib.resources import files
 
 import pytest
 
-from specgen import registry
-from specgen.models import StatusCode
-from specgen.source import parse
+from specgen.catalog import registry
+from specgen.catalog.models import StatusCode
+from specgen.catalog.source import parse
 
 
 def test_registry_data_has_no_duplicate_keys_and_ships_in_the_package() -> None:
-    text = files("specgen").joinpath("data/registry.yaml").read_text("utf-8")
+    text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
     data = parse("registry.yaml", text).data
     assert set(data) == {"iana", "vendors"}
 

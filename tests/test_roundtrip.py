@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from strategies import catalog_dicts, catalogs
 
-from specgen import check
-from specgen.load import load_catalog
-from specgen.models import Catalog
-from specgen.render import dump_json, dump_yaml
+from specgen import load_catalog
+from specgen.catalog import check
+from specgen.catalog.models import Catalog
+from specgen.text.render import dump_json, dump_yaml
 
 # Example counts come from the profile in conftest ("ci", or `--hypothesis-profile=deep`);
 # tmp_path is shared by the examples of one test, and each example overwrites its files.

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from specgen.catalog.source import MAX_BYTES, MAX_DEPTH, MAX_NODES, decode, parse
 from specgen.errors import LoadError
-from specgen.source import MAX_BYTES, MAX_DEPTH, MAX_NODES, decode, parse
 
 YAML = """\
 # a comment first

@@ -13,11 +13,17 @@ from conftest import DATA
 from hypothesis import HealthCheck, assume, given, settings
 from strategies import catalogs
 
+from specgen import load_catalog
+from specgen.catalog.models import (
+    Catalog,
+    Example,
+    Request,
+    Response,
+    StatusCode,
+    is_json_media_type,
+)
 from specgen.errors import RenderError
-from specgen.load import load_catalog
-from specgen.models import Catalog, Example, Request, Response, StatusCode, is_json_media_type
-from specgen.render import render
-from specgen.transcripts import (
+from specgen.http.transcripts import (
     Transcript,
     format_body,
     iter_transcripts,
@@ -25,6 +31,7 @@ from specgen.transcripts import (
     render_transcript,
     transcripts_plan,
 )
+from specgen.text.render import render
 
 CATALOGS = DATA / "transcripts"
 TEST_CATALOGS = sorted(CATALOGS.glob("*.yaml"))
@@ -343,7 +350,7 @@ def test_template_that_breaks_framing_is_refused(
     embedded: Catalog, monkeypatch: pytest.MonkeyPatch, head: str, problem: str
 ) -> None:
     """A user's template lays out the head; it cannot change where the message ends."""
-    monkeypatch.setattr("specgen.transcripts.render", lambda template, **_: head)
+    monkeypatch.setattr("specgen.http.transcripts.render", lambda template, **_: head)
     catalog = embedded.model_copy(deep=True)  # a new object: nothing rendered for it yet
     with pytest.raises(RenderError) as caught:
         render_transcript(catalog, 561, catalog.codes[561].examples[0])
@@ -356,7 +363,7 @@ def test_template_may_add_header_fields(embedded: Catalog, monkeypatch: pytest.M
     def with_extra(template: str, **context: Any) -> str:
         return render(template, **context) + "X-Docs: yes\n"
 
-    monkeypatch.setattr("specgen.transcripts.render", with_extra)
+    monkeypatch.setattr("specgen.http.transcripts.render", with_extra)
     catalog = embedded.model_copy(deep=True)  # a new object: nothing rendered for it yet
     transcript = render_transcript(catalog, 561, catalog.codes[561].examples[0])
     assert b"\r\nX-Docs: yes\r\n\r\n" in transcript.request

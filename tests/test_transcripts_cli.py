@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA
 
+from specgen.catalog.models import Catalog
 from specgen.cli import cli
-from specgen.models import Catalog
-from specgen.transcripts import iter_transcripts, readable
+from specgen.http.transcripts import iter_transcripts, readable
 
 EDGE = str(DATA / "transcripts" / "edge.yaml")
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from conftest import DATA
 
+from specgen.catalog.load import load
 from specgen.errors import LoadError
-from specgen.load import load
 
 INVALID = DATA / "transcripts" / "invalid"
 CASES = sorted(INVALID.glob("*.yaml"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -26,10 +27,12 @@ class Installed:
     bin: Path
 
     def run(self, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        """Run the installed `specgen` console script."""
+        """Run the installed `specgen` console script, which must not see a PYTHONPATH that
+        points at a source tree."""
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         return subprocess.run(
             [str(self.bin / "specgen"), *args],
-            cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+            cwd=cwd, capture_output=True, text=True, timeout=120, check=False, env=env,
         )
 
 
@@ -55,8 +58,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 def test_the_wheel_carries_templates_and_data(installed: Installed) -> None:
     names = zipfile.ZipFile(installed.wheel).namelist()
-    assert "specgen/data/example.yaml" in names
-    assert "specgen/data/registry.yaml" in names
+    assert "specgen/catalog/data/example.yaml" in names
+    assert "specgen/catalog/data/registry.yaml" in names
     templates = sorted(ROOT.joinpath("templates").rglob("*.jinja"))
     assert templates
     for template in templates:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from specgen import write
 from specgen.errors import WriteError
-from specgen.write import Stale, atomic_write, stale, write_plan
+from specgen.output import write
+from specgen.output.write import Stale, atomic_write, stale, write_plan
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from specgen.yamldump import to_yaml
+from specgen.text.yamldump import to_yaml
 
 # Any text, and text made mostly of the characters that mean something to YAML.
 texts = st.text() | st.text(alphabet=" \n\t:#-?|>'\"{}[],&*!%@`~yYnN01.eE+\u2028\x85ab$/_(")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import DATA, ROOT
 
-from specgen.init import init_plan
+from specgen.output.init import init_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

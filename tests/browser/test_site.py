@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from specgen.catalog.models import catalog_json_schema
 from specgen.cli import cli
-from specgen.models import catalog_json_schema
 
 from .conftest import Built
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specgen.models import Catalog
+from specgen.catalog.models import Catalog
 
 CATALOG = Catalog.model_validate(
     {

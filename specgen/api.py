@@ -1,0 +1,262 @@
+"""The Python API: one function per `specgen` command, with the command's defaults.
+
+Every function takes a catalog as a `Catalog`, a path (YAML or JSON file, or a Python
+'module:attribute'), or None for ./specgen.yaml and else the embedded example, as the CLI does.
+Errors are raised as `SpecgenError` subclasses whose `problems` name file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .catalog.load import Loaded
+    from .catalog.models import Catalog
+    from .errors import Problem
+    from .http.transcripts import Transcript
+    from .output.write import Stale
+    from .splice.plan import MergePlan, OnConflict
+
+def _loaded(catalog: Catalog | str | Path | None) -> Loaded:
+    from .catalog.load import load, loaded_catalog
+    from .catalog.models import Catalog
+
+    return loaded_catalog(catalog) if isinstance(catalog, Catalog) else load(catalog)
+
+
+def load_catalog(catalog: str | Path | None = None) -> Catalog:
+    """Read, validate and check a catalog (`specgen check` without the lint).
+
+    Raises `LoadError` listing every problem, each at its file:line:col.
+
+    ```python
+    from specgen import load_catalog
+
+    catalog = load_catalog()  # ./specgen.yaml, else the embedded example
+    print(sorted(catalog.codes))
+    ```
+    """
+    return _loaded(catalog).catalog
+
+
+def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
+    """The lint warnings of a valid catalog, located (`specgen check`).
+
+    Errors that make the catalog unusable are raised as `LoadError`; the warnings returned are
+    what `specgen check --strict` fails on: registered codes redefined, vendor collisions,
+    custom codes without an `equivalent`.
+
+    ```python
+    from specgen import check_catalog
+
+    for warning in check_catalog():
+        print(warning)  # file:line:col: warning: ...
+    ```
+    """
+    from .catalog import check
+
+    loaded = _loaded(catalog)
+    return loaded.problems(check.warnings(loaded.catalog))
+
+
+def explain(code: int) -> str:
+    """What a status code is: IANA registration, known vendor uses, client fallback
+    (`specgen explain`)."""
+    from .catalog.registry import explain as explain_code
+
+    return explain_code(code)
+
+
+def catalog_schema() -> dict[str, Any]:
+    """The JSON Schema of the catalog format (`specgen schema`)."""
+    from .catalog.models import catalog_json_schema
+
+    return catalog_json_schema()
+
+
+def render_openapi(
+    catalog: Catalog | str | Path | None = None, oas: Literal["3.0", "3.1"] = "3.1"
+) -> dict[str, Any]:
+    """The catalog's OpenAPI fragment as data: a valid document made of components
+    (`specgen openapi`).
+
+    ```python
+    from specgen import render_openapi
+
+    fragment = render_openapi(oas="3.0")
+    print(sorted(fragment["components"]["responses"]))
+    ```
+    """
+    from .errors import locating
+    from .openapi.fragment import render_openapi as render
+
+    loaded = _loaded(catalog)
+    with locating(loaded.locate):
+        return render(loaded.catalog, oas)
+
+
+def openapi_text(
+    catalog: Catalog | str | Path | None = None,
+    oas: Literal["3.0", "3.1"] = "3.1",
+    fmt: Literal["yaml", "json"] = "yaml",
+) -> str:
+    """The OpenAPI fragment as the text `specgen openapi --format FMT` prints."""
+    from .openapi.fragment import dump_openapi
+
+    return dump_openapi(render_openapi(catalog, oas), fmt)
+
+
+def render_transcripts(
+    catalog: Catalog | str | Path | None = None,
+    code: int | None = None,
+    example: str | None = None,
+) -> list[Transcript]:
+    """The examples' HTTP/1.1 transcripts, optionally of one code and/or one example slug
+    (`specgen transcripts`). Each has the exact `request` and `response` bytes and its `curl`.
+
+    Raises `LookupError` naming the codes or slugs that exist when the selection finds none.
+
+    ```python
+    from specgen import render_transcripts
+
+    first = render_transcripts(code=561)[0]
+    print(first.response.decode().splitlines()[0])  # HTTP/1.1 561 Unauthorized
+    ```
+    """
+    from .errors import locating
+    from .http.transcripts import select_transcripts
+
+    loaded = _loaded(catalog)
+    with locating(loaded.locate):
+        return select_transcripts(loaded.catalog, code, example)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What `build` did: the files the build has, and those it changed or found stale."""
+
+    out: Path
+    total: int
+    changed: list[str]
+    stale: list[Stale]
+
+
+def build(
+    catalog: Catalog | str | Path | None = None,
+    out: str | Path = "build/specgen",
+    *,
+    check: bool = False,
+) -> BuildResult:
+    """Render every output of a catalog into `out`: openapi/, transcripts/, docs/
+    (`specgen build`). With `check=True` nothing is written and `stale` lists what differs.
+
+    ```python
+    import tempfile
+    from specgen import build
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = build(out=folder)
+        print(result.total, "files")
+        assert not build(out=folder, check=True).stale
+    ```
+    """
+    from .errors import locating
+    from .output.build import build as build_all
+    from .output.build import check_build
+
+    loaded = _loaded(catalog)
+    root = Path(out)
+    with locating(loaded.locate):
+        if check:
+            total, found = check_build(loaded.catalog, root)
+            return BuildResult(root, total, [], found)
+        total, changed = build_all(loaded.catalog, root)
+    return BuildResult(root, total, changed, [])
+
+
+def _merge_plan(
+    spec: str | bytes,
+    catalog: Catalog | str | Path | None,
+    attach: Sequence[str],
+    on_conflict: OnConflict,
+    fragments: Sequence[str | Path],
+    file: str,
+) -> MergePlan:
+    from .catalog.rules import parse_rule
+    from .errors import MergeError, locating
+    from .splice.io import attachments, catalog_fragment, fragment_file, spec_version
+    from .splice.plan import plan_merge
+
+    try:
+        rules = [parse_rule(text) for text in attach]
+    except ValueError as exc:
+        raise MergeError.at(file, str(exc)) from None
+    document = spec.encode() if isinstance(spec, str) else spec
+    loaded = _loaded(catalog)
+    with locating(loaded.locate):
+        merged = [catalog_fragment(loaded, spec_version(document, file))]
+    merged += [fragment_file(Path(path)) for path in fragments]
+    return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file)
+
+
+def merge(
+    spec: str | bytes,
+    catalog: Catalog | str | Path | None = None,
+    *,
+    attach: Sequence[str] = (),
+    on_conflict: OnConflict = "error",
+    fragments: Sequence[str | Path] = (),
+    file: str = "<spec>",
+) -> str:
+    """An OpenAPI document's text with the catalog's responses merged in (`specgen merge`).
+
+    `attach` holds rules as the CLI's `--attach` takes them (`all`, `secured`, `tag:NAME`,
+    `path:GLOB`, `operation:ID`, `method:NAME`); without them each code's own `attach` rules
+    apply. Only the added text differs from `spec`; conflicts raise `MergeError` unless
+    `on_conflict` is "keep" or "replace". `file` names the document in error messages.
+
+    ```python
+    from specgen import merge
+
+    spec = '''openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths:
+      /pets:
+        get:
+          security: [{token: []}]
+          responses:
+            "200": {description: OK}
+    '''
+    merged = merge(spec, attach=["secured"])
+    assert merge(merged, attach=["secured"]) == merged  # merging twice changes nothing
+    print(merged)
+    ```
+    """
+    return _merge_plan(spec, catalog, attach, on_conflict, fragments, file).result()
+
+
+def merge_overlay(
+    spec: str | bytes,
+    catalog: Catalog | str | Path | None = None,
+    *,
+    attach: Sequence[str] = (),
+    on_conflict: OnConflict = "error",
+    fragments: Sequence[str | Path] = (),
+    file: str = "<spec>",
+) -> dict[str, Any]:
+    """The change `merge` would make, as an OpenAPI Overlay 1.0 document
+    (`specgen merge --overlay`)."""
+    from .splice.overlay import overlay
+
+    return overlay(_merge_plan(spec, catalog, attach, on_conflict, fragments, file))
+
+
+def init(directory: str | Path = ".") -> list[Path]:
+    """Write a starter specgen.yaml, its JSON Schema and mkdocs.yml into `directory`
+    (`specgen init`); refuses, writing nothing, when any of them exists."""
+    from .output.init import init as init_folder
+
+    return init_folder(Path(directory))

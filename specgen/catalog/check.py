@@ -1,0 +1,272 @@
+"""Validation beyond types (references, schemas, examples) and lints against the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Severity
+from . import registry
+from .models import Catalog, ModelRef, StatusCode, is_json_media_type
+from .rules import parse_rule
+from .schemas import (
+    BodyValidator,
+    SchemaProblem,
+    check_schema,
+    model_schema,
+    ref_cycles,
+    time_limits,
+)
+
+PathT = tuple[str | int, ...]
+LOOP = "loops: its $refs lead back to themselves without descending into the value"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in a catalog, at a path inside it."""
+
+    path: PathT
+    message: str
+    severity: Severity = "error"
+
+
+def errors(catalog: Catalog) -> list[Finding]:
+    """Everything that makes a type-correct catalog unusable: each is an error."""
+    found: list[Finding] = []
+    schemas = _schemas(catalog, found)
+    names = set(catalog.schemas)
+    for name, schema in schemas.items():
+        _schema_findings(schema, names, ("schemas", name), found)
+    for name in ref_cycles(schemas):
+        found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
+    bodies = BodyValidator(schemas) if not found else None
+    with time_limits():  # a body whose schema backtracks catastrophically must not hang check
+        for code, status in catalog.codes.items():
+            _code_findings(catalog, code, status, names, bodies, found)
+            _framing_findings(code, status, found)
+    _name_findings(catalog, found)
+    return found
+
+
+# RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content; §15.3.6: nor does 205.
+NO_CONTENT = frozenset({204, 205, 304})
+
+
+def _framing_findings(code: int, status: StatusCode, found: list[Finding]) -> None:
+    """Bodies HTTP cannot frame: content on codes without content, a body answering HEAD."""
+    base: PathT = ("codes", code)
+    bodiless = code < 200 or code in NO_CONTENT
+    if bodiless and status.content:
+        found.append(Finding((*base, "content"), f"{code} responses have no content (RFC 9110)"))
+    for index, example in enumerate(status.examples):
+        if example.response.body is None:
+            continue
+        where = (*base, "examples", index, "response", "body")
+        if bodiless:
+            found.append(
+                Finding(where, f"example {example.title!r}: {code} responses have no body")
+            )
+        elif example.request.method == "HEAD":
+            found.append(
+                Finding(
+                    where,
+                    f"example {example.title!r}: a response to HEAD has no body (RFC 9110 §9.3.2)",
+                )
+            )
+
+
+def _name_findings(catalog: Catalog, found: list[Finding]) -> None:
+    """Two codes must not share an OpenAPI response component name."""
+    owners: dict[str, int] = {}
+    for code in catalog.codes:
+        name = catalog.response_name(code)
+        if name in owners:
+            found.append(
+                Finding(
+                    ("codes", code, "name"),
+                    f"response name {name!r} is already used by {owners[name]};"
+                    " give one a distinct name",
+                )
+            )
+        owners.setdefault(name, code)
+
+
+def _schemas(catalog: Catalog, found: list[Finding]) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for name, schema in catalog.schemas.items():
+        if isinstance(schema, ModelRef):
+            try:
+                schemas[name] = model_schema(schema)
+            except SchemaProblem as exc:
+                found.append(Finding(("schemas", name, "model"), str(exc)))
+        else:
+            schemas[name] = schema
+    return schemas
+
+
+def _schema_findings(schema: Any, names: set[str], path: PathT, found: list[Finding]) -> None:
+    try:
+        check_schema(schema, names)
+    except SchemaProblem as exc:
+        found.append(Finding((*path, *exc.path), str(exc)))
+
+
+def _code_findings(
+    catalog: Catalog,
+    code: int,
+    status: StatusCode,
+    names: set[str],
+    bodies: BodyValidator | None,
+    found: list[Finding],
+) -> None:
+    base: PathT = ("codes", code)
+    if status.equivalent is not None:
+        if status.equivalent == code:
+            found.append(
+                Finding((*base, "equivalent"), f"equivalent of {code} cannot be {code} itself")
+            )
+        elif registry.facts(status.equivalent).registered is None:
+            found.append(
+                Finding(
+                    (*base, "equivalent"),
+                    f"equivalent {status.equivalent} is not a registered status code",
+                )
+            )
+    for index, other in enumerate(status.related):
+        if other not in catalog.codes and registry.facts(other).registered is None:
+            found.append(
+                Finding(
+                    (*base, "related", index),
+                    f"related code {other} is neither in this catalog nor registered",
+                )
+            )
+    for index, rule in enumerate(status.attach):
+        try:
+            parse_rule(rule)
+        except ValueError as exc:
+            found.append(Finding((*base, "attach", index), str(exc)))
+    for name, header in status.headers.items():
+        _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
+    before = len(found)
+    for media_type, media in status.content.items():
+        where = (*base, "content", media_type, "schema")
+        if isinstance(media.schema_, str):
+            if media.schema_ not in names:
+                known = ", ".join(sorted(names)) or "none"
+                found.append(
+                    Finding(where, f"schema {media.schema_!r} is not defined (known: {known})")
+                )
+        elif media.schema_ is not None:
+            _schema_findings(media.schema_, names, where, found)
+            if ref_cycles({"": media.schema_}):
+                found.append(Finding(where, f"the schema {LOOP}"))
+    if len(found) > before:  # bodies cannot be checked against a schema that is itself broken
+        bodies = None
+    for index, example in enumerate(status.examples):
+        _example_findings(status, (*base, "examples", index), example.title, index, bodies, found)
+
+
+def _example_findings(
+    status: StatusCode,
+    path: PathT,
+    title: str,
+    index: int,
+    bodies: BodyValidator | None,
+    found: list[Finding],
+) -> None:
+    response = status.examples[index].response
+    media_type = response.content_type
+    if media_type is None:
+        if response.body is not None:
+            if len(status.content) != 1:
+                found.append(
+                    Finding(
+                        (*path, "response"),
+                        f"example {title!r}: the response has a body but no content_type"
+                        f" (one of: {', '.join(status.content) or 'none declared'})",
+                    )
+                )
+                return
+            media_type = next(iter(status.content))
+        else:
+            return
+    media = status.content.get(media_type)
+    if media is None:
+        declared = ", ".join(status.content) or "none"
+        found.append(
+            Finding(
+                (*path, "response", "content_type"),
+                f"example {title!r}: content_type {media_type!r} is not in the code's content"
+                f" (declared: {declared})",
+            )
+        )
+        return
+    body = response.body
+    if body is None:
+        return
+    if not isinstance(body, str) and not is_json_media_type(media_type):
+        found.append(
+            Finding(
+                (*path, "response", "body"),
+                f"example {title!r}: a {media_type} body must be a string",
+            )
+        )
+        return
+    if bodies is not None:
+        for inside, message in bodies.errors(media, body):
+            found.append(
+                Finding(
+                    (*path, "response", "body", *inside),
+                    f"example {title!r}: body does not match the {media_type} schema: {message}",
+                )
+            )
+
+
+def warnings(catalog: Catalog) -> list[Finding]:
+    """Lints: legal catalogs that will likely confuse clients or collide with known uses."""
+    found: list[Finding] = []
+    for code, status in catalog.codes.items():
+        base: PathT = ("codes", code)
+        facts = registry.facts(code)
+        if facts.registered and status.reason.lower() != facts.registered.reason.lower():
+            found.append(
+                Finding(
+                    (*base, "reason"),
+                    f"{code} is registered as '{facts.registered.reason}'"
+                    f" ({facts.registered.reference}); calling it '{status.reason}'"
+                    " redefines a standard code",
+                    "warning",
+                )
+            )
+        for use in facts.vendors:
+            found.append(
+                Finding(
+                    base,
+                    f"{code} collides with {use.vendor}'s {code} {use.reason} ({use.meaning}):"
+                    " clients behind it cannot tell the two apart",
+                    "warning",
+                )
+            )
+        if facts.registered is None and status.equivalent is None:
+            found.append(
+                Finding(
+                    base,
+                    f"custom code {code} gives no 'equivalent': clients that do not know it"
+                    f" treat it as {facts.fallback}; name the standard code it stands for",
+                    "warning",
+                )
+            )
+        required = {name.lower() for name, header in status.headers.items() if header.required}
+        for index, example in enumerate(status.examples):
+            missing = required - {name.lower() for name in example.response.headers}
+            if missing:
+                found.append(
+                    Finding(
+                        (*base, "examples", index, "response", "headers"),
+                        f"example {example.title!r} omits required header(s)"
+                        f" {', '.join(sorted(missing))}",
+                        "warning",
+                    )
+                )
+    return found

@@ -1,0 +1,274 @@
+"""Loading a catalog from YAML, JSON or a Python module, with every problem located."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+import re
+import stat
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import (
+    LoadError,
+    Location,
+    PathPart,
+    Problem,
+    json_pointer,
+    printable,
+    sorted_problems,
+)
+from . import check, models
+from .models import FORMAT_VERSION, Catalog
+from .source import MAX_BYTES, Document, decode, parse, too_large
+
+DEFAULT_CATALOG = "specgen.yaml"
+_PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+def embedded_catalog_path() -> Path:
+    """The example catalog shipped inside the package (the seed page's 561 Unauthorized)."""
+    return Path(str(files("specgen.catalog").joinpath("data/example.yaml")))
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """Which catalog to read: a file, a Python 'module:attribute', or the embedded example."""
+
+    name: str
+    embedded: bool = False
+
+    @property
+    def is_python(self) -> bool:
+        """Whether the source names a Python attribute rather than a file."""
+        return (
+            not self.embedded
+            and _PYTHON_SOURCE.fullmatch(self.name) is not None
+            and not Path(self.name).exists()
+        )
+
+
+def find_catalog(argument: str | Path | None) -> CatalogSource:
+    """The catalog a command works on: the argument, else ./specgen.yaml, else the example."""
+    if argument is not None:
+        return CatalogSource(str(argument))
+    if Path(DEFAULT_CATALOG).is_file():
+        return CatalogSource(DEFAULT_CATALOG)
+    return CatalogSource(str(embedded_catalog_path()), embedded=True)
+
+
+@dataclass
+class Loaded:
+    """A valid catalog and the document it came from, to locate later findings."""
+
+    catalog: Catalog
+    source: CatalogSource
+    document: Document | None
+
+    def locate(self, path: tuple[PathPart, ...]) -> Location:
+        """Where a path of the catalog was written (a pointer for Python sources)."""
+        if self.document is not None:
+            return self.document.locate(path)
+        return Location(self.source.name, pointer=json_pointer(path))
+
+    def problems(self, findings: list[check.Finding]) -> list[Problem]:
+        """Findings turned into located problems, in reading order."""
+        return sorted_problems(
+            Problem(self.locate(f.path), f.message, f.severity) for f in findings
+        )
+
+
+def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
+    """Read, validate and check a catalog; raise LoadError with every problem found."""
+    source = argument if isinstance(argument, CatalogSource) else find_catalog(argument)
+    folder = Path.cwd() if source.is_python else Path(source.name).resolve().parent
+    with _importable(folder):
+        if source.is_python:
+            loaded = Loaded(_from_python(source.name), source, None)
+        else:
+            document = _read(source.name)
+            loaded = Loaded(_validate(document), source, document)
+        errors = check.errors(loaded.catalog)
+    if errors:
+        raise LoadError(loaded.problems(errors))
+    return loaded
+
+
+def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
+    """A catalog made in Python, checked as `load` checks files; its problems are located by
+    JSON pointer."""
+    loaded = Loaded(catalog, CatalogSource(name), None)
+    errors = check.errors(catalog)
+    if errors:
+        raise LoadError(loaded.problems(errors))
+    return loaded
+
+
+def _read(name: str) -> Document:
+    path = Path(name)
+    try:
+        # Look before opening: opening a FIFO blocks, and a huge file should cost nothing.
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise LoadError.at(name, "is a folder, not a catalog file")
+        if not stat.S_ISREG(status.st_mode):
+            raise LoadError.at(name, "is not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise LoadError.at(name, too_large(status.st_size))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
+    except FileNotFoundError:
+        raise LoadError.at(name, "no such file") from None
+    except OSError as exc:
+        raise LoadError.at(name, f"cannot read: {exc.strerror}") from None
+    return parse(name, decode(name, raw))
+
+
+@contextmanager
+def _importable(folder: Path) -> Iterator[None]:
+    """Let {model: ...} schemas import modules that sit beside the catalog."""
+    entry = str(folder)
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        sys.path.remove(entry)
+
+
+def _validate(document: Document) -> Catalog:
+    data = document.data
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise LoadError.at(
+            document.file,
+            f"a catalog is a mapping with 'specgen: {FORMAT_VERSION}', 'info' and 'codes';"
+            f" this file is {kind}",
+            line=1,
+            column=1,
+        )
+    if "specgen" not in data:
+        raise LoadError(
+            [
+                Problem(
+                    Location(document.file, 1, 1),
+                    f"missing 'specgen: {FORMAT_VERSION}' (the catalog format version) at the top",
+                )
+            ]
+        )
+    version = data["specgen"]
+    if type(version) is not int or version != FORMAT_VERSION:  # refuses true, 1.0 and "1"
+        raise LoadError(
+            [
+                Problem(
+                    document.locate(("specgen",)),
+                    f"unknown catalog format version 'specgen: {_spelled(version)}';"
+                    f" this specgen reads version {FORMAT_VERSION} only",
+                )
+            ]
+        )
+    try:
+        return Catalog.model_validate(data)
+    except ValidationError as exc:
+        raise LoadError(
+            sorted_problems(
+                Problem(document.locate(path), message) for path, message in _messages(exc)
+            )
+        ) from None
+
+
+def _spelled(value: Any) -> str:
+    """A value as JSON would write it, so "1" and 1 and true read differently in messages."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in the words of YAML and JSON."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    for types, name in ((str, "a string"), (int, "an integer"), (float, "a number"),
+                        (dict, "a mapping"), (list, "a list")):
+        if isinstance(value, types):
+            return name
+    return f"a {type(value).__name__}"
+
+
+# Pydantic's type errors in YAML/JSON words; the message then says what was given instead.
+_EXPECTED = {
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
+
+
+def _field_names() -> list[str]:
+    names: set[str] = set()
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
+            names.update(field.alias or name for name, field in value.model_fields.items())
+    return sorted(names)
+
+
+def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """Pydantic errors as (path, message) pairs in specgen's words."""
+    for error in exc.errors(include_url=False):
+        path = tuple(part for part in error["loc"] if part != "[key]")
+        # A bad key is named by the message itself; "schemas...: '..'" would only confuse.
+        is_key = error["loc"][-1:] == ("[key]",)
+        where = "" if is_key else ".".join(printable(str(part)) for part in path)
+        kind, message = error["type"], error["msg"]
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            close = difflib.get_close_matches(key, _field_names(), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield path, f"unknown key '{key}'{hint}"
+            continue
+        if kind == "missing":
+            yield path, f"missing required key '{path[-1]}'"
+            continue
+        if kind in _EXPECTED:
+            given = error["input"]
+            message = f"must be {_EXPECTED[kind]}, not {_kind(given)}"
+            if kind == "string_type" and not isinstance(given, dict | list | None):
+                message += "; put it in quotes"
+        message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        yield path, f"{where}: {message}" if where else message
+
+
+def _from_python(name: str) -> Catalog:
+    module_name, _, attribute = name.partition(":")
+    try:
+        target: Any = importlib.import_module(module_name)
+    except Exception as exc:  # any import failure is the user's to see
+        raise LoadError.at(name, f"cannot import {module_name!r}: {exc}") from None
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise LoadError.at(name, f"{module_name!r} has no attribute {attribute!r}")
+        target = getattr(target, part)
+    if isinstance(target, Catalog):
+        return target
+    try:
+        return Catalog.model_validate(target)
+    except ValidationError as exc:
+        raise LoadError(
+            sorted_problems(
+                Problem(Location(name, pointer=json_pointer(path)), message)
+                for path, message in _messages(exc)
+            )
+        ) from None

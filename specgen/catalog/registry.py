@@ -1,0 +1,103 @@
+"""What the world already means by a status code: the IANA registry and known vendor uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from .source import YamlLoader
+
+CLASS_NAMES = {
+    1: "Informational",
+    2: "Successful",
+    3: "Redirection",
+    4: "Client Error",
+    5: "Server Error",
+}
+
+
+@dataclass(frozen=True)
+class Registered:
+    """An entry of the IANA HTTP Status Code Registry."""
+
+    code: int
+    reason: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class VendorUse:
+    """A non-standard use of a code by a known product."""
+
+    code: int
+    vendor: str
+    reason: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class CodeFacts:
+    """Everything the registry data says about one code."""
+
+    code: int
+    registered: Registered | None
+    vendors: tuple[VendorUse, ...]
+
+    @property
+    def fallback(self) -> int:
+        """The code a client that does not recognise this one treats it as (RFC 9110 §15)."""
+        return self.code // 100 * 100
+
+    @property
+    def class_name(self) -> str:
+        """The name of the code's class, e.g. 'Server Error' for 5xx."""
+        return CLASS_NAMES[self.code // 100]
+
+
+@cache
+def _data() -> tuple[dict[int, Registered], dict[int, tuple[VendorUse, ...]]]:
+    text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's when present
+    iana = {code: Registered(code, **entry) for code, entry in raw["iana"].items()}
+    vendors: dict[int, list[VendorUse]] = {}
+    for entry in raw["vendors"]:
+        vendors.setdefault(entry["code"], []).append(VendorUse(**entry))
+    return iana, {code: tuple(uses) for code, uses in vendors.items()}
+
+
+def facts(code: int) -> CodeFacts:
+    """Look a code up in the IANA registry and the vendor list."""
+    iana, vendors = _data()
+    return CodeFacts(code, iana.get(code), vendors.get(code, ()))
+
+
+def registered_codes() -> list[int]:
+    """Every code in the IANA registry, ascending."""
+    return sorted(_data()[0])
+
+
+def explain(code: int) -> str:
+    """A plain-text account of a code, as `specgen explain` prints it."""
+    info = facts(code)
+    lines = [f"{code} — class {code // 100}xx ({info.class_name})"]
+    if info.registered:
+        reg = info.registered
+        lines.append(f"Registered with IANA: {code} {reg.reason} ({reg.reference}).")
+    else:
+        lines.append(f"Not registered with IANA: {code} has no standard meaning.")
+    if info.vendors:
+        lines.append("Known non-standard uses:")
+        lines.extend(f"  - {use.vendor}: {use.reason} — {use.meaning}." for use in info.vendors)
+        if len({use.vendor for use in info.vendors}) > 1 or info.registered:
+            lines.append("These meanings collide: say which one your API means.")
+    if info.registered is None:
+        base = facts(info.fallback).registered
+        base_name = f" {base.reason}" if base else ""
+        lines.append(
+            f"A client that does not know {code} treats it as {info.fallback}{base_name},"
+            f" the first code of its class (RFC 9110 §15)."
+        )
+    return "\n".join(lines)

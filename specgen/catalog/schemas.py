@@ -1,0 +1,326 @@
+"""Error-body schemas: resolving Pydantic models, checking references, validating examples."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from pydantic import BaseModel
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from ..errors import parse_pointer
+from .models import Catalog, JsonSchema, MediaType, ModelRef
+
+COMPONENT_PREFIX = "#/components/schemas/"
+_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
+_BASE = "urn:specgen:schemas:"
+
+
+class SchemaProblem(ValueError):
+    """A schema that cannot be used, with the path inside the schema where it goes wrong."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def model_schema(ref: ModelRef) -> JsonSchema:
+    """Import a Pydantic model named 'package.module:Model' and return its JSON Schema."""
+    module_name, _, attribute = ref.model.partition(":")
+    try:
+        target: Any = importlib.import_module(module_name)
+    except Exception as exc:  # the module's own code may fail in any way; say how, briefly
+        raise SchemaProblem(
+            f"cannot import {module_name!r} for model {ref.model!r}:"
+            f" {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise SchemaProblem(f"{module_name!r} has no attribute {attribute!r}")
+        target = getattr(target, part)
+    if not (isinstance(target, type) and issubclass(target, BaseModel)):
+        raise SchemaProblem(f"{ref.model!r} is not a Pydantic model class")
+    try:
+        return target.model_json_schema(mode="serialization")
+    except Exception as exc:  # pydantic refuses some types (callables, arbitrary classes)
+        raise SchemaProblem(
+            f"cannot make a JSON Schema from {ref.model!r}: {type(exc).__name__}:"
+            f" {_first_line(exc)}"
+        ) from None
+
+
+def resolve(catalog: Catalog) -> dict[str, JsonSchema]:
+    """Every named schema of a catalog as JSON Schema (models turned into their schemas)."""
+    return {
+        name: model_schema(schema) if isinstance(schema, ModelRef) else schema
+        for name, schema in catalog.schemas.items()
+    }
+
+
+def iter_refs(
+    schema: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every `$ref` in a schema, with its path."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from iter_refs(value, (*path, key))
+    elif isinstance(schema, list):
+        for index, item in enumerate(schema):
+            yield from iter_refs(item, (*path, index))
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value a JSON pointer names inside a document; LookupError when it leads nowhere."""
+    node = document
+    for part in parse_pointer(pointer):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise LookupError(pointer)
+    return node
+
+
+def _pointer_target(schema: Any, pointer: str) -> bool:
+    try:
+        resolve_pointer(schema, pointer)
+    except LookupError:
+        return False
+    return True
+
+
+def _meta_error(schema: Any) -> SchemaError | None:
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return exc
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _cached_meta_error(canonical: str) -> SchemaError | None:
+    # Big catalogs repeat the same small schemas ({type: string} for every header) many times.
+    return _meta_error(json.loads(canonical))
+
+
+def check_schema(schema: JsonSchema, names: set[str]) -> None:
+    """Raise SchemaProblem when a schema is not valid JSON Schema 2020-12 or a `$ref` dangles."""
+    try:
+        exc = _cached_meta_error(json.dumps(schema, sort_keys=True))
+    except (TypeError, ValueError):  # keys or values JSON cannot hold: check the schema itself
+        exc = _meta_error(schema)
+    if exc is not None:
+        path = tuple(exc.absolute_path)
+        message = exc.message
+        if path and path[-1] == "type" and exc.validator == "anyOf":
+            # The meta-schema's anyOf says only "not valid under any of the given schemas".
+            message = f"{exc.instance!r} is not a JSON Schema type ({', '.join(_TYPES)})"
+        where = "".join(f"/{part}" for part in path)
+        raise SchemaProblem(
+            f"not a valid JSON Schema: {message}" + (f" (at {where})" if where else ""), path
+        ) from None
+    for path, ref in iter_refs(schema):
+        if ref.startswith(COMPONENT_PREFIX):
+            if ref.removeprefix(COMPONENT_PREFIX) not in names:
+                raise SchemaProblem(f"$ref {ref!r} names no schema of this catalog", path)
+        elif ref.startswith("#"):
+            if not _pointer_target(schema, ref[1:]):
+                raise SchemaProblem(f"$ref {ref!r} points to nothing in this schema", path)
+        else:
+            raise SchemaProblem(
+                f"$ref {ref!r} is not supported: use '#/...' inside the schema or"
+                f" '{COMPONENT_PREFIX}NAME' for another schema of the catalog",
+                path,
+            )
+
+
+# Keywords whose subschemas apply to the same value (not to a member or item of it): a loop of
+# `$ref`s through these alone never reaches the end of the value, so validation recurses forever.
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+Node = tuple[str, str]  # (schema name, JSON pointer inside it)
+
+
+def _in_place_refs(schema: Any) -> Iterator[str]:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("$ref"), str):
+        yield schema["$ref"]
+    for key in _IN_PLACE_LISTS:
+        if isinstance(schema.get(key), list):
+            for sub in schema[key]:
+                yield from _in_place_refs(sub)
+    for key in _IN_PLACE_ONE:
+        yield from _in_place_refs(schema.get(key))
+    if isinstance(schema.get("dependentSchemas"), dict):
+        for sub in schema["dependentSchemas"].values():
+            yield from _in_place_refs(sub)
+
+
+def _ref_node(name: str, ref: str) -> Node | None:
+    if ref.startswith(COMPONENT_PREFIX):
+        return ref.removeprefix(COMPONENT_PREFIX), ""
+    if ref.startswith("#"):
+        return name, ref[1:]
+    return None
+
+
+def _at(schemas: dict[str, Any], node: Node) -> Any:
+    try:
+        return resolve_pointer(schemas.get(node[0]), node[1])
+    except LookupError:
+        return None
+
+
+def ref_cycles(schemas: dict[str, Any]) -> list[str]:
+    """Names of schemas holding a loop of `$ref`s that never descends into the value."""
+    starts: list[Node] = [(name, "") for name in schemas]
+    for name, schema in schemas.items():
+        starts.extend(n for _, ref in iter_refs(schema) if (n := _ref_node(name, ref)) is not None)
+    state: dict[Node, bool] = {}  # False while on the current path, True when finished
+    looping: set[str] = set()
+    for start in starts:
+        stack: list[tuple[Node, bool]] = [(start, False)]
+        while stack:  # iterative depth-first search: catalogs may chain many schemas
+            node, closing = stack.pop()
+            if closing:
+                state[node] = True
+            elif node in state:
+                if not state[node]:
+                    looping.add(node[0])
+            else:
+                state[node] = False
+                stack.append((node, True))
+                for ref in _in_place_refs(_at(schemas, node)):
+                    target = _ref_node(node[0], ref)
+                    if target is not None:
+                        stack.append((target, False))
+    return [name for name in schemas if name in looping]
+
+
+
+
+def _rebase(schema: Any) -> Any:
+    """Point references to other catalog schemas at their registry URIs."""
+    if isinstance(schema, dict):
+        return {
+            key: (
+                _BASE + value.removeprefix(COMPONENT_PREFIX)
+                if key == "$ref" and isinstance(value, str) and value.startswith(COMPONENT_PREFIX)
+                else _rebase(value)
+            )
+            for key, value in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_rebase(item) for item in schema]
+    return schema
+
+
+BODY_SECONDS = 2.0
+"""How long validating one example body may take. Valid schemas and bodies take microseconds;
+a `pattern` that backtracks catastrophically (`^(a+)+$` against forty a's and a b) takes hours,
+and `re` has no timeout of its own."""
+
+
+class _TooSlow(BaseException):
+    """The time limit passed (a BaseException, so that no `except Exception` swallows it)."""
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise _TooSlow
+
+
+@contextmanager
+def time_limits() -> Iterator[None]:
+    """Within the block, `BodyValidator.errors` gives each body at most BODY_SECONDS.
+
+    SIGALRM's handler is installed once here (that call costs ten times the timer's) and
+    restored after; the timer is armed per body. Only where SIGALRM can be used: POSIX, main
+    thread. Elsewhere bodies validate without a limit.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    if not (main and hasattr(signal, "setitimer")):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow after `seconds` of the block, inside `time_limits`."""
+    if not hasattr(signal, "SIGALRM") or signal.getsignal(signal.SIGALRM) is not _expire:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class BodyValidator:
+    """Validates example bodies against the catalog's schemas (named or inline)."""
+
+    def __init__(self, schemas: dict[str, JsonSchema]) -> None:
+        self.rebased = {name: _rebase(schema) for name, schema in schemas.items()}
+        self.registry: Registry = Registry().with_resources(
+            (_BASE + name, Resource.from_contents(schema, default_specification=DRAFT202012))
+            for name, schema in self.rebased.items()
+        )
+        # One validator per schema, not per example: big catalogs have thousands of examples.
+        self.validators: dict[str | int, Draft202012Validator] = {}
+
+    def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
+        key = schema if isinstance(schema, str) else id(schema)
+        if key not in self.validators:
+            # A named schema is validated as the root itself (not through a "$ref" to it),
+            # which saves a registry lookup per example.
+            target = self.rebased[schema] if isinstance(schema, str) else _rebase(schema)
+            self.validators[key] = Draft202012Validator(target, registry=self.registry)
+        return self.validators[key]
+
+    def errors(self, media: MediaType, body: Any) -> list[tuple[tuple[str | int, ...], str]]:
+        """(path in the body, message) for every way a body fails its media type's schema."""
+        if media.schema_ is None:
+            return []
+        validator = self._validator(media.schema_)
+        try:
+            with _time_limit(BODY_SECONDS):
+                errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        except _TooSlow:
+            return [((), f"validating the body took over {BODY_SECONDS:g} s; does a `pattern`"
+                         " of the schema backtrack catastrophically?")]
+        except RecursionError:  # a body nested as deep as the loader allows, under a deep schema
+            return [((), "the body is nested too deeply to validate")]
+        except Unresolvable as exc:  # e.g. a $dynamicRef to a URL: specgen never fetches schemas
+            return [((), f"the schema refers to {exc.ref!r}, which specgen cannot resolve")]
+        found = []
+        for error in errors:
+            where = "".join(f"/{part}" for part in error.absolute_path)
+            # jsonschema quotes the whole offending value; a big body must not flood the report.
+            text = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+            found.append((tuple(error.absolute_path), text + (f" (at {where})" if where else "")))
+        return found

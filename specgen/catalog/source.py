@@ -1,0 +1,446 @@
+"""Parsing YAML and JSON into plain data while keeping where every value came from."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import LoadError, Location, PathPart, Problem, json_pointer, not_utf8
+
+# json's own string scanner (C speed, exact error offsets); public, but typeshed omits it.
+_scanstring: Callable[[str, int, bool], tuple[str, int]] = (
+    json.decoder.scanstring  # type: ignore[attr-defined]
+)
+
+# Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
+MAX_BYTES = 20 * 1024 * 1024
+MAX_NODES = 500_000
+MAX_DEPTH = 100
+NOT_FINITE = "infinite or NaN numbers have no JSON form; write a finite number"
+
+Path_ = tuple[str, ...]
+
+try:  # libyaml's composer is an order of magnitude faster; the pure one gives the same nodes.
+    YamlLoader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    YamlLoader = yaml.SafeLoader
+
+
+@dataclass
+class Document:
+    """Parsed data plus the line and column (1-based) of every mapping entry and list item.
+
+    Positions may be computed on first use (`index`), so valid files are parsed at C speed and
+    only files that need a located message pay for the position-keeping parse.
+    """
+
+    file: str
+    data: Any
+    index: Callable[[], dict[Path_, tuple[int, int]]] | None = None
+    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        """Path → (line, column) of every mapping entry and list item."""
+        if self._positions is None:
+            self._positions = self.index() if self.index else {}
+        return self._positions
+
+    def locate(self, path: Sequence[PathPart]) -> Location:
+        """The closest known position of a path: the value itself, else its nearest parent."""
+        parts = tuple(str(part) for part in path)
+        for end in range(len(parts), -1, -1):
+            found = self.positions.get(parts[:end])
+            if found is not None:
+                return Location(self.file, found[0], found[1], json_pointer(parts))
+        return Location(self.file, pointer=json_pointer(parts))
+
+
+def too_large(size: int) -> str:
+    """The message for a file over the size limit."""
+    return f"file is {size:,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
+
+
+def decode(file: str, raw: bytes) -> str:
+    """Bytes to text: UTF-8 only, with the place of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError.at(file, too_large(len(raw)))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError([not_utf8(file, raw, exc.start)]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise LoadError.at(file, "binary data (NUL byte) is not a catalog", line=line, column=1)
+    return text.removeprefix("\ufeff")
+
+
+def parse(file: str, text: str) -> Document:
+    """Parse JSON (by extension .json) or YAML text, rejecting duplicate keys and bombs."""
+    if file.endswith(".json"):
+        return _parse_json(file, text)
+    return _parse_yaml(file, text)
+
+
+# --- YAML -----------------------------------------------------------------------------------
+
+# Where an anchor (&name) may start: the start of the text, after whitespace, a flow indicator
+# or a ':'. Any other '&' cannot be an anchor; a false match only costs the explosion check.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&")
+_CORE = "tag:yaml.org,2002:"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null")
+)
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+def _parse_yaml(file: str, text: str) -> Document:
+    try:
+        node = yaml.compose(text, Loader=YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise LoadError.at(file, f"invalid YAML: {message}", line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError.at(file, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
+    document = Document(file, None, _positions={})
+    if node is not None:
+        if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
+            _refuse_explosion(file, node)
+        document.positions[()] = _mark(node)
+        document.data = _YamlBuilder(file, document.positions).build(node)
+    return document
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse_explosion(file: str, root: yaml.Node) -> None:
+    """Refuse alias loops and 'billion laughs' from the composed graph, before building data.
+
+    Aliases make the node graph a DAG (or a loop); its expanded size is computed once per
+    distinct node, so a bomb is measured in microseconds instead of being expanded.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the current depth-first path: meeting one again is a loop
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_NODES:
+                raise _fail(
+                    file,
+                    node,
+                    f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)",
+                )
+        elif key in open_nodes:
+            raise _fail(file, node, "an alias refers to a node that contains it (a loop)")
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _fail(file: str, node: yaml.Node, message: str) -> LoadError:
+    line, column = _mark(node)
+    return LoadError.at(file, message, line=line, column=column)
+
+
+class _YamlBuilder:
+    """Turns composed nodes into data, recording where each entry was written."""
+
+    def __init__(self, file: str, positions: dict[Path_, tuple[int, int]]) -> None:
+        self.file = file
+        self.positions = positions
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> LoadError:
+        return _fail(self.file, node, message)
+
+    def build(self, node: yaml.Node, path: Path_ = (), depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {_short_tag(node.tag)!r}")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, str(index))
+                self.positions.setdefault(item_path, _mark(item))
+                items.append(self.build(item, item_path, depth + 1))
+            return items
+        if node.tag == _INT_TAG and not _DECIMAL.fullmatch(node.value):
+            # YAML 1.1 reads 0561 as octal 369 and 9:21 as 561: keep such spellings as text,
+            # so a code written that way is refused instead of silently becoming another one.
+            return node.value
+        if node.tag == _BOOL_TAG and node.value.lower() not in ("true", "false"):
+            # Likewise yes/no/on/off: YAML 1.1 booleans that people write meaning text.
+            return node.value
+        if node.tag == _TIMESTAMP_TAG:
+            # JSON has no dates: keep the text (an HTTP date is text too) so bodies stay JSON.
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {_short_tag(node.tag)!r}")
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(node, f"invalid value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise self.fail(node, f"invalid value: {str(exc).split(';')[0]}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, NOT_FINITE)
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        explicit: set[Any] = set()
+        merged: list[tuple[Any, Any]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.extend(self._merge_sources(value_node, path, depth))
+                continue
+            key = self.build(key_node, path, depth + 1)
+            if isinstance(key, list | dict):
+                raise self.fail(key_node, "a mapping key must be a plain value")
+            if key in explicit:
+                raise self.fail(key_node, f"duplicate key {key!r}")
+            explicit.add(key)
+            entry = (*path, str(key))
+            self.positions[entry] = _mark(key_node)
+            result[key] = self.build(value_node, entry, depth + 1)
+        for key, value in merged:  # explicit keys win over merged ones (YAML merge key rules)
+            result.setdefault(key, value)
+        return result
+
+    def _merge_sources(self, node: yaml.Node, path: Path_, depth: int) -> list[tuple[Any, Any]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs: list[tuple[Any, Any]] = []
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self.fail(source, "'<<' merges only mappings")
+            pairs.extend(self._mapping(source, path, depth + 1).items())
+        return pairs
+
+
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:binary' as it is written: '!!binary'."""
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+class _Duplicate(ValueError):
+    """A JSON object repeats a key (the fast path then hands over to the locating parser)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
+def _not_finite(constant: str) -> Any:
+    raise ValueError(constant)
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(number)
+    return value
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
+
+
+def _parse_json(file: str, text: str) -> Document:
+    """C-speed json for well-formed files; the locating parser for errors and positions."""
+    # Escaped surrogates need the locating parser, which refuses lone halves.
+    if not _ESCAPED_SURROGATE.search(text):
+        try:
+            data = json.loads(
+                text, object_pairs_hook=_unique, parse_constant=_not_finite, parse_float=_finite
+            )
+        except (ValueError, RecursionError):
+            pass  # the locating parser says what and where
+        else:
+            if not _depth_exceeds(data, MAX_DEPTH):
+                return Document(file, data, lambda: _JsonParser(file, text).document().positions)
+    return _JsonParser(file, text).document()
+
+
+class _JsonParser:
+    """A small recursive-descent JSON parser that records positions and refuses duplicates."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.index = 0
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def fail(self, message: str, offset: int | None = None) -> LoadError:
+        offset = self.index if offset is None else offset
+        if offset >= len(self.text):
+            message = "unexpected end of file"
+        line, column = self.position(offset)
+        return LoadError.at(self.file, f"invalid JSON: {message}", line=line, column=column)
+
+    def document(self) -> Document:
+        self.skip()
+        self.positions[()] = self.position(self.index)
+        data = self.value((), 0)
+        self.skip()
+        if self.index != len(self.text):
+            raise self.fail("extra data after the document")
+        return Document(self.file, data, _positions=self.positions)
+
+    def skip(self) -> None:
+        self.index = _WS.match(self.text, self.index).end()  # type: ignore[union-attr]
+
+    def value(self, path: Path_, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nesting is deeper than {MAX_DEPTH} levels")
+        char = self.text[self.index : self.index + 1]
+        if char == "{":
+            return self.object(path, depth)
+        if char == "[":
+            return self.array(path, depth)
+        if char == '"':
+            return self.string()
+        for literal, result in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.index):
+                self.index += len(literal)
+                return result
+        match = _NUMBER.match(self.text, self.index)
+        if match:
+            self.index = match.end()
+            number = match.group()
+            try:
+                value = float(number) if match.group(1) or match.group(2) else int(number)
+            except ValueError as exc:  # more than 4,300 digits
+                message = f"invalid number: {str(exc).split(';')[0]}"
+                raise self.fail(message, match.start()) from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self.fail(NOT_FINITE, match.start())
+            return value
+        raise self.fail("expected a value" if char else "unexpected end of file")
+
+    def string(self) -> str:
+        start = self.index
+        try:
+            text, self.index = _scanstring(self.text, self.index + 1, True)
+        except json.JSONDecodeError as exc:
+            # json's own wording ends in " at" (it appends the offset); the position says where.
+            raise self.fail(exc.msg.removesuffix(" at").lower(), exc.pos) from None
+        if _SURROGATE.search(text):
+            # "\ud800" alone is no character: UTF-8 cannot encode it, so no output could be written.
+            raise self.fail("a \\u escape names half of a surrogate pair, not a character", start)
+        return text
+
+    def expect(self, char: str) -> None:
+        self.skip()
+        if not self.text.startswith(char, self.index):
+            raise self.fail(f"expected {char!r}")
+        self.index += 1
+
+    def object(self, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        self.index += 1
+        self.skip()
+        if self.text.startswith("}", self.index):
+            self.index += 1
+            return result
+        while True:
+            self.skip()
+            start = self.index
+            if not self.text.startswith('"', start):
+                raise self.fail("expected a string key")
+            key = self.string()
+            if key in result:
+                raise self.fail(f"duplicate key {key!r}", start)
+            entry = (*path, key)
+            self.positions[entry] = self.position(start)
+            self.expect(":")
+            self.skip()
+            result[key] = self.value(entry, depth + 1)
+            self.skip()
+            if self.text.startswith(",", self.index):
+                self.index += 1
+                continue
+            self.expect("}")
+            return result
+
+    def array(self, path: Path_, depth: int) -> list[Any]:
+        items: list[Any] = []
+        self.index += 1
+        self.skip()
+        if self.text.startswith("]", self.index):
+            self.index += 1
+            return items
+        while True:
+            self.skip()
+            entry = (*path, str(len(items)))
+            self.positions[entry] = self.position(self.index)
+            items.append(self.value(entry, depth + 1))
+            self.skip()
+            if self.text.startswith(",", self.index):
+                self.index += 1
+                continue
+            self.expect("]")
+            return items
+
+
+def problem_at(document: Document, path: Sequence[PathPart], message: str) -> Problem:
+    """A problem located at a path of a parsed document."""
+    return Problem(document.locate(path), message)

@@ -1,0 +1,75 @@
+"""Where the docs pages live and how they link to each other, to RFCs and to the registry."""
+
+from __future__ import annotations
+
+import re
+
+from ..catalog import registry
+from ..catalog.models import Catalog, slugify
+from .markdown import literal
+
+INDEX = "index.md"
+CODES_DIR = "codes"
+CUSTOM_STATUS = "custom"
+"""Front-matter `status` of a code that is not IANA-registered; Material marks it in the nav."""
+CUSTOM_STATUS_TEXT = "Not a standard HTTP status code"
+_RFC = re.compile(r"RFC (\d+)(?:, Section ([\d.]+))?")
+
+
+def page_path(code: int) -> str:
+    """Where a code's page lives, relative to the docs folder."""
+    return f"{CODES_DIR}/{code}.md"
+
+
+def class_title(code: int) -> str:
+    """The heading of a code's class, e.g. `5xx Server Error`."""
+    return f"{code // 100}xx {registry.CLASS_NAMES[code // 100]}"
+
+
+def is_custom(code: int) -> bool:
+    """Whether a code is missing from the IANA registry."""
+    return registry.facts(code).registered is None
+
+
+def rfc_url(reference: str) -> str:
+    """The RFC Editor URL of a reference like 'RFC 9110, Section 15.5.2' ('' if it names none)."""
+    match = _RFC.fullmatch(reference)
+    if match is None:
+        return ""
+    return f"https://www.rfc-editor.org/rfc/rfc{match[1]}" + (
+        f"#section-{match[2]}" if match[2] else ""
+    )
+
+
+def rfc_link(reference: str) -> str:
+    """A registry reference as Markdown, linked to the RFC (and section) when it names one."""
+    url = rfc_url(reference)
+    return f"[{literal(reference)}]({url})" if url else literal(reference)
+
+
+def code_link(catalog: Catalog, number: int, here: str) -> str:
+    """A code named by number and reason, linked to its page (or its RFC) where one exists.
+
+    `here` is the folder of the page the link appears on, relative to the docs folder.
+    """
+    status = catalog.codes.get(number)
+    if status is not None:
+        target = page_path(number)
+        relative = target.removeprefix(f"{here}/") if here else target
+        return f"[{number} {literal(status.reason)}]({relative})"
+    entry = registry.facts(number).registered
+    if entry is None:
+        return str(number)
+    name = f"{number} {literal(entry.reason)}"
+    url = rfc_url(entry.reference)
+    return f"[{name}]({url})" if url else name
+
+
+def slug_of(text: str, used: set[str]) -> str:
+    """An anchor made from text, unique among `used` (which it joins)."""
+    base = slugify(text)
+    slug, counter = base, 2
+    while slug in used:
+        slug, counter = f"{base}-{counter}", counter + 1
+    used.add(slug)
+    return slug

@@ -1,0 +1,236 @@
+"""Example transcripts: exact HTTP/1.1 request and response bytes, and the same request as curl.
+
+Framing is computed here, never taken from the catalog or a template: `Host`, `Content-Type`,
+`Content-Length` and `Connection` come from the catalog's server and the example's bodies, the
+templates in `templates/http/` only lay out the head, and every rendered head is checked before
+its lines are joined with CRLF.
+
+Choices where HTTP allows more than one:
+
+* a response to HEAD carries no body and no `Content-Length`: RFC 9110 §9.3.2 lets a server
+  omit it, and an example (checked by `specgen check`) documents no body whose length it would be;
+* 1xx, 204 and 304 responses carry no body and no `Content-Length` (RFC 9110 §8.6, RFC 9112 §6.3);
+  205 carries `Content-Length: 0` (RFC 9110 §15.3.6);
+* any other response states its length, `Content-Length: 0` when it has no body, so that a
+  client never has to wait for the connection to close;
+* a message with an `Upgrade` header gets `Connection: Upgrade` (RFC 9110 §7.8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog.memo import derived
+from ..catalog.models import Catalog, Example, StatusCode, is_json_media_type
+from ..errors import RenderError, json_pointer
+from ..text.render import dump_json, render
+from .curl import curl_script
+
+REQUEST_TEMPLATE = "http/request.http.jinja"
+RESPONSE_TEMPLATE = "http/response.http.jinja"
+CRLF = "\r\n"
+# Header fields whose values decide where a message ends: a template may not change them.
+_FRAMING = ("host", "content-length", "transfer-encoding", "connection")
+# RFC 9110 §5.1 field-name ":" OWS field-value OWS, values in visible ASCII (§5.5).
+_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\t]*?)[ \t]*")
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One example exchange: exact request and response bytes and the request as curl."""
+
+    code: int
+    slug: str
+    title: str
+    request: bytes
+    response: bytes
+    curl: str
+
+
+def forbids_content(code: int) -> bool:
+    """Whether a response with this status never has content nor a length (1xx, 204, 304)."""
+    return code < 200 or code in (204, 304)
+
+
+def format_body(body: Any, media_type: str) -> str:
+    """An example body as text: JSON pretty-printed one way everywhere, other text as written."""
+    if is_json_media_type(media_type):
+        return dump_json(body)
+    return str(body)
+
+
+def render_transcript(catalog: Catalog, code: int, example: Example) -> Transcript:
+    """The transcript of one example of one code (rendered once per catalog object)."""
+    return derived(
+        catalog, ("transcript", code, id(example)), lambda: _render(catalog, code, example)
+    )
+
+
+def _render(catalog: Catalog, code: int, example: Example) -> Transcript:
+    status = catalog.codes[code]
+    request, curl_headers, body = _request(catalog, example)
+    url = catalog.server.base_url + example.request.path
+    return Transcript(
+        code=code,
+        slug=example.id,
+        title=example.title,
+        request=request,
+        response=_response(catalog, code, status, example),
+        curl=curl_script(
+            code, status.reason, example.id, url, example.request.method,
+            example.request.path, curl_headers, body,
+        ),
+    )
+
+
+def iter_transcripts(catalog: Catalog) -> Iterator[Transcript]:
+    """Every example's transcript: codes ascending, examples in catalog order."""
+    for code in sorted(catalog.codes):
+        for example in catalog.codes[code].examples:
+            yield render_transcript(catalog, code, example)
+
+
+def transcripts_plan(catalog: Catalog) -> dict[str, bytes | str]:
+    """The files of OUT/transcripts/: `<code>/<slug>.request.http`, `.response.http`, `.curl.sh`."""
+    plan: dict[str, bytes | str] = {}
+    for transcript in iter_transcripts(catalog):
+        stem = f"{transcript.code}/{transcript.slug}"
+        plan[f"{stem}.request.http"] = transcript.request
+        plan[f"{stem}.response.http"] = transcript.response
+        plan[f"{stem}.curl.sh"] = transcript.curl
+    return plan
+
+
+def select_transcripts(
+    catalog: Catalog, code: int | None = None, slug: str | None = None
+) -> list[Transcript]:
+    """The transcripts of one code and/or one example slug; LookupError names what exists."""
+    if code is not None and code not in catalog.codes:
+        known = ", ".join(str(c) for c in sorted(catalog.codes)) or "none"
+        raise LookupError(f"code {code} is not in the catalog (codes: {known})")
+    codes = [code] if code is not None else sorted(catalog.codes)
+    chosen = [
+        render_transcript(catalog, number, example)
+        for number in codes
+        for example in catalog.codes[number].examples
+        if slug is None or example.id == slug
+    ]
+    if slug is not None and not chosen:
+        slugs = sorted({e.id for number in codes for e in catalog.codes[number].examples})
+        where = f" of code {code}" if code is not None else ""
+        raise LookupError(
+            f"no example{where} has the slug {slug!r} (slugs: {', '.join(slugs) or 'none'})"
+        )
+    return chosen
+
+
+def transcripts_text(transcripts: Iterable[Transcript]) -> str:
+    """Transcripts for reading, each file under a `==> path <==` heading as `head` prints them."""
+    parts = []
+    for transcript in transcripts:
+        stem = f"{transcript.code}/{transcript.slug}"
+        parts += [
+            f"==> {stem}.request.http <==\n{readable(transcript.request)}",
+            f"==> {stem}.response.http <==\n{readable(transcript.response)}",
+            f"==> {stem}.curl.sh <==\n{transcript.curl}",
+        ]
+    return "\n".join(parts)
+
+
+def readable(raw: bytes) -> str:
+    """A message for reading: head lines ended by LF, then a blank line and the body, if any."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    text = head.decode("ascii", errors="replace").replace(CRLF, "\n") + "\n"
+    if body:
+        content = body.decode("utf-8", errors="replace")
+        text += "\n" + content + ("" if content.endswith("\n") else "\n")
+    return text
+
+
+def _request_body(example: Example) -> str | None:
+    request = example.request
+    if request.body is None or request.content_type is None:
+        return None
+    return format_body(request.body, request.content_type)
+
+
+def _request(
+    catalog: Catalog, example: Example
+) -> tuple[bytes, list[tuple[str, str]], str | None]:
+    """The request bytes, the headers curl must send (all but Host, Content-Length), the body."""
+    request = example.request
+    body = _request_body(example)
+    headers = [("Host", catalog.server.host), *request.headers.items()]
+    headers += _connection(request.headers)
+    if body is not None and request.content_type is not None:
+        headers.append(("Content-Type", request.content_type))
+        headers.append(("Content-Length", str(len(body.encode("utf-8")))))
+    start = f"{request.method} {request.path} HTTP/1.1"
+    context = {"method": request.method, "target": request.path, "example": example}
+    raw = _assemble(REQUEST_TEMPLATE, start, headers, body, context)
+    curl_headers = [(n, v) for n, v in headers if n.lower() not in ("host", "content-length")]
+    return raw, curl_headers, body
+
+
+def _response(catalog: Catalog, code: int, status: StatusCode, example: Example) -> bytes:
+    response = example.response
+    media_type = response.content_type
+    if media_type is None and response.body is not None and len(status.content) == 1:
+        media_type = next(iter(status.content))
+    body = None if response.body is None else format_body(response.body, media_type or "")
+    head = example.request.method == "HEAD"
+    if body is not None and (forbids_content(code) or code == 205 or head):
+        # `check` refuses these; a Catalog built in Python may not have been checked.
+        index = next((i for i, other in enumerate(status.examples) if other == example), example.id)
+        pointer = json_pointer(("codes", code, "examples", index, "response", "body"))
+        what = "a response to HEAD" if head else f"a {code} response"
+        raise RenderError.at(
+            "catalog", f"{what} has no content; remove the example's body", pointer=pointer
+        )
+    headers = [("Date", catalog.server.date), ("Server", catalog.server.software)]
+    headers += [*response.headers.items(), *_connection(response.headers)]
+    if not forbids_content(code):
+        if media_type is not None:
+            headers.append(("Content-Type", media_type))
+        if not head:
+            headers.append(("Content-Length", str(len((body or "").encode("utf-8")))))
+    context = {"code": code, "reason": status.reason, "example": example}
+    return _assemble(RESPONSE_TEMPLATE, f"HTTP/1.1 {code} {status.reason}", headers, body, context)
+
+
+def _connection(headers: dict[str, str]) -> list[tuple[str, str]]:
+    has_upgrade = any(name.lower() == "upgrade" for name in headers)
+    return [("Connection", "Upgrade")] if has_upgrade else []
+
+
+def _assemble(
+    template: str,
+    start: str,
+    headers: list[tuple[str, str]],
+    body: str | None,
+    context: dict[str, Any],
+) -> bytes:
+    """Render a head, check that it frames the message as computed, join with CRLF, add the body."""
+    lines = render(template, headers=headers, **context).split("\n")
+    while lines and not lines[-1]:
+        lines.pop()
+    where = f"templates/{template}"
+    if not lines or lines[0] != start:
+        raise RenderError.at(where, f"the first line must be {start!r}")
+    fields = []
+    for number, line in enumerate(lines[1:], start=2):
+        match = _FIELD_LINE.fullmatch(line)
+        if match is None:
+            raise RenderError.at(where, f"output line {number} is not a header field: {line!r}")
+        fields.append((match[1], match[2]))
+    rendered = [(n.lower(), v) for n, v in fields if n.lower() in _FRAMING]
+    expected = [(n.lower(), v) for n, v in headers if n.lower() in _FRAMING]
+    if rendered != expected:
+        raise RenderError.at(
+            where, f"framing headers must be {expected}, the template gave {rendered}"
+        )
+    head = CRLF.join(lines) + CRLF + CRLF
+    return head.encode("ascii") + (body or "").encode("utf-8")

@@ -1,0 +1,291 @@
+"""OpenAPI fragments (3.0 and 3.1): every code's response, schemas, headers and examples."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..catalog import registry
+from ..catalog.memo import derived
+from ..catalog.models import Catalog, Example, StatusCode
+from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
+from ..errors import Location, Problem, RenderError, json_pointer
+from .downconvert import Inexpressible, Path, downconvert
+from .schemas import Lifted, Owner, component_name, lift, unique_name
+
+Oas = Literal["3.0", "3.1"]
+Format = Literal["yaml", "json"]
+VERSIONS: dict[str, str] = {"3.0": "3.0.3", "3.1": "3.1.0"}
+"""The `openapi` field written for each version: the releases tools support most widely."""
+
+_CATALOG = "catalog"  # the file name of errors: render sees a Catalog, not where it was read
+
+
+@dataclass(frozen=True)
+class _Schemas:
+    """Components/schemas, and the inline schemas of headers and media types, for one version."""
+
+    components: dict[str, Any]
+    inline: dict[Path, Any]  # catalog path of an inline schema → its OpenAPI form
+
+
+def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
+    """The catalog as a complete OpenAPI document whose components hold every code's response.
+
+    Raises RenderError, naming each schema and place, for what the version cannot express.
+    """
+    if oas not in VERSIONS:
+        raise ValueError(f"OpenAPI {oas!r} is not supported; use 3.0 or 3.1")
+    schemas = _schemas(catalog, oas)
+    codes = sorted(catalog.codes)
+    names = {code: catalog.response_name(code) for code in codes}
+    _unique_responses(names)
+    headers, header_refs = _headers(catalog, codes, names, schemas)
+    examples: dict[str, Any] = {}
+    responses = {
+        names[code]: _response(catalog, code, names[code], schemas, header_refs, examples)
+        for code in codes
+    }
+    components: dict[str, Any] = {"responses": responses}
+    for section, content in (("schemas", schemas.components), ("headers", headers),
+                             ("examples", examples)):
+        if content:
+            components[section] = content
+    info = {"title": catalog.info.title, "version": catalog.info.version}
+    if catalog.info.description:
+        info["description"] = catalog.info.description
+    document = {
+        "openapi": VERSIONS[oas],
+        "info": info,
+        "paths": {},
+        "components": components,
+        "x-specgen": {"codes": {str(code): names[code] for code in codes}},
+    }
+    # A plain JSON tree: no object appears twice, so YAML dumpers write no anchors.
+    result: dict[str, Any] = json.loads(json.dumps(document))
+    return result
+
+
+def dump_openapi(document: dict[str, Any], fmt: Format) -> str:
+    """A fragment as YAML (with a header comment) or JSON text; same document, same bytes."""
+    from ..text.render import render  # jinja2: `specgen merge` renders documents, never templates
+
+    return render(f"openapi/fragment.{fmt}.jinja", document=document)
+
+
+def openapi_plan(catalog: Catalog) -> dict[str, str]:
+    """The four fragments (3.0 and 3.1, YAML and JSON), by file name under OUT/openapi/."""
+    plan: dict[str, str] = {}
+    for oas in ("3.0", "3.1"):
+        document = render_openapi(catalog, oas)
+        for fmt in ("yaml", "json"):
+            plan[f"fragment-{oas}.{fmt}"] = dump_openapi(document, fmt)
+    return plan
+
+
+def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
+    """YAML of one code's response component, as `components: responses: NAME: …`."""
+    from ..text.render import dump_yaml  # jinja2, as in dump_openapi
+
+    if code not in catalog.codes:
+        raise RenderError.at(_CATALOG, f"code {code} is not in the catalog", pointer="/codes")
+    name = catalog.response_name(code)
+    document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
+    response = document["components"]["responses"][name]
+    return dump_yaml({"components": {"responses": {name: response}}})
+
+
+def _unique_responses(names: dict[int, str]) -> None:
+    seen: dict[str, int] = {}
+    for code, name in names.items():
+        if name in seen:
+            raise RenderError.at(
+                _CATALOG,
+                f"codes {seen[name]} and {code} both have the response name {name!r};"
+                " give one a distinct 'name'",
+                pointer=json_pointer(("codes", code, "name")),
+            )
+        seen[name] = code
+
+
+def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
+    """Named and inline schemas with `$defs` lifted, down-converted for 3.0."""
+    try:
+        named = resolve(catalog)
+    except SchemaProblem as exc:
+        raise RenderError.at(_CATALOG, str(exc), pointer="/schemas") from None
+    owners = [Owner(name, schema, ("schemas", name), named=True) for name, schema in named.items()]
+    for code in sorted(catalog.codes):
+        status, response = catalog.codes[code], catalog.response_name(code)
+        for header_name, header in status.headers.items():
+            owners.append(Owner(f"{response}.{component_name(header_name)}", header.schema_,
+                                ("codes", code, "headers", header_name, "schema"), named=False))
+        for media_type, media in status.content.items():
+            if isinstance(media.schema_, dict):
+                owners.append(Owner(f"{response}.{component_name(media_type)}", media.schema_,
+                                    ("codes", code, "content", media_type, "schema"), named=False))
+    try:
+        lifted = lift(owners)
+    except Inexpressible as exc:
+        raise RenderError([
+            Problem(Location(_CATALOG, pointer=json_pointer(path)), message)
+            for path, message in exc.refusals
+        ]) from None
+    inline = {owner.path: schema
+              for owner, schema in zip([o for o in owners if not o.named], lifted.inline,
+                                       strict=True)}
+    if oas == "3.1":
+        return _Schemas(lifted.schemas, inline)
+    return _downconvert(lifted, inline)
+
+
+def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
+    """Every schema in its OpenAPI 3.0 form; every refusal of every schema reported at once."""
+    problems: list[Problem] = []
+    components: dict[str, Any] = {}
+    for name, schema in lifted.schemas.items():
+        try:
+            components[name] = downconvert(schema)
+        except Inexpressible as exc:
+            problems += [
+                Problem(
+                    Location(_CATALOG, pointer=json_pointer((*lifted.origins[name], *inner))),
+                    f"schema {name!r} at {json_pointer(inner) or '/'}: {message}",
+                )
+                for inner, message in exc.refusals
+            ]
+    converted: dict[Path, Any] = {}
+    for path, schema in inline.items():
+        try:
+            converted[path] = downconvert(schema)
+        except Inexpressible as exc:
+            problems += [
+                Problem(Location(_CATALOG, pointer=json_pointer((*path, *inner))), message)
+                for inner, message in exc.refusals
+            ]
+    if problems:
+        raise RenderError(problems)
+    return _Schemas(components, converted)
+
+
+def _headers(
+    catalog: Catalog, codes: list[int], names: dict[int, str], schemas: _Schemas
+) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
+    """Header components, and the component each code's header refers to.
+
+    A header defined the same way by every code that sends it is one component named after
+    it; one defined differently by different codes gets a component per code
+    (`Unauthorized561.WWW-Authenticate`).
+    """
+    objects: dict[tuple[int, str], dict[str, Any]] = {}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for code in codes:
+        for header_name, header in catalog.codes[code].headers.items():
+            obj: dict[str, Any] = {}
+            if header.description:
+                obj["description"] = header.description
+            if header.required:
+                obj["required"] = True
+            obj["schema"] = schemas.inline[("codes", code, "headers", header_name, "schema")]
+            if header.example is not None:
+                obj["example"] = header.example
+            objects[code, header_name] = obj
+            # Field names are case-insensitive (RFC 9110 §5.1): one header, however spelled.
+            groups.setdefault(header_name.lower(), []).append((code, header_name))
+    components: dict[str, Any] = {}
+    refs: dict[tuple[int, str], str] = {}
+    for members in groups.values():
+        if len({json.dumps(objects[member], sort_keys=True) for member in members}) == 1:
+            name = unique_name(component_name(members[0][1]), components)
+            components[name] = objects[members[0]]
+            refs.update(dict.fromkeys(members, name))
+            continue
+        for code, header_name in members:
+            name = unique_name(f"{names[code]}.{component_name(header_name)}", components)
+            components[name] = objects[code, header_name]
+            refs[code, header_name] = name
+    return components, refs
+
+
+def _response(
+    catalog: Catalog,
+    code: int,
+    name: str,
+    schemas: _Schemas,
+    header_refs: dict[tuple[int, str], str],
+    examples: dict[str, Any],
+) -> dict[str, Any]:
+    """One code's Response Object; its examples are added to `examples`."""
+    status = catalog.codes[code]
+    description = status.summary
+    if status.description.strip():
+        description += "\n\n" + status.description.strip()
+    response: dict[str, Any] = {"description": description}
+    if status.headers:
+        response["headers"] = {
+            header: {"$ref": "#/components/headers/" + header_refs[code, header]}
+            for header in status.headers
+        }
+    content: dict[str, Any] = {}
+    for media_type, media in status.content.items():
+        obj: dict[str, Any] = {}
+        if isinstance(media.schema_, str):
+            obj["schema"] = {"$ref": COMPONENT_PREFIX + media.schema_}
+        elif media.schema_ is not None:
+            obj["schema"] = schemas.inline[("codes", code, "content", media_type, "schema")]
+        refs = {}
+        for example in status.examples:
+            if _media_type(status, example) == media_type:
+                examples[f"{name}.{example.id}"] = _example(example)
+                refs[example.id] = {"$ref": f"#/components/examples/{name}.{example.id}"}
+        if refs:
+            obj["examples"] = refs
+        if media.description:
+            obj["x-specgen"] = {"description": media.description}
+        content[media_type] = obj
+    if content:
+        response["content"] = content
+    response["x-specgen"] = _extension(code, status)
+    return response
+
+
+def _media_type(status: StatusCode, example: Example) -> str | None:
+    """The media type an example's body is shown under (None: it has no body)."""
+    if example.response.body is None:
+        return None
+    if example.response.content_type is None and len(status.content) == 1:
+        return next(iter(status.content))
+    return example.response.content_type
+
+
+def _example(example: Example) -> dict[str, Any]:
+    obj: dict[str, Any] = {"summary": example.title}
+    if example.scenario:
+        obj["description"] = example.scenario
+    obj["value"] = example.response.body
+    return obj
+
+
+def _extension(code: int, status: StatusCode) -> dict[str, Any]:
+    """What a fragment's consumer may want beyond OpenAPI: registration, fallback, equivalent."""
+    facts = registry.facts(code)
+    extension: dict[str, Any] = {
+        "code": code,
+        "class": facts.class_name,
+        "registered": facts.registered is not None,
+    }
+    if facts.registered is None:
+        # RFC 9110 §15: what a client that does not know the code treats it as.
+        extension["fallback"] = facts.fallback
+    if status.equivalent is not None:
+        extension["equivalent"] = status.equivalent
+    if facts.vendors:
+        extension["vendors"] = [
+            {"vendor": use.vendor, "reason": use.reason} for use in facts.vendors
+        ]
+    if status.attach:
+        extension["attach"] = list(status.attach)
+    if status.deprecated:
+        extension["deprecated"] = True
+    return extension

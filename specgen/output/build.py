@@ -1,0 +1,84 @@
+"""`specgen build`: every output of a catalog, written as a whole or compared (--check)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..catalog.models import Catalog
+from ..docs.plan import docs_plan
+from ..http.transcripts import transcripts_plan
+from ..openapi.fragment import openapi_plan
+from .background import Background
+from .write import Plan, Staging, Stale, stale
+
+Part = Callable[[Catalog], Mapping[str, bytes | str]]
+
+# The folders under OUT that specgen owns (files there that the catalog no longer produces go),
+# and what renders each. Transcripts, most of the files, are the background part of a build.
+PARTS: tuple[tuple[str, Part], ...] = (
+    ("transcripts", transcripts_plan),
+    ("openapi", openapi_plan),
+    ("docs", docs_plan),
+)
+MANAGED = tuple(folder for folder, _ in PARTS)
+
+
+def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
+    return {f"{folder}/{relative}": content for relative, content in render(catalog).items()}
+
+
+def build_plan(catalog: Catalog) -> Plan:
+    """Relative path → content for OUT/openapi/, OUT/transcripts/ and OUT/docs/."""
+    plan: dict[str, bytes | str] = {}
+    for folder, render in PARTS:
+        plan.update(_part(catalog, folder, render))
+    return plan
+
+
+def _stage(catalog: Catalog, staging: Staging, parts: tuple[tuple[str, Part], ...]) -> Staging:
+    """Render the parts and stage their files."""
+    for folder, render in parts:
+        staging.stage(_part(catalog, folder, render), (folder,))
+    return staging
+
+
+def _stage_alone(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...]) -> Staging:
+    """`_stage` into a Staging of its own, which a failure takes back."""
+    staging = Staging(out)
+    try:
+        return _stage(catalog, staging, parts)
+    except BaseException:
+        staging.abort()
+        raise
+
+
+def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
+    """Write the catalog's outputs under `out`: (files in the build, paths that changed).
+
+    Every file is first staged (written to a temporary beside its target); only when every
+    part has rendered and staged are they renamed into place, so a render error or a full disk
+    changes nothing. The transcripts are rendered and staged by a forked child process
+    (`background`) while this one does the fragments and pages: rendering holds the GIL, so
+    a thread could not overlap it with the writing of the other part's thousands of files.
+    """
+    staging = Staging(out)
+    # Made here, before the fork, so that only this process removes it again, and last.
+    staging.make_folder(out)
+    background = Background(lambda: _stage_alone(catalog, out, PARTS[:1]))
+    try:
+        _stage(catalog, staging, PARTS[1:])
+        staging.adopt(background.result())
+    except BaseException:
+        staged = background.settle()  # the child finishes; what it staged is taken back too
+        if staged is not None:
+            staged.abort()
+        staging.abort()
+        raise
+    return staging.count, staging.commit()
+
+
+def check_build(catalog: Catalog, out: Path) -> tuple[int, list[Stale]]:
+    """(files in the build, outputs under `out` that differ from them); writes nothing."""
+    plan = build_plan(catalog)
+    return len(plan), stale(out, plan, MANAGED)

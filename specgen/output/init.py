@@ -1,0 +1,44 @@
+"""`specgen init`: a starter catalog and an MkDocs site that builds from it immediately."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..catalog.models import catalog_json_schema
+from ..errors import Location, Problem, WriteError
+from ..text.render import dump_json, render
+from .write import atomic_write
+
+CATALOG_FILE = "specgen.yaml"
+SCHEMA_FILE = "specgen.schema.json"
+MKDOCS_FILE = "mkdocs.yml"
+DOCS_KEEP = "docs/.gitkeep"
+"""MkDocs needs docs_dir to exist; the pages themselves come from the plugin."""
+
+
+def init_plan() -> dict[str, str]:
+    """The starter files by relative path: catalog, its JSON Schema, and mkdocs.yml."""
+    return {
+        CATALOG_FILE: render("docs/init/specgen.yaml.jinja", schema_file=SCHEMA_FILE),
+        SCHEMA_FILE: dump_json(catalog_json_schema()) + "\n",
+        MKDOCS_FILE: render("docs/init/mkdocs.yml.jinja", catalog_file=CATALOG_FILE),
+    }
+
+
+def init(directory: Path) -> list[Path]:
+    """Write the starter files into `directory`; refuse, writing nothing, if any already exists."""
+    plan = init_plan()
+    if not (directory / "docs").is_dir():
+        plan[DOCS_KEEP] = ""
+    existing = [directory / relative for relative in plan if (directory / relative).exists()]
+    if existing:
+        raise WriteError([
+            Problem(Location(str(path)), "already exists; specgen init never overwrites files")
+            for path in existing
+        ])
+    written = []
+    for relative, content in plan.items():
+        target = directory / relative
+        atomic_write(target, content)
+        written.append(target)
+    return written

@@ -1,0 +1,367 @@
+"""Merging OpenAPI fragments into an existing document's text: add components, attach responses.
+
+The document is text plus a parse, never re-dumped: the merge decides what to add or replace
+from a located outline of the few mappings it touches (`components` sections, each operation's
+`responses`, `paths`) and splices rendered text there, so every other byte survives.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..catalog.rules import METHODS, Operation, Rule
+from ..errors import Location, MergeError, Problem, json_pointer, not_utf8, sorted_problems
+from .outline import (
+    Edit,
+    Invalid,
+    Node,
+    Outline,
+    Shape,
+    Unsupported,
+    apply_edits,
+    line_of,
+)
+from .scan_json import JsonOutline, byte_text
+
+OnConflict = Literal["error", "keep", "replace"]
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Put the response component `response` under `code` on every operation a rule matches."""
+
+    code: str
+    response: str
+    rules: tuple[Rule, ...]
+    origin: Location | None = None
+
+    @property
+    def ref(self) -> dict[str, str]:
+        """The response object placed on operations: a reference to the component."""
+        return {"$ref": f"#/components/responses/{self.response}"}
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """OpenAPI components (and paths) to merge, and where each was written.
+
+    Plain data (it can be pickled): `places` maps a component's or path's path in the fragment
+    to its place in the file it came from.
+    """
+
+    data: Mapping[str, Any]
+    file: str = "<fragment>"
+    places: Mapping[Path_, Location] = field(default_factory=dict)
+
+    @classmethod
+    def located(cls, data: Mapping[str, Any], file: str,
+                locate: Callable[[Path_], Location]) -> Fragment:
+        """A fragment whose components and paths are placed by `locate`."""
+        entries: list[Path_] = [("paths", path) for path in data.get("paths") or {}]
+        for section, items in (data.get("components") or {}).items():
+            entries.extend(("components", section, name) for name in items or {})
+        return cls(data, file, {path: locate(path) for path in entries})
+
+    def locate(self, path: Path_) -> Location:
+        """Where a component or path of the fragment was written."""
+        return self.places.get(path) or Location(self.file, pointer=json_pointer(path))
+
+
+COMPONENT_SECTIONS = ("schemas", "responses", "parameters", "examples", "requestBodies",
+                      "headers", "securitySchemes", "links", "callbacks", "pathItems")
+"""The sections of OpenAPI's Components Object (3.1; 3.0 has all but pathItems)."""
+
+
+def sections_of(fragments: Sequence[Fragment]) -> set[str]:
+    """The components sections the fragments add to."""
+    return {section for fragment in fragments for section in fragment.data.get("components") or {}}
+
+
+def shape_for(sections: Iterable[str]) -> Shape:
+    """The mappings the merge must locate: operations' responses, and the components sections."""
+    operation: Shape = {"responses": {}}
+    return {"paths": {"*": dict.fromkeys(METHODS, operation)},
+            "components": {section: {} for section in {*COMPONENT_SECTIONS, *sections}}}
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The text a merge scans and edits, and the encoding that gives back the file's bytes.
+
+    JSON is scanned as its bytes (`scan_json.byte_text`, encoding Latin-1), YAML as decoded text.
+    """
+
+    text: str
+    encoding: str
+    file: str
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the document is JSON (scanned as its bytes)."""
+        return self.encoding == "latin-1"
+
+    @classmethod
+    def of(cls, document: str | bytes, file: str) -> DocumentText:
+        """Read a document given as text or as the bytes of a file (UTF-8, a BOM is dropped)."""
+        if isinstance(document, str):
+            is_json = document[:256].lstrip().startswith("{")
+        else:
+            document = document.removeprefix(b"\xef\xbb\xbf")
+            is_json = document[:256].lstrip().startswith(b"{")
+        try:
+            if is_json or file.endswith(".json"):
+                return cls(byte_text(document), "latin-1", file)
+            if isinstance(document, bytes):
+                document = document.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MergeError([not_utf8(file, exc.object, exc.start)]) from None
+        return cls(document, "utf-8", file)
+
+    def location(self, offset: int) -> Location:
+        """The line and column (in characters) of an offset into the text."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        prefix = self.text[line_start:offset].encode(self.encoding).decode("utf-8", "replace")
+        return Location(self.file, line_of(self.text, offset), len(prefix) + 1)
+
+    def unsupported(self, exc: Unsupported) -> MergeError:
+        """The error for a place the merge cannot edit."""
+        return MergeError([Problem(self.location(exc.offset), f"cannot merge here: {exc.message}")])
+
+
+def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False) -> Outline:
+    """The outline of a JSON or YAML document (`compose`: the slower, general YAML reader)."""
+    text = document.text
+    # The scan allocates a few hundred thousand acyclic objects on large documents; the cycle
+    # collector would walk them over and over for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if document.is_json:
+            return JsonOutline(text, shape)
+        # PyYAML is imported for YAML documents only: a JSON merge starts faster without it.
+        from .compose import ComposedOutline, check_syntax
+        from .scan_yaml import YamlOutline
+
+        if not compose:
+            check_syntax(text)
+            try:
+                return YamlOutline(text, shape)
+            except Invalid:
+                raise
+            except Unsupported:
+                pass  # flow style, CRLF, several documents...: compose instead
+        return ComposedOutline(text, shape)
+    except Unsupported as exc:
+        raise document.unsupported(exc) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass
+class MergePlan:
+    """What a merge adds and replaces, found before anything is rendered or written."""
+
+    document: DocumentText
+    outline: Outline
+    additions: dict[Path_, dict[str, Any]] = field(default_factory=dict)
+    replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
+    attached: list[tuple[str, str, str]] = field(default_factory=list)
+    _edits: list[Edit] | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the merge changes the document at all."""
+        return bool(self.additions or self.replacements)
+
+    def node(self, path: Path_) -> Node | None:
+        """The located mapping at a path of the document."""
+        node: Node | None = self.outline.root
+        for part in path:
+            if node is None:
+                return None
+            node = node.child(part)
+        return node
+
+    def add(self, path: Path_, key: str, value: Any) -> None:
+        """Plan a new entry; missing mappings on the way are added around it."""
+        depth = len(path)
+        while depth and self.node(path[:depth]) is None:
+            depth -= 1
+        target = self.additions.setdefault(path[:depth], {})
+        for part in path[depth:]:
+            target = target.setdefault(part, {})
+        target[key] = value
+
+    def edits(self) -> list[Edit]:
+        """The text edits that carry out the plan, rendered in the document's style."""
+        if self._edits is None:
+            self._edits = [
+                self.outline.replace(self.node(path), key, value)
+                for path, key, value in self.replacements
+            ] + [self.outline.insert(self.node(path), entries)
+                 for path, entries in self.additions.items()]
+        return self._edits
+
+    def result_bytes(self) -> bytes:
+        """The merged document as the bytes of a file."""
+        text = self.document.text
+        if self.changed:
+            text = apply_edits(text, self.edits())
+        return text.encode(self.document.encoding)
+
+    def result(self) -> str:
+        """The merged document's text."""
+        return self.result_bytes().decode("utf-8")
+
+
+class _Planner:
+    """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
+
+    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
+        self.plan = plan
+        self.on_conflict = on_conflict
+        self.conflicts: list[Problem] = []
+        self.pending: dict[Path_, tuple[Any, Location]] = {}
+
+    def here(self, node: Node, key: str) -> Location:
+        return self.plan.document.location(node.offset(key))
+
+    def conflict(self, where: Location, what: str, other: Location) -> bool:
+        """Record a conflict; True when the incoming value should replace the existing one."""
+        if self.on_conflict == "error":
+            self.conflicts.append(Problem(where, f"{what}; {other} has different content"
+                                          " (use --on-conflict keep or replace)"))
+        return self.on_conflict == "replace"
+
+    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> None:
+        """Add `value` at path/key unless an equal one is there; a different one is a conflict."""
+        full = (*path, key)
+        what = what or "/".join(full) + " already exists"
+        if full in self.pending:
+            earlier, where = self.pending[full]
+            if earlier != value and self.conflict(origin, what, where):
+                self.plan.add(path, key, value)
+                self.pending[full] = (value, origin)
+            return
+        node = self.plan.node(path)
+        if node is not None and key in node:
+            if node.value(key) != value and self.conflict(self.here(node, key), what, origin):
+                self.plan.replacements.append((path, key, value))
+            self.pending[full] = (value, origin)
+            return
+        self.plan.add(path, key, value)
+        self.pending[full] = (value, origin)
+
+    def attach(self, attachments: Sequence[Attachment], file: str) -> None:
+        needs_tags = any(t.kind == "tag" for a in attachments for r in a.rules for t in r.terms)
+        needs_security = any(
+            t.kind == "secured" for a in attachments for r in a.rules for t in r.terms
+        )
+        root = self.plan.outline.root
+        default_security = root.value("security") if needs_security and "security" in root else None
+        for path, method, node in self.operations():
+            tags = tuple(node.value("tags") or ()) if needs_tags and "tags" in node else ()
+            security = default_security
+            if needs_security and "security" in node:
+                security = node.value("security")
+            secured = any(bool(requirement) for requirement in security or ())
+            operation = Operation(path, method, tags, secured)
+            for attachment in attachments:
+                if any(rule.matches(operation) for rule in attachment.rules):
+                    self.plan.attached.append((path, method, attachment.code))
+                    self.offer(("paths", path, method, "responses"), attachment.code,
+                               attachment.ref, attachment.origin or Location(file),
+                               f"{method.upper()} {path} already has a {attachment.code} response")
+
+    def operations(self) -> Iterator[tuple[str, str, Node]]:
+        paths = self.plan.node(("paths",))
+        if paths is None:
+            return
+        for path in paths.names():
+            item = paths.child(path)
+            for method in item.names() if item is not None else ():
+                operation = item.child(method) if item is not None and method in METHODS else None
+                if item is not None and method in METHODS and operation is None:
+                    raise self.unreadable(item, method, "this operation is not a block mapping")
+                if operation is not None:
+                    if "responses" in operation and operation.child("responses") is None:
+                        raise self.unreadable(operation, "responses", "responses is not a mapping")
+                    yield path, method, operation
+
+    def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
+        return Unsupported(node.offset(key), message)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A document read and outlined, ready to be planned against fragments."""
+
+    document: DocumentText
+    outline: Outline
+    sections: frozenset[str]  # the components sections located
+
+
+def scan(spec: str | bytes, file: str = "<spec>", sections: Iterable[str] = ()) -> Scanned:
+    """Read and outline a document: its text, or its file's bytes (UTF-8; JSON is then never
+    decoded whole). Every standard components section is located, and `sections` too."""
+    document = DocumentText.of(spec, file)
+    located = frozenset({*COMPONENT_SECTIONS, *sections})
+    return Scanned(document, open_outline(document, shape_for(located)), located)
+
+
+def plan_merge(
+    spec: str | bytes | Scanned,
+    fragments: Sequence[Fragment],
+    attachments: Sequence[Attachment] = (),
+    on_conflict: OnConflict = "error",
+    *,
+    file: str = "<spec>",
+) -> MergePlan:
+    """Decide every addition and replacement; MergeError lists all conflicts when refusing.
+
+    `spec` is the document (see `scan`), or one scanned already.
+    """
+    sections = sections_of(fragments)
+    scanned = spec if isinstance(spec, Scanned) else scan(spec, file, sections)
+    document, outline = scanned.document, scanned.outline
+    shape = shape_for(scanned.sections | sections)
+    if not sections <= scanned.sections:  # a fragment adds to a section of its own invention
+        outline = open_outline(document, shape)
+    try:
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+    except Unsupported as exc:
+        if document.is_json or isinstance(exc, Invalid):
+            raise document.unsupported(exc) from None
+        from .compose import ComposedOutline
+
+        if isinstance(outline, ComposedOutline):
+            raise document.unsupported(exc) from None
+    # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
+    outline = open_outline(document, shape, compose=True)
+    try:
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+    except Unsupported as exc:
+        raise document.unsupported(exc) from None
+
+
+def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
+          on_conflict: OnConflict) -> MergePlan:
+    planner = _Planner(plan, on_conflict)
+    for fragment in fragments:
+        for section, items in (fragment.data.get("components") or {}).items():
+            for name, value in items.items():
+                planner.offer(("components", section), name, value,
+                              fragment.locate(("components", section, name)))
+        for path, item in (fragment.data.get("paths") or {}).items():
+            planner.offer(("paths",), path, item, fragment.locate(("paths", path)))
+    if attachments:
+        planner.attach(attachments, plan.document.file)
+    if planner.conflicts:
+        raise MergeError(sorted_problems(planner.conflicts))
+    plan.edits()  # rendered now, so that what cannot be edited shows before anything is written
+    return plan
