@@ -26,10 +26,13 @@ if TYPE_CHECKING:
         openapi_text,
         render_openapi,
         render_transcripts,
+        verify_api,
     )
     from .catalog.models import Catalog, Example, Header, MediaType, StatusCode
     from .errors import LoadError, MergeError, Problem, RenderError, SpecgenError, WriteError
     from .http.transcripts import Transcript
+    from .verify.plan import VerifyError
+    from .verify.report import VerifyReport
 
 # The public API, imported on first use: `specgen --version` and `specgen merge` should not
 # pay for pydantic models and the documentation renderer they do not need.
@@ -37,7 +40,7 @@ _EXPORTS = {
     **dict.fromkeys(
         ["BuildResult", "build", "catalog_schema", "check_catalog", "explain", "init",
          "load_catalog", "merge", "merge_overlay", "openapi_text", "render_openapi",
-         "render_transcripts"],
+         "render_transcripts", "verify_api"],
         "api",
     ),
     **dict.fromkeys(["Catalog", "Example", "Header", "MediaType", "StatusCode"], "catalog.models"),
@@ -46,6 +49,8 @@ _EXPORTS = {
         "errors",
     ),
     "Transcript": "http.transcripts",
+    "VerifyError": "verify.plan",
+    "VerifyReport": "verify.report",
 }
 
 __all__ = [
@@ -61,6 +66,8 @@ __all__ = [
     "SpecgenError",
     "StatusCode",
     "Transcript",
+    "VerifyError",
+    "VerifyReport",
     "WriteError",
     "__version__",
     "build",
@@ -74,6 +81,7 @@ __all__ = [
     "openapi_text",
     "render_openapi",
     "render_transcripts",
+    "verify_api",
 ]
 
 

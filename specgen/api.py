@@ -7,7 +7,7 @@ Errors are raised as `SpecgenError` subclasses whose `problems` name file, line 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .http.transcripts import Transcript
     from .output.write import Stale
     from .splice.plan import MergePlan, OnConflict
+    from .verify.report import VerifyReport
 
 def _loaded(catalog: Catalog | str | Path | None) -> Loaded:
     from .catalog.load import load, loaded_catalog
@@ -260,3 +261,48 @@ def init(directory: str | Path = ".") -> list[Path]:
     from .output.init import init as init_folder
 
     return init_folder(Path(directory))
+
+
+def verify_api(
+    base_url: str,
+    catalog: Catalog | str | Path | None = None,
+    *,
+    code: int | None = None,
+    problem: str | None = None,
+    example: str | None = None,
+    headers: Mapping[str, str] | Sequence[tuple[str, str]] = (),
+    concurrency: int = 4,
+    timeout: float = 10.0,
+    allow_unsafe_methods: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
+    """Replay the catalog's examples against the API at `base_url` and compare the responses
+    (`specgen verify`).
+
+    Each example's request is sent as its transcript has it (plus `headers`, which replace
+    the example's headers of the same name) to the base URL's origin only, without following
+    redirects, within `timeout` seconds; POST and other unsafe methods only with
+    `allow_unsafe_methods`. The report's `exit_status` is 0 when everything conforms, 1 on any
+    mismatch; `VerifyError` (a `SpecgenError`) means bad input or an unreachable server.
+    `progress(done, total)` is called as each exchange completes. Runs its own event loop:
+    call it from synchronous code.
+
+    ```python
+    from specgen import VerifyError, verify_api
+
+    try:
+        report = verify_api("http://127.0.0.1:9", timeout=0.5)  # nothing listens there
+        print(report.text(), report.summary())
+    except VerifyError as exc:
+        print(exc)  # --base-url: cannot connect to http://127.0.0.1:9: ...
+    ```
+    """
+    from .verify.plan import Selection
+    from .verify.session import verify_catalog
+
+    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+    return verify_catalog(
+        _loaded(catalog), base_url, Selection(code, problem, example), pairs,
+        concurrency=concurrency, timeout=timeout, allow_unsafe_methods=allow_unsafe_methods,
+        progress=progress,
+    )

@@ -1,0 +1,261 @@
+"""What verify sends and expects: one exchange per selected example, made from its transcript."""
+
+from __future__ import annotations
+
+import os
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..catalog.models import Catalog, Example, Header, MediaType, is_json_media_type
+from ..catalog.syntax import field_value, token
+from ..errors import SpecgenError
+from ..http.transcripts import CRLF, forbids_content, render_transcript
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Fields the client computes for the base URL and the body it sends (Host is the base URL's,
+# not the catalog's example host); the rest of the transcript's head is sent as written.
+_COMPUTED = frozenset({"host", "content-length", "connection", "transfer-encoding"})
+# Header fields whose values are credentials: never printed, whoever set them.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+class VerifyError(SpecgenError):
+    """verify cannot run: a bad option, base URL or selection, or an unreachable server."""
+
+
+@dataclass(frozen=True)
+class ProblemFields:
+    """The RFC 9457 members a problem document must carry exactly: `type`, `title`, `status`."""
+
+    type: str | None
+    title: str | None
+    status: int
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the catalog documents for the response of one example."""
+
+    status: int
+    content_type: str | None
+    """The media type the response must have (None when the example documents no body)."""
+    media: MediaType | None
+    """The code's representation of that media type, whose schema the body must satisfy."""
+    headers: Mapping[str, Header]
+    """The headers every response with the code carries (`required: true`)."""
+    problem: ProblemFields | None = None
+    has_body: bool = True
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One example to replay: the request as its transcript has it and the expected response."""
+
+    code: int
+    slug: str
+    title: str
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    expected: Expected
+    problem: str | None = None
+    """The slug of the problem type the example documents, if any."""
+
+    @property
+    def name(self) -> str:
+        """`<code>/<slug>`, as the transcripts' file names have it."""
+        return f"{self.code}/{self.slug}"
+
+    @property
+    def safe(self) -> bool:
+        """Whether the method is GET, HEAD or OPTIONS, which verify sends without asking."""
+        return self.method in SAFE_METHODS
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which examples to verify: all, or those of a code, a problem type and/or a slug."""
+
+    code: int | None = None
+    problem: str | None = None
+    example: str | None = None
+
+
+@dataclass
+class Plan:
+    """The exchanges of a run and the secrets no output may show."""
+
+    exchanges: list[Exchange]
+    secrets: set[str] = field(default_factory=set)
+
+
+def parse_request(raw: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]:
+    """Method, target, header fields and body of a transcript's request bytes.
+
+    Transcripts check every head line they render against RFC 9110's field syntax, so a split
+    on the first colon reads them back exactly.
+    """
+    head, _, body = raw.partition((CRLF + CRLF).encode())
+    start, *lines = head.decode("ascii").split(CRLF)
+    method, target, _version = start.split(" ")
+    fields = []
+    for line in lines:
+        name, _, value = line.partition(":")
+        fields.append((name, value.strip(" \t")))
+    return method, target, fields, body
+
+
+def problem_slug(type_uri: str) -> str:
+    """The slug of a problem type URI: its last path segment (`<problem_base><slug>`)."""
+    return type_uri.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0]
+
+
+def _expected_problem(code: int, content_type: str | None, body: Any) -> ProblemFields | None:
+    """The problem members an example's response documents, when its body is a problem."""
+    if content_type is None or content_type.split(";")[0].strip().lower() != PROBLEM_MEDIA_TYPE:
+        return None
+    if not isinstance(body, dict):
+        return None
+    member_type, title = body.get("type"), body.get("title")
+    return ProblemFields(
+        type=member_type if isinstance(member_type, str) else None,
+        title=title if isinstance(title, str) else None,
+        status=code,
+    )
+
+
+def _expected(catalog: Catalog, code: int, example: Example) -> Expected:
+    status = catalog.codes[code]
+    response = example.response
+    content_type = response.content_type
+    if content_type is None and response.body is not None and len(status.content) == 1:
+        content_type = next(iter(status.content))
+    if forbids_content(code):
+        content_type = None
+    media = status.content.get(content_type) if content_type is not None else None
+    required = {name: header for name, header in status.headers.items() if header.required}
+    return Expected(
+        status=code,
+        content_type=content_type,
+        media=media,
+        headers=required,
+        problem=_expected_problem(code, content_type, response.body),
+        has_body=example.request.method != "HEAD" and response.body is not None,
+    )
+
+
+def exchange(catalog: Catalog, code: int, example: Example) -> Exchange:
+    """The exchange of one example: its transcript's request and the documented response."""
+    transcript = render_transcript(catalog, code, example)
+    method, target, fields, body = parse_request(transcript.request)
+    expected = _expected(catalog, code, example)
+    return Exchange(
+        code=code,
+        slug=transcript.slug,
+        title=transcript.title,
+        method=method,
+        target=target,
+        headers=tuple((n, v) for n, v in fields if n.lower() not in _COMPUTED),
+        body=body,
+        expected=expected,
+        problem=(
+            problem_slug(expected.problem.type)
+            if expected.problem is not None and expected.problem.type
+            else None
+        ),
+    )
+
+
+def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
+    """The selected examples as exchanges; VerifyError names what exists when none match."""
+    codes = sorted(catalog.codes)
+    if selection.code is not None:
+        if selection.code not in catalog.codes:
+            known = ", ".join(str(c) for c in codes) or "none"
+            raise VerifyError.at(
+                "--code", f"code {selection.code} is not in the catalog (codes: {known})"
+            )
+        codes = [selection.code]
+    every = [exchange(catalog, code, ex) for code in codes for ex in catalog.codes[code].examples]
+    chosen = [
+        item for item in every
+        if (selection.example is None or item.slug == selection.example)
+        and (selection.problem is None or item.problem == selection.problem)
+    ]
+    if not chosen and (selection.example is not None or selection.problem is not None):
+        if selection.example is not None:
+            option, wanted = "--example", selection.example
+            names = {item.slug for item in every}
+        else:
+            option, wanted = "--problem", selection.problem or ""
+            names = {item.problem for item in every if item.problem}
+        raise VerifyError.at(
+            option,
+            f"no example matches {wanted!r} (known: {', '.join(sorted(names)) or 'none'})",
+        )
+    return chosen
+
+
+def parse_header(text: str, environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """A `--header 'Name: value'` option, `$VAR` and `${VAR}` expanded from the environment."""
+    name, colon, raw = text.partition(":")
+    name = name.strip()
+    if not colon:
+        raise VerifyError.at("--header", f"{text!r} is not 'Name: value'")
+    try:
+        value = string.Template(raw.strip()).substitute(os.environ if environ is None else environ)
+    except KeyError as exc:
+        raise VerifyError.at(
+            "--header", f"header {name!r}: environment variable {exc.args[0]} is not set"
+        ) from None
+    except ValueError:
+        raise VerifyError.at(
+            "--header", f"header {name!r}: a '$' must start $NAME or ${{NAME}} ('$$' for '$')"
+        ) from None
+    return check_header(name, value)
+
+
+def check_header(name: str, value: str) -> tuple[str, str]:
+    """An extra request header, refused when it is malformed or would change the framing or
+    the destination of requests (Host, Content-Length, Transfer-Encoding, Connection)."""
+    try:
+        token(name)
+    except ValueError as exc:
+        raise VerifyError.at("--header", f"header name {exc}") from None
+    try:
+        field_value(value)
+    except ValueError:
+        # The value may be a secret: say what is wrong with it, never what it is.
+        raise VerifyError.at(
+            "--header",
+            f"header {name!r}: the value must be printable ASCII without CR, LF or leading or"
+            " trailing whitespace",
+        ) from None
+    if name.lower() in _COMPUTED:
+        raise VerifyError.at("--header", f"header {name!r} is set by verify; remove it")
+    return name, value
+
+
+def plan(catalog: Catalog, selection: Selection, extra: Iterable[tuple[str, str]]) -> Plan:
+    """The exchanges of a run with the extra headers applied, and every secret value in them.
+
+    An extra header replaces an example's header of the same name, as curl's -H does.
+    """
+    extra = [check_header(name, value) for name, value in extra]
+    names = {name.lower() for name, _ in extra}
+    secrets = {value for _, value in extra if value}
+    exchanges = []
+    for item in select(catalog, selection):
+        headers = tuple((n, v) for n, v in item.headers if n.lower() not in names) + tuple(extra)
+        secrets.update(v for n, v in headers if n.lower() in SECRET_HEADERS and v)
+        exchanges.append(replace(item, headers=headers))
+    return Plan(exchanges, secrets)
+
+
+def is_json(media_type: str | None) -> bool:
+    """Whether a (possibly parameterised) media type carries JSON."""
+    return media_type is not None and is_json_media_type(media_type)
