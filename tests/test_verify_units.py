@@ -1,0 +1,98 @@
+"""verify's pieces without a server: origin pinning, request parsing, comparison, redaction."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from conftest import DATA
+
+from specgen import load_catalog
+from specgen.catalog.load import embedded_catalog_path
+from specgen.http.transcripts import iter_transcripts
+from specgen.verify.client import Origin, _pinned
+from specgen.verify.compare import Comparer, Received, Redactor, problem_mismatches
+from specgen.verify.plan import ProblemFields, Selection, VerifyError, parse_request, plan
+
+
+def test_example_targets_stay_on_the_base_urls_origin() -> None:
+    """A target that looks like a network path (`//host/...`) is a path under the origin."""
+    origin = Origin.parse("http://127.0.0.1:8000/api/")
+    url = origin.url_for("//evil.example/steal?x=1")
+    assert (url.host, url.port) == ("127.0.0.1", 8000)
+    assert url.raw_path == b"/api//evil.example/steal?x=1"
+
+
+def test_the_pin_refuses_any_request_to_another_origin() -> None:
+    """Whatever builds a URL, the client's request hook stops it before it is sent."""
+    pin = _pinned(Origin.parse("https://api.example.com"))
+    asyncio.run(pin(httpx.Request("GET", "https://api.example.com:443/x")))  # same origin
+    for other in ("http://api.example.com/x", "https://api.example.com:8443/x",
+                  "https://evil.example/x"):
+        with pytest.raises(VerifyError, match="refused to send a request outside"):
+            asyncio.run(pin(httpx.Request("GET", other)))
+
+
+def test_requests_are_read_back_from_the_transcripts_exactly() -> None:
+    """The embedded catalog's requests: method, target and body as the transcript has them."""
+    catalog = load_catalog(embedded_catalog_path())
+    for transcript in iter_transcripts(catalog):
+        method, target, fields, body = parse_request(transcript.request)
+        head = "\r\n".join([f"{method} {target} HTTP/1.1", *(f"{n}: {v}" for n, v in fields)])
+        assert head.encode() + b"\r\n\r\n" + body == transcript.request
+
+
+def test_the_catalog_host_is_replaced_by_the_base_urls() -> None:
+    """Host and framing headers are the client's to compute; the rest is sent as written."""
+    catalog = load_catalog(embedded_catalog_path())
+    run = plan(catalog, Selection(example="identity-provider-error"), [("X-Key", "k1")])
+    (item,) = run.exchanges
+    names = [name for name, _ in item.headers]
+    assert names == ["Accept", "Content-Type", "X-Key"]
+    assert item.body == b'{\n  "item": "widget",\n  "quantity": 2\n}'
+    assert run.secrets == {"k1"}
+
+
+def test_a_header_replaces_the_examples_header_of_that_name() -> None:
+    """--header Authorization replaces an example's own Authorization, as curl -H does; both
+    values are secrets."""
+    catalog = load_catalog(embedded_catalog_path())
+    run = plan(catalog, Selection(example="expired-token"), [("authorization", "Bearer real")])
+    (item,) = run.exchanges
+    assert [v for n, v in item.headers if n.lower() == "authorization"] == ["Bearer real"]
+    assert "Bearer real" in run.secrets
+
+
+def test_header_values_are_read_as_openapi_simple_style_primitives() -> None:
+    """`Retry-After: 30` is valid against {type: integer}; `30.5` and `soon` are not."""
+    catalog = load_catalog(DATA / "verify" / "catalog.yaml")
+    (item, _) = plan(catalog, Selection(code=429), []).exchanges
+    comparer = Comparer(catalog, Redactor())
+    body = b'{"error": "x"}'
+
+    def checks(value: str) -> list[str]:
+        received = Received(429, [("Retry-After", value), ("Content-Type", "application/json")],
+                            body)
+        return [m.check for m in comparer.compare(item.expected, received)]
+
+    assert checks("30") == []
+    assert checks("30.5") == ["header Retry-After"]
+    assert checks("-1") == ["header Retry-After"]
+
+
+def test_problem_members_must_match_in_value_and_type() -> None:
+    """`status: "561"` (a string) is not the status 561; absent members are reported."""
+    expected = ProblemFields("https://x/p", "T", 561)
+    assert problem_mismatches(expected, {"type": "https://x/p", "title": "T", "status": 561}) == []
+    found = problem_mismatches(expected, {"type": "https://x/p", "status": "561"})
+    assert [(m.check, m.expected, m.received) for m in found] == [
+        ("problem title", '"T"', "(missing)"),
+        ("problem status", "561", '"561"'),
+    ]
+
+
+def test_the_longest_secret_is_redacted_first() -> None:
+    """A secret containing another is hidden whole, not left half visible."""
+    redact = Redactor(["abc", "abcdef", ""])
+    assert redact("x abcdef y abc") == "x [redacted] y [redacted]"
