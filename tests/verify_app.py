@@ -92,13 +92,14 @@ class CatalogApp:
     seen: list[Seen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.routes = _routes(self.catalog)
+        self.routes: dict[tuple[str, str], list[_Route]] = {}
+        for route in _routes(self.catalog):
+            self.routes.setdefault((route.method, route.target), []).append(route)
 
     def _match(self, request: Seen) -> _Route | None:
         candidates = [
-            route for route in self.routes
-            if route.method == request.method and route.target == request.target
-            and all(request.headers.get(n) == v for n, v in route.headers.items())
+            route for route in self.routes.get((request.method, request.target), [])
+            if all(request.headers.get(n) == v for n, v in route.headers.items())
         ]
         return max(candidates, key=lambda route: len(route.headers), default=None)
 
