@@ -14,7 +14,7 @@ import uvicorn
 
 from specgen.catalog.models import Catalog
 from specgen.http.transcripts import iter_transcripts
-from specgen.verify.plan import parse_request
+from specgen.verify.plan import parse_message, parse_request
 
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
@@ -56,11 +56,7 @@ class _Route:
 
 
 def _parse_response(raw: bytes) -> Reply:
-    head, _, body = raw.partition(b"\r\n\r\n")
-    start, *lines = head.decode("ascii").split("\r\n")
-    fields = tuple(
-        (name, value.strip()) for name, _, value in (line.partition(":") for line in lines)
-    )
+    start, fields, body = parse_message(raw)
     # The server frames the message itself and adds its own Date and Server.
     kept = tuple(
         (n, v) for n, v in fields if n.lower() not in ("content-length", "date", "server")

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..catalog.models import Catalog, Example, Header, MediaType, is_json_media_type
+from ..catalog.models import Catalog, Example, Header, MediaType
 from ..catalog.syntax import field_value, token
 from ..errors import SpecgenError
-from ..http.transcripts import CRLF, forbids_content, render_transcript
+from ..http.transcripts import CRLF, render_transcript
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -93,19 +93,25 @@ class Plan:
     secrets: set[str] = field(default_factory=set)
 
 
-def parse_request(raw: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]:
-    """Method, target, header fields and body of a transcript's request bytes.
+def parse_message(raw: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Start line, header fields and body of a transcript's message bytes.
 
     Transcripts check every head line they render against RFC 9110's field syntax, so a split
     on the first colon reads them back exactly.
     """
     head, _, body = raw.partition((CRLF + CRLF).encode())
     start, *lines = head.decode("ascii").split(CRLF)
-    method, target, _version = start.split(" ")
     fields = []
     for line in lines:
         name, _, value = line.partition(":")
         fields.append((name, value.strip(" \t")))
+    return start, fields, body
+
+
+def parse_request(raw: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]:
+    """Method, target, header fields and body of a transcript's request bytes."""
+    start, fields, body = parse_message(raw)
+    method, target, _version = start.split(" ")
     return method, target, fields, body
 
 
@@ -115,7 +121,11 @@ def problem_slug(type_uri: str) -> str:
 
 
 def _expected_problem(code: int, content_type: str | None, body: Any) -> ProblemFields | None:
-    """The problem members an example's response documents, when its body is a problem."""
+    """The problem members an example's response documents, when its body is a problem.
+
+    This is where problem types (issue 13) plug in: a problem type's own `type` URI and
+    `title` take the place of the example body's members, and the comparison stays the same.
+    """
     if content_type is None or content_type.split(";")[0].strip().lower() != PROBLEM_MEDIA_TYPE:
         return None
     if not isinstance(body, dict):
@@ -128,23 +138,19 @@ def _expected_problem(code: int, content_type: str | None, body: Any) -> Problem
     )
 
 
-def _expected(catalog: Catalog, code: int, example: Example) -> Expected:
+def _expected(catalog: Catalog, code: int, example: Example, response: bytes) -> Expected:
+    """The documented response, its content type as the transcript's response has it."""
     status = catalog.codes[code]
-    response = example.response
-    content_type = response.content_type
-    if content_type is None and response.body is not None and len(status.content) == 1:
-        content_type = next(iter(status.content))
-    if forbids_content(code):
-        content_type = None
-    media = status.content.get(content_type) if content_type is not None else None
+    _start, fields, body = parse_message(response)
+    content_type = next((v for n, v in fields if n.lower() == "content-type"), None)
     required = {name: header for name, header in status.headers.items() if header.required}
     return Expected(
         status=code,
         content_type=content_type,
-        media=media,
+        media=status.content.get(content_type) if content_type is not None else None,
         headers=required,
-        problem=_expected_problem(code, content_type, response.body),
-        has_body=example.request.method != "HEAD" and response.body is not None,
+        problem=_expected_problem(code, content_type, example.response.body),
+        has_body=bool(body),
     )
 
 
@@ -152,7 +158,7 @@ def exchange(catalog: Catalog, code: int, example: Example) -> Exchange:
     """The exchange of one example: its transcript's request and the documented response."""
     transcript = render_transcript(catalog, code, example)
     method, target, fields, body = parse_request(transcript.request)
-    expected = _expected(catalog, code, example)
+    expected = _expected(catalog, code, example, transcript.response)
     return Exchange(
         code=code,
         slug=transcript.slug,
@@ -255,7 +261,3 @@ def plan(catalog: Catalog, selection: Selection, extra: Iterable[tuple[str, str]
         exchanges.append(replace(item, headers=headers))
     return Plan(exchanges, secrets)
 
-
-def is_json(media_type: str | None) -> bool:
-    """Whether a (possibly parameterised) media type carries JSON."""
-    return media_type is not None and is_json_media_type(media_type)
