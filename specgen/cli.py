@@ -379,6 +379,8 @@ def verify_command(
             loaded, base_url, Selection(code, problem, slug), extra, concurrency=concurrency,
             timeout=timeout, allow_unsafe_methods=allow_unsafe_methods, progress=progress,
         )
+    if not report.results:
+        click.echo("the catalog has no examples to verify", err=True)
     sys.stdout.write(report.text())
     if report_file is not None:
         write_output(report_file, report.junit() if report_file.endswith(".xml") else report.json())

@@ -4,7 +4,6 @@ documented, and a deliberately wrong variant of it."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +17,8 @@ from verify_app import CatalogApp, Fault, Reply, Seen, serve, with_header
 from specgen import load_catalog, verify_api
 from specgen.catalog.load import embedded_catalog_path
 from specgen.cli import cli
+from specgen.http.transcripts import iter_transcripts
+from specgen.verify.plan import parse_request
 
 CATALOG = DATA / "verify" / "catalog.yaml"
 TOKEN = "tok-9f8e7d6c5b4a-from-env"
@@ -111,6 +112,15 @@ def test_a_conforming_server_passes(servers: Servers) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 13
     assert all(line.startswith("PASSED ") for line in lines)
+    # Each request went out as its transcript has it: target, headers, body (Host aside).
+    for transcript in iter_transcripts(load_catalog(CATALOG)):
+        method, target, fields, body = parse_request(transcript.request)
+        sent = [s for s in servers.good_app.seen if (s.method, s.target) == (method, target)]
+        assert any(
+            s.body == body
+            and all(s.headers.get(n.lower()) == v for n, v in fields if n.lower() != "host")
+            for s in sent
+        ), transcript.slug
     assert "13 passed, 0 failed, 0 error, 0 skipped" in result.stderr
     assert result.stderr.startswith(servers.good)  # a short run off a terminal: no progress bar
 
@@ -306,8 +316,9 @@ def test_the_python_api_returns_the_report(servers: Servers) -> None:
     assert json.loads(report.json())["summary"]["failed"] == 1
 
 
-def test_long_runs_show_a_progress_bar(tmp_path: Path) -> None:
-    """Fifty exchanges or more draw click's progress bar on stderr, even off a terminal."""
+def test_long_runs_show_a_progress_bar_and_concurrency_is_held(tmp_path: Path) -> None:
+    """Fifty exchanges or more draw click's progress bar on stderr, even off a terminal; at
+    most --concurrency requests are in flight."""
     examples = "".join(
         f"      - {{title: Pet {n}, request: {{path: /pets/{n}}}, response: {{body: {{}}}}}}\n"
         for n in range(60)
@@ -318,11 +329,16 @@ def test_long_runs_show_a_progress_bar(tmp_path: Path) -> None:
         "    summary: None.\n    content: {application/json: {schema: {type: object}}}\n"
         "    examples:\n" + examples
     )
-    app = CatalogApp(load_catalog(catalog))
-    started = time.perf_counter()
+    loaded = load_catalog(catalog)
+    slow = {f"pet-{n}": _delayed for n in range(60)}
+    app = CatalogApp(loaded, slow)
     with serve(app) as base:
-        result = _verify(str(catalog), "--base-url", base, "--concurrency", "8")
+        result = _verify(str(catalog), "--base-url", base, "--concurrency", "4")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == "verify"  # off a terminal, click draws the label
     assert len(app.seen) == 60
-    assert time.perf_counter() - started < 30
+    assert app.most_in_flight == 4  # --concurrency requests at once, never more
+
+
+def _delayed(reply: Reply, request: Seen) -> Reply:
+    return replace(reply, delay=0.02)

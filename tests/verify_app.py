@@ -86,6 +86,8 @@ class CatalogApp:
     catalog: Catalog
     faults: Mapping[str, Fault] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     def __post_init__(self) -> None:
         self.routes: dict[tuple[str, str], list[_Route]] = {}
@@ -122,8 +124,11 @@ class CatalogApp:
             reply = route.reply
             if route.slug in self.faults:
                 reply = self.faults[route.slug](reply, request)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        self.in_flight -= 1
         headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in reply.headers]
         if scope["method"] != "HEAD":
             headers.append((b"content-length", str(len(reply.body)).encode()))
