@@ -19,7 +19,7 @@ from specgen.verify.plan import ProblemFields, Selection, VerifyError, parse_req
 def test_example_targets_stay_on_the_base_urls_origin() -> None:
     """A target that looks like a network path (`//host/...`) is a path under the origin."""
     origin = Origin.parse("http://127.0.0.1:8000/api/")
-    url = origin.url_for("//evil.example/steal?x=1")
+    url = httpx.URL(origin.url_for("//evil.example/steal?x=1"))
     assert (url.host, url.port) == ("127.0.0.1", 8000)
     assert url.raw_path == b"/api//evil.example/steal?x=1"
 

@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import httpx
 
@@ -22,6 +23,11 @@ class Origin:
     """The base URL that every request goes to: scheme, host, port, and a path prefix."""
 
     url: httpx.URL
+
+    @cached_property
+    def prefix(self) -> str:
+        """The base URL without a trailing '/', which example targets are appended to."""
+        return str(self.url).rstrip("/")
 
     @classmethod
     def parse(cls, text: str) -> Origin:
@@ -51,10 +57,13 @@ class Origin:
     def __str__(self) -> str:
         return str(self.url.copy_with(path="/")).rstrip("/")
 
-    def url_for(self, target: str) -> httpx.URL:
-        """The URL of an example's request target under the base URL's path."""
-        prefix = self.url.raw_path.split(b"?", 1)[0].rstrip(b"/")
-        return self.url.copy_with(raw_path=prefix + target.encode("ascii"))
+    def url_for(self, target: str) -> str:
+        """The URL of an example's request target under the base URL's path.
+
+        The target starts with '/', so what follows the base URL's authority is always a path;
+        the request hook checks the origin of every request all the same.
+        """
+        return self.prefix + target
 
 
 def origin_key(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -172,9 +172,10 @@ def problem_mismatches(
     for member, value in wanted:
         if value is None:
             continue
+        if member in body and body[member] == value and type(body[member]) is type(value):
+            continue
         got = quote(compact(body[member])) if member in body else "(missing)"
-        if member not in body or body[member] != value or type(body[member]) is not type(value):
-            found.append(Mismatch(f"problem {member}", compact(value), got))
+        found.append(Mismatch(f"problem {member}", compact(value), got))
     return found
 
 
