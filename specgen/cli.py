@@ -134,7 +134,7 @@ def schema_command(output: str | None) -> None:
     put '# yaml-language-server: $schema=specgen.schema.json' at the top of specgen.yaml.
     """
     from .catalog.models import catalog_json_schema
-    from .output.write import write_output
+    from .output.files import write_output
     from .text.render import dump_json
 
     write_output(output, dump_json(catalog_json_schema()) + "\n")
@@ -235,7 +235,7 @@ def openapi_command(
     loaded = load_for_command(catalog)
     with locating(loaded.locate):
         document = render_openapi(loaded.catalog, oas)
-    from .output.write import write_output
+    from .output.files import write_output
 
     write_output(output, dump_openapi(document, fmt))
 
