@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..catalog.models import Catalog
 from ..docs.plan import docs_plan
+from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
 from .background import Background
@@ -27,6 +29,22 @@ MANAGED = tuple(folder for folder, _ in PARTS)
 
 def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
     return {f"{folder}/{relative}": content for relative, content in render(catalog).items()}
+
+
+def refuse_inputs_inside(out: Path, inputs: Iterable[str]) -> None:
+    """Refuse inputs (existing files) inside the folders of `out` that a build rewrites."""
+    problems = []
+    folder = Path(os.path.realpath(out))
+    for source in inputs:
+        if not Path(source).is_file():
+            continue
+        inside = Path(os.path.realpath(source))
+        if inside.is_relative_to(folder) and inside.relative_to(folder).parts[0] in MANAGED:
+            managed = inside.relative_to(folder).parts[0]
+            problems.append(Problem(Location(source), f"is inside {out / managed}, which"
+                                    " specgen build rewrites; build into another folder"))
+    if problems:
+        raise WriteError(problems)
 
 
 def build_plan(catalog: Catalog) -> Plan:

@@ -40,7 +40,7 @@ def target_of(path: Path) -> Path:
 def check_writable(path: Path) -> None:
     """Refuse a path that exists and is not a regular file (or a link to one)."""
     try:
-        mode = os.stat(path).st_mode
+        mode = path.stat().st_mode
     except FileNotFoundError:
         return
     except OSError as exc:  # a link loop, or a folder on the way that is a file
@@ -50,23 +50,26 @@ def check_writable(path: Path) -> None:
         raise WriteError([Problem(problem.location, f"{problem.message} ('-' writes to stdout)")])
 
 
-def same_file(first: Path, second: Path) -> bool:
-    """Whether two paths name one file (through links, or as hard links of each other)."""
+def same_file(first: str, second: str) -> bool:
+    """Whether two paths name one existing file (also through links, or as hard links)."""
     try:
-        return os.path.samefile(first, second)
-    except OSError:  # one of them does not exist (yet): compare where they lead
-        return os.path.realpath(first) == os.path.realpath(second)
+        return Path(first).samefile(second)
+    except (OSError, ValueError):  # one does not exist (so it is no input), or holds a NUL
+        return False
 
 
 def refuse_inputs(outputs: Mapping[str, str | None], inputs: Iterable[str | None]) -> None:
-    """Refuse, before anything is read, an output (option → path) that is one of the inputs."""
+    """Refuse an output (option → path) that is one of the inputs, or not a regular file.
+
+    Called before anything is read, so that a refused command does no work at all.
+    """
     problems = []
-    named = [Path(path) for path in inputs if path is not None]
     for option, output in outputs.items():
         if output is None or output == "-":
             continue
-        for source in named:
-            if same_file(Path(output), source):
+        check_writable(Path(output))
+        for source in inputs:
+            if source is not None and same_file(output, source):
                 problems.append(Problem(Location(output), f"{option} names the input {source};"
                                                          " specgen never writes over its inputs"))
     if problems:

@@ -34,8 +34,8 @@ def build_lock(out: Path) -> Iterator[None]:
     except Timeout:
         raise WriteError.at(str(out), f"another specgen build is writing {out}"
                                       f" (lock {path})") from None
-    except OSError as exc:  # a link or a folder in the lock's place, a read-only folder...
-        raise cannot(path, exc, "lock") from None
+    except OSError as exc:  # a read-only folder, a link or a folder in the lock's place...
+        raise cannot(path, exc) from None
     try:
         yield
     finally:

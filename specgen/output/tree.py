@@ -1,4 +1,4 @@
-"""An output folder worked on through directory descriptors, so that nothing under it follows a link.
+"""An output folder worked on through folder descriptors: nothing under it follows a link.
 
 `build` writes thousands of files under OUT and removes those the catalog no longer makes.
 Every such operation is made relative to an open descriptor of its folder, and each folder is
@@ -155,7 +155,7 @@ class Tree:
             return "missing"
         except OSError as exc:
             raise self._refusal(parent, name, relative, exc) from None
-        with open(fd, "rb") as file:
+        with os.fdopen(fd, "rb") as file:
             status = os.fstat(fd)
             if not stat.S_ISREG(status.st_mode):
                 raise WriteError([not_regular(self.path(relative), status.st_mode)])
@@ -264,7 +264,7 @@ class Tree:
     def entries(self) -> list[str]:
         """The names in the root folder (none when it is missing)."""
         fd = self.folder("")
-        return [] if fd is None else os.listdir(fd)
+        return [] if fd is None else os.listdir(fd)  # noqa: PTH208 - a descriptor
 
     def close(self) -> None:
         """Close every descriptor held."""
