@@ -155,10 +155,11 @@ class Tree:
             return "missing"
         except OSError as exc:
             raise self._refusal(parent, name, relative, exc) from None
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(fd)
+            raise WriteError([not_regular(self.path(relative), status.st_mode)])
         with os.fdopen(fd, "rb") as file:
-            status = os.fstat(fd)
-            if not stat.S_ISREG(status.st_mode):
-                raise WriteError([not_regular(self.path(relative), status.st_mode)])
             if status.st_size != len(content) or file.read() != content:
                 return "changed"
         return None
