@@ -253,13 +253,13 @@ def test_a_killed_merge_in_place_leaves_a_temporary_that_the_next_run_removes(
     spec.write_bytes(original)
     catalog = ("--catalog", embedded_catalog_path(), "--attach", "all")
     caught = None
+
+    def temporary() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if LEFTOVER.fullmatch(p.name)]
+
     for _ in range(10):  # the write takes a few milliseconds: aim at it
         process = specgen(tmp_path, "merge", spec.name, "--in-place", *catalog)
-
-        def temporary() -> list[Path]:
-            return [p for p in tmp_path.iterdir() if LEFTOVER.fullmatch(p.name)]
-
-        seen = wait_for(lambda: temporary() or process.poll() is not None, 120, 0.0005)
+        seen = wait_for(lambda p=process: temporary() or p.poll() is not None, 120, 0.0005)
         process.send_signal(signal.SIGKILL)
         process.communicate()
         if seen and temporary():
