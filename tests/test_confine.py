@@ -397,3 +397,30 @@ def test_build_writes_nothing_through_a_link_even_via_the_python_api(site: Path)
     plan = {path: as_bytes(content) for path, content in
             build_plan(load_catalog(site / "catalog.yaml")).items()}
     assert (site / "out" / "docs" / "codes" / "404.md").read_bytes() == plan["docs/codes/404.md"]
+
+
+def test_an_output_link_loop_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    result = run(tmp_path, "openapi", "-o", "a.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "a.yaml: cannot write: Too many levels of symbolic links\n"
+    assert (tmp_path / "a.yaml").is_symlink()
+
+
+def test_an_output_link_to_a_fifo_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "out.yaml").symlink_to(tmp_path / "pipe")
+    result = run(tmp_path, "openapi", "-o", "out.yaml")
+    assert result.exit_code == 2
+    assert "out.yaml: is a FIFO, not a regular file" in result.stderr
+
+
+def test_an_overlay_written_through_a_link_keeps_the_link(tmp_path: Path) -> None:
+    shutil.copy(SPECS / "petstore.openapi.yaml", tmp_path / "spec.yaml")
+    (tmp_path / "overlays").mkdir()
+    (tmp_path / "overlay.yaml").symlink_to(tmp_path / "overlays" / "561.yaml")
+    result = run(tmp_path, "merge", "spec.yaml", "--attach", "all", "--overlay", "overlay.yaml")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "overlay.yaml").is_symlink()
+    assert (tmp_path / "overlays" / "561.yaml").read_text("utf-8").startswith("overlay: \"1.0.0\"")
