@@ -74,6 +74,12 @@ def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     return load(source)
 
 
+def catalog_file(catalog: str | None) -> str:
+    """The file a command's CATALOG argument reads (when it is a file), to never write over it."""
+    # catalog.load.DEFAULT_CATALOG, not imported: merge must not load pydantic in this process.
+    return "specgen.yaml" if catalog is None else catalog
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specgen")
 def cli() -> None:
@@ -133,8 +139,10 @@ def schema_command(output: str | None) -> None:
     Save it and point yaml-language-server at it for validation and completion in editors:
     put '# yaml-language-server: $schema=specgen.schema.json' at the top of specgen.yaml.
     """
+    from .output.files import refuse_inputs, write_output
+
+    refuse_inputs({"-o/--output": output}, [])
     from .catalog.models import catalog_json_schema
-    from .output.write import write_output
     from .text.render import dump_json
 
     write_output(output, dump_json(catalog_json_schema()) + "\n")
@@ -159,8 +167,9 @@ def build_command(catalog: str | None, out: str, check_only: bool) -> None:
     (Markdown pages for MkDocs). Files are written atomically and only when they change;
     files the catalog no longer produces are removed from those folders.
     """
-    from .output.build import build, check_build
+    from .output.build import build, check_build, refuse_inputs_inside
 
+    refuse_inputs_inside(Path(out), [catalog_file(catalog)])
     loaded = load_for_command(catalog)
     started = time.perf_counter()
     root = Path(out)
@@ -230,12 +239,14 @@ def openapi_command(
     uses. Reference them from your API's document, or let `specgen merge` place them;
     `specgen build` writes the same fragments to OUT/openapi/.
     """
+    from .output.files import refuse_inputs, write_output
+
+    refuse_inputs({"-o/--output": output}, [catalog_file(catalog)])
     from .openapi.fragment import dump_openapi, render_openapi
 
     loaded = load_for_command(catalog)
     with locating(loaded.locate):
         document = render_openapi(loaded.catalog, oas)
-    from .output.write import write_output
 
     write_output(output, dump_openapi(document, fmt))
 
@@ -301,6 +312,10 @@ def merge_command(
         parsed = [parse_rule(rule) for rule in rules]
     except ValueError as exc:
         fail(str(exc))
+    from .output.files import refuse_inputs
+
+    refuse_inputs({"-o/--output": output, "--overlay": overlay},
+                  [spec, *fragments, catalog_file(catalog)])
     document = read_bytes(Path(spec))
     oas = spec_version(document, spec)
     # The catalog (pydantic, jsonschema) loads in a child process while this one scans SPEC.

@@ -22,6 +22,7 @@ from specgen.output import background
 from specgen.output import build as build_module
 from specgen.output.background import can_fork
 from specgen.output.build import build_plan
+from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 from specgen.text.render import dump_yaml
 
@@ -53,8 +54,9 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def expected(catalog: Catalog) -> dict[str, bytes]:
-    """The tree `specgen build` must leave for this catalog."""
-    return {path: as_bytes(content) for path, content in build_plan(catalog).items()}
+    """The tree `specgen build` must leave for this catalog (and its empty lock file)."""
+    plan = {path: as_bytes(content) for path, content in build_plan(catalog).items()}
+    return {**plan, LOCK_FILE: b""}
 
 
 def write_catalog(folder: Path, data: dict[str, Any], name: str = "catalog.yaml") -> Catalog:
@@ -83,7 +85,7 @@ def test_build_writes_openapi_transcripts_and_docs_exactly_as_planned(
 ) -> None:
     files = tree(tmp_path / "out")
     assert files == expected(built)
-    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs"}
+    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", LOCK_FILE}
     assert "transcripts/561/scenario-0-of-561.request.http" in files
     assert "docs/codes/561.md" in files
     assert "openapi/fragment-3.1.yaml" in files
@@ -229,8 +231,10 @@ def test_a_part_that_fails_leaves_the_output_as_it_was(
         result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 2
     assert result.stderr.startswith("catalog.yaml:") and "cannot render this" in result.stderr
-    assert snapshot(tmp_path / "out") == before  # no temporary file left, nothing replaced
-    assert (tmp_path / "out").exists() != first  # a first build leaves no folder behind
+    after = snapshot(tmp_path / "out")
+    if first:  # the lock stays (see specgen.output.lock), and nothing else
+        assert after.pop(LOCK_FILE)[0] == b""
+    assert after == before  # no temporary file left, nothing replaced
 
 
 def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[str, Any]) -> None:

@@ -32,11 +32,13 @@ from specgen import load_catalog
 from specgen.catalog.load import embedded_catalog_path
 from specgen.catalog.models import Catalog
 from specgen.cli import cli
-from specgen.output import write
+from specgen.output import files
 from specgen.output.build import MANAGED, build, build_plan
+from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 
 KILLS = 5
+FULL = "No space left on device"
 RETRIES = 5
 TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^./]+\.tmp")
 """The name `atomic_write` gives its temporary file beside the target: `.<name>.<random>.tmp`."""
@@ -53,8 +55,9 @@ def catalogs(codes: range, examples: int) -> tuple[dict[str, Any], dict[str, Any
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """Every file under root by relative path, but the lock file a build leaves in it."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and p != root / LOCK_FILE}
 
 
 def planned(data: dict[str, Any]) -> dict[str, bytes]:
@@ -234,6 +237,8 @@ def assert_absent_or_whole(out: Path, new: dict[str, bytes]) -> set[str]:
     """Each managed folder of a first build is missing or complete; what else is there."""
     found = set()
     for entry in out.iterdir() if out.exists() else ():
+        if entry.name == LOCK_FILE:
+            continue
         leftover = LEFTOVER_FOLDER.fullmatch(entry.name)
         if leftover is not None:
             assert leftover["name"] in MANAGED, entry
@@ -286,7 +291,7 @@ def test_full_disk_during_a_first_build_leaves_no_output_folder(
     monkeypatch.setattr(os, "write", write_until_full)
     result = run(tmp_path, "build", "new.json", "-o", "out")
     assert_clear_error(result, "No space left on device")
-    assert not (tmp_path / "out").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [LOCK_FILE]  # the lock alone
 
 
 @pytest.mark.slow
@@ -334,17 +339,17 @@ def old_tree(tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
     return tree(tmp_path / "out"), planned(new_data)
 
 
-def fail_after(calls: int, error: int, message: str) -> Callable[..., Any]:
-    """A Path.replace that raises OSError(error) once it was called `calls` times."""
-    real = Path.replace
+def fail_after(calls: int, error: BaseException) -> Callable[..., Any]:
+    """An os.replace whose call number `calls + 1` raises `error` (the others work)."""
+    real = os.replace
     count = 0
 
-    def replace(self: Path, target: Path) -> Path:
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
         nonlocal count
         count += 1
-        if count > calls:
-            raise OSError(error, message)
-        return real(self, target)
+        if count == calls + 1:
+            raise error
+        real(source, target, **kwargs)
 
     return replace
 
@@ -363,15 +368,13 @@ def test_full_disk_during_build_exits_2_with_a_clear_message_and_no_torn_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old, new = old_tree(tmp_path)
-    monkeypatch.setattr(Path, "replace", fail_after(5, errno.ENOSPC, "No space left on device"))
+    monkeypatch.setattr(os, "replace", fail_after(5, OSError(errno.ENOSPC, FULL)))
     result = run(tmp_path, "build", "new.json", "-o", "out")
     assert_clear_error(result, "No space left on device")
-    # Six files were tried in sorted order: five were replaced, the sixth is still the old one.
+    # Six files were tried in sorted order: the sixth failed, and the five before it went back.
     sixth = sorted(new)[5]
     assert result.stderr.startswith(str(Path("out", sixth)))
-    assert assert_old_or_new(tmp_path / "out", old, new) == {"old", "new"}
-    # The failed file's temporary is gone: nothing but outputs remains.
-    assert set(tree(tmp_path / "out")) == set(old)
+    assert tree(tmp_path / "out") == old  # all or nothing; no temporary or second name left
 
 
 def test_full_disk_during_merge_in_place_keeps_the_document(
@@ -380,7 +383,7 @@ def test_full_disk_during_merge_in_place_keeps_the_document(
     spec = tmp_path / "petstore.yaml"
     shutil.copy(SPECS / "petstore.openapi.yaml", spec)
     before = spec.read_bytes()
-    monkeypatch.setattr(Path, "replace", fail_after(0, errno.ENOSPC, "No space left on device"))
+    monkeypatch.setattr(os, "replace", fail_after(0, OSError(errno.ENOSPC, FULL)))
     result = run(tmp_path, "merge", "petstore.yaml", "--in-place", "--attach", "all")
     assert_clear_error(result, "No space left on device")
     assert result.stderr.startswith("petstore.yaml: ")
@@ -397,8 +400,9 @@ def test_read_only_output_folder_gives_a_clear_error_and_writes_nothing(
     real = os.open
 
     def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-        # Creating a file (the temporary beside each output) is what a read-only mount refuses.
-        if flags & os.O_CREAT and Path(path).resolve().is_relative_to(out):
+        # Creating a file (the lock, a temporary) is what a read-only mount refuses; under OUT
+        # every file is created relative to a folder descriptor.
+        if flags & os.O_CREAT and ("dir_fd" in kwargs or Path(path).resolve().is_relative_to(out)):
             raise OSError(errno.EROFS, "Read-only file system")
         return real(path, flags, *args, **kwargs)
 
@@ -429,25 +433,25 @@ def test_temporary_name_pattern_matches_what_atomic_write_creates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The kill tests recognise leftovers by name; this pins the name they look for."""
-    real = Path.replace
+    real = os.replace
     renamed: list[str] = []
 
-    def replace(self: Path, target: Path) -> Path:
-        renamed.append(self.name)
-        return real(self, target)
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        renamed.append(source)
+        real(source, target, **kwargs)
 
-    monkeypatch.setattr(Path, "replace", replace)
-    write.atomic_write(tmp_path / "100.md", "x")
+    monkeypatch.setattr(os, "replace", replace)
+    files.atomic_write(tmp_path / "100.md", "x")
     (name,) = renamed
     found = TEMPORARY.fullmatch(name)
     assert found is not None, name
     assert found["name"] == "100.md"
 
 
-def test_interrupted_renames_leave_old_or_new_files_and_the_next_build_repairs(
+def test_interrupted_renames_put_every_file_back_and_the_next_build_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Stopped halfway through renaming (as by a signal), files are old or new; a rebuild heals."""
+    """Stopped halfway through renaming (Ctrl-C), the renames done are undone: all old files."""
     old_data, new_data = catalogs(range(100, 130), 1)
     (tmp_path / "old.json").write_text(json.dumps(old_data), encoding="utf-8")
     (tmp_path / "new.json").write_text(json.dumps(new_data), encoding="utf-8")
@@ -455,20 +459,10 @@ def test_interrupted_renames_leave_old_or_new_files_and_the_next_build_repairs(
     runner = CliRunner()
     assert runner.invoke(cli, ["build", str(tmp_path / "old.json"), "-o", str(out)]).exit_code == 0
     old, new = tree(out), planned(new_data)
-    real_replace = Path.replace
-    calls = 0
-
-    def interrupted(self: Path, target: Path) -> Path:
-        nonlocal calls
-        calls += 1
-        if calls == len(new) // 2:
-            raise KeyboardInterrupt  # what a signal does mid-build: no cleanup runs after it
-        return real_replace(self, target)
-
-    monkeypatch.setattr(Path, "replace", interrupted)
+    monkeypatch.setattr(os, "replace", fail_after(len(new) // 2, KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         build(load_catalog(tmp_path / "new.json"), out)
-    monkeypatch.setattr(Path, "replace", real_replace)
-    assert assert_old_or_new(out, old, new) == {"old", "new"}
+    monkeypatch.undo()
+    assert tree(out) == old
     assert runner.invoke(cli, ["build", str(tmp_path / "new.json"), "-o", str(out)]).exit_code == 0
     assert tree(out) == new

@@ -5,12 +5,14 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from specgen.errors import WriteError
-from specgen.output import write
-from specgen.output.write import Stale, atomic_write, stale, write_plan
+from specgen.output import files, write
+from specgen.output.files import atomic_write
+from specgen.output.write import Stale, stale, write_plan
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -67,27 +69,63 @@ def test_paths_escaping_the_output_folder_are_refused_before_writing(
     assert not out.exists()
 
 
-def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(
+def fail_nth_rename(monkeypatch: pytest.MonkeyPatch, n: int, error: BaseException) -> list[str]:
+    """Make the n-th os.replace (1-based) raise `error`; the names renamed over are listed."""
+    real = os.replace
+    calls: list[str] = []
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        calls.append(str(target))
+        if len(calls) == n:
+            raise error
+        real(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 6])
+def test_a_rename_that_fails_puts_back_every_file_renamed_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n: int
+) -> None:
+    """All or nothing: the n-th of 6 renames fails (the 6th moves the extra aside); the ones
+    done before it are undone, the replaced files come back from their second names."""
+    (tmp_path / "docs").mkdir()
+    write_plan(tmp_path, {f"docs/f{i}.txt": f"old {i}" for i in range(4)} | {"docs/x.md": "x"})
+    before = _tree(tmp_path)
+    calls = fail_nth_rename(monkeypatch, n, OSError(errno.ENOSPC, "No space left on device"))
+    new = {f"docs/f{i}.txt": f"new {i}" * 1000 for i in range(5)}  # 4 replaced, 1 new, 1 extra
+    with pytest.raises(WriteError, match="No space left on device"):
+        write_plan(tmp_path, new, managed=("docs",))
+    renamed = [f"f{i}.txt" for i in range(min(n, 5))]
+    assert calls[: len(renamed)] == renamed  # in path order
+    # The n-1 done are put back: renamed from their second names, but f4, new, is removed.
+    assert len(calls) == n + min(n - 1, 4)
+    assert _tree(tmp_path) == before  # no temporary, no second name, nothing replaced
+
+
+def test_an_interrupt_during_the_renames_puts_back_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When the disk fails mid-plan, each file is the old one or the whole new one."""
-    write_plan(tmp_path, {f"f{i}.txt": f"old {i}" for i in range(5)})
-    real_replace = Path.replace
-    calls = []
+    """Ctrl-C (KeyboardInterrupt) halfway through committing undoes the renames done."""
+    write_plan(tmp_path, {f"f{i}.txt": f"old {i}" for i in range(6)})
+    before = _tree(tmp_path)
+    fail_nth_rename(monkeypatch, 4, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        write_plan(tmp_path, {f"f{i}.txt": f"new {i}" for i in range(6)})
+    assert _tree(tmp_path) == before
 
-    def failing_replace(self: Path, target: Path) -> Path:
-        calls.append(target)
-        if len(calls) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_replace(self, target)
 
-    monkeypatch.setattr(Path, "replace", failing_replace)
-    with pytest.raises(WriteError, match="No space left on device"):
-        write_plan(tmp_path, {f"f{i}.txt": f"new {i}" * 1000 for i in range(5)})
-    for name, content in _tree(tmp_path).items():
-        index = name[1]
-        assert content in (f"old {index}".encode(), (f"new {index}" * 1000).encode()), name
-    assert sorted(_tree(tmp_path)) == [f"f{i}.txt" for i in range(5)]
+def test_replace_false_never_overwrites_a_file_that_appears_after_staging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exclusive commit (init's) links each file into place; a name taken meanwhile fails."""
+    staging = write.Staging(tmp_path, replace=False)
+    staging.stage({"a.txt": "mine", "b.txt": "mine"})
+    (tmp_path / "b.txt").write_text("theirs")
+    with pytest.raises(WriteError, match="File exists"):
+        staging.commit()
+    assert _tree(tmp_path) == {"b.txt": b"theirs"}
 
 
 def test_unwritable_folder_gives_a_clear_error(
@@ -97,7 +135,7 @@ def test_unwritable_folder_gives_a_clear_error(
     def read_only(*args: object, **kwargs: object) -> int:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(write.os, "open", read_only)
+    monkeypatch.setattr(files.os, "open", read_only)
     with pytest.raises(WriteError) as caught:
         atomic_write(tmp_path / "a.txt", "x")
     assert str(caught.value) == f"{tmp_path / 'a.txt'}: cannot write: Read-only file system"

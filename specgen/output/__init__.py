@@ -1,5 +1,6 @@
-"""Writing to disk: atomic, deterministic writes, `build` of every output into a folder, the
-starter files of `init`, and the forked second process that shares the work.
+"""Writing to disk: atomic, deterministic writes that never leave their target (`tree` for
+folders, `files` for single files), `build` of every output into a folder (all or nothing,
+under a `lock`), the starter files of `init`, and the forked second process that shares the work.
 
 May import: `docs`, `openapi`, `http`, `catalog`, `text`, `errors`.
 """

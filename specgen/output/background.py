@@ -5,15 +5,22 @@ as it does scanning a large document, and neither needs the other until planning
 second core, the catalog side runs in a child forked before the imports, and the result comes
 back pickled through a pipe. Where fork is missing or unsafe (no `os.fork`, or other threads
 running, whose locks the child would inherit) the work simply runs in this process on demand.
+
+The child dies with its parent: a killed `specgen build` must not leave a process writing into
+OUT for seconds after. On Linux the kernel sees to it (prctl PR_SET_PDEATHSIG); elsewhere a
+thread of the child watches for its parent to change.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -21,11 +28,37 @@ from typing import Any, Generic, TypeVar
 from ..errors import SpecgenError
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCH_INTERVAL = 0.1
+"""Seconds between looks at the parent where the kernel cannot be asked to signal."""
 
 
 def can_fork() -> bool:
     """Whether work can run in a forked child here: POSIX, and no other thread running."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def die_with(parent: int) -> None:
+    """Make this (forked) process end when `parent` does."""
+    if not (sys.platform.startswith("linux") and _ask_kernel()):
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _ask_kernel() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; whether it agreed."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    return False
+
+
+def _watch(parent: int) -> None:
+    """Poll for the parent's end (the process is then adopted by another) and exit."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(1)
 
 
 class Background(Generic[T]):
@@ -48,9 +81,11 @@ class Background(Generic[T]):
         sys.stdout.flush()
         sys.stderr.flush()
         reader, writer = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reader)
+            die_with(parent)
             self._child(writer)
         os.close(writer)
         self.pid, self.reader = pid, reader

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..catalog.models import Catalog
 from ..docs.plan import docs_plan
+from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
 from .background import Background
+from .lock import build_lock
 from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
@@ -26,6 +29,22 @@ MANAGED = tuple(folder for folder, _ in PARTS)
 
 def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
     return {f"{folder}/{relative}": content for relative, content in render(catalog).items()}
+
+
+def refuse_inputs_inside(out: Path, inputs: Iterable[str]) -> None:
+    """Refuse inputs (existing files) inside the folders of `out` that a build rewrites."""
+    problems = []
+    folder = Path(os.path.realpath(out))
+    for source in inputs:
+        if not Path(source).is_file():
+            continue
+        inside = Path(os.path.realpath(source))
+        if inside.is_relative_to(folder) and inside.relative_to(folder).parts[0] in MANAGED:
+            managed = inside.relative_to(folder).parts[0]
+            problems.append(Problem(Location(source), f"is inside {out / managed}, which"
+                                    " specgen build rewrites; build into another folder"))
+    if problems:
+        raise WriteError(problems)
 
 
 def build_plan(catalog: Catalog) -> Plan:
@@ -58,13 +77,29 @@ def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
 
     Every file is first staged (written to a temporary beside its target); only when every
     part has rendered and staged are they renamed into place, so a render error or a full disk
-    changes nothing. The transcripts are rendered and staged by a forked child process
-    (`background`) while this one does the fragments and pages: rendering holds the GIL, so
-    a thread could not overlap it with the writing of the other part's thousands of files.
+    changes nothing; a rename that fails takes back those done before it. A lock in OUT keeps
+    a second build from writing there at the same time. The transcripts are rendered and
+    staged by a forked child process (`background`) while this one does the fragments and
+    pages: rendering holds the GIL, so a thread could not overlap it with the writing of the
+    other part's thousands of files.
     """
     staging = Staging(out)
-    # Made here, before the fork, so that only this process removes it again, and last.
-    staging.make_folder(out)
+    try:
+        staging.make_root()  # before the fork, so that only this process removes it, and last
+        with build_lock(out):
+            try:
+                changed = _commit(catalog, out, staging)
+            except BaseException:
+                staging.abort()  # under the lock: no other build sees the half-removed work
+                raise
+    except BaseException:
+        staging.abort()  # the folders made for OUT, when the lock was not to be had
+        raise
+    return staging.count, changed
+
+
+def _commit(catalog: Catalog, out: Path, staging: Staging) -> list[str]:
+    """Stage every part (the transcripts in a forked child) and commit them together."""
     background = Background(lambda: _stage_alone(catalog, out, PARTS[:1]))
     try:
         _stage(catalog, staging, PARTS[1:])
@@ -73,9 +108,8 @@ def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
         staged = background.settle()  # the child finishes; what it staged is taken back too
         if staged is not None:
             staged.abort()
-        staging.abort()
         raise
-    return staging.count, staging.commit()
+    return staging.commit()
 
 
 def check_build(catalog: Catalog, out: Path) -> tuple[int, list[Stale]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..catalog.models import catalog_json_schema
 from ..errors import Location, Problem, WriteError
 from ..text.render import dump_json, render
-from .write import atomic_write
+from .write import write_plan
 
 CATALOG_FILE = "specgen.yaml"
 SCHEMA_FILE = "specgen.schema.json"
@@ -26,7 +26,7 @@ def init_plan() -> dict[str, str]:
 
 
 def init(directory: Path) -> list[Path]:
-    """Write the starter files into `directory`; refuse, writing nothing, if any already exists."""
+    """Write the starter files into `directory`, all or none; refuse if any already exists."""
     plan = init_plan()
     if not (directory / "docs").is_dir():
         plan[DOCS_KEEP] = ""
@@ -36,9 +36,7 @@ def init(directory: Path) -> list[Path]:
             Problem(Location(str(path)), "already exists; specgen init never overwrites files")
             for path in existing
         ])
-    written = []
-    for relative, content in plan.items():
-        target = directory / relative
-        atomic_write(target, content)
-        written.append(target)
-    return written
+    # All or none: a file that cannot be written takes back those written before it, and one
+    # that appears meanwhile is not replaced (the write fails instead).
+    write_plan(directory, plan, replace=False)
+    return [directory / relative for relative in plan]

@@ -1,18 +1,23 @@
-"""Writing outputs: atomically, deterministically, and comparing with what is there (--check)."""
+"""Writing a plan of outputs into a folder: all or nothing, confined to it, and compared (--check).
+
+Every write, rename and removal goes through `Tree`, which never follows a link under the
+output folder (see `tree`). A plan is first staged (each changed file written to a temporary
+beside its target); `commit` then renames the temporaries into place, keeping the old content
+of each replaced or removed file under a second name (a hard link) until all of them are done,
+so that a failure halfway, or an interrupt, puts every file back as it was.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import secrets
-import shutil
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import WriteError
+from .tree import Tree, cannot, split
 
 Plan = Mapping[str, bytes | str]
 """Relative output path → content; what renderers produce and `write_plan` puts on disk."""
@@ -23,31 +28,16 @@ def as_bytes(content: bytes | str) -> bytes:
     return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
-def safe_target(root: Path, relative: str) -> Path:
-    """The path of an output under root; refuses names that would escape it."""
-    parts = Path(relative).parts
-    if not relative or Path(relative).is_absolute() or ".." in parts:
+def check_relative(relative: str) -> None:
+    """Refuse an output name that is not a plain relative path inside the output folder."""
+    parts = relative.split("/")
+    if relative.startswith("/") or "\0" in relative or any(p in ("", ".", "..") for p in parts):
         raise WriteError.at(relative, "output path escapes the output folder")
-    return root.joinpath(*parts)
 
 
-def atomic_write(path: Path, content: bytes | str) -> None:
-    """Write a file so that readers see the old content or the whole new one, never a part."""
-    write_plan(path.parent, {path.name: content})
-
-
-def write_output(output: str | None, content: bytes | str) -> None:
-    """Write an output file atomically, or to stdout for None or '-'."""
-    if output is None or output == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(as_bytes(content))
-        sys.stdout.buffer.flush()
-    else:
-        atomic_write(Path(output), content)
-
-
-def _cannot(path: Path, exc: OSError) -> WriteError:
-    return WriteError.at(str(path), f"cannot write: {exc.strerror or exc}")
+def join(folder: str, name: str) -> str:
+    """A relative path from its folder ('' for the root) and name."""
+    return f"{folder}/{name}" if folder else name
 
 
 @dataclass(frozen=True)
@@ -60,23 +50,30 @@ class Stale:
 
 def stale(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[Stale]:
     """Outputs under root missing or differing from the plan, and extras in managed folders."""
+    for relative in plan:
+        check_relative(relative)
+    tree = Tree(root)
+    try:
+        return _stale(tree, plan, managed)
+    finally:
+        tree.close()
+
+
+def _stale(tree: Tree, plan: Plan, managed: tuple[str, ...]) -> list[Stale]:
     found = []
-    folders: dict[Path, bool] = {}  # a missing folder holds no file: one look, not one per file
+    refused = []  # every link or special file in the way, reported together
     for relative, content in sorted(plan.items()):
-        target = safe_target(root, relative)
-        if target.parent not in folders:
-            folders[target.parent] = target.parent.is_dir()
-        if not folders[target.parent] or not target.is_file():
-            found.append(Stale(relative, "missing"))
-        elif target.read_bytes() != as_bytes(content):
-            found.append(Stale(relative, "changed"))
+        try:
+            reason = tree.compare(relative, as_bytes(content))
+        except WriteError as exc:
+            refused.extend(exc.problems)
+            continue
+        if reason is not None:
+            found.append(Stale(relative, reason))
+    if refused:
+        raise WriteError(refused)
     for folder in managed:
-        base = root / folder
-        if base.is_dir():
-            for path in sorted(p for p in base.rglob("*") if p.is_file()):
-                relative = path.relative_to(root).as_posix()
-                if relative not in plan:
-                    found.append(Stale(relative, "extra"))
+        found.extend(Stale(path, "extra") for path in tree.files(folder) if path not in plan)
     return found
 
 
@@ -85,90 +82,102 @@ class Staging:
 
     Staging does the slow part (creating files) and may run while the next part of a build is
     still rendering; nothing the user sees changes until `commit`, which only renames and
-    removes. `abort` takes everything staged back, so a failed build changes nothing.
+    removes, and undoes its renames if one fails. `abort` takes everything staged back.
 
     A managed folder that does not exist yet is staged whole: its files are written under their
     own names into a temporary folder beside it (`.NAME.RANDOM.tmp`), which `commit` renames
     into place, so a first build creates each file once and renames three folders, instead of
     creating 15,000 temporaries and renaming each.
+
+    With `replace=False` an existing target is never replaced, even one that appears after
+    staging (each file is linked into place, which fails if the name exists).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, replace: bool = True) -> None:
         self.root = root
-        # Paths as text: a forked build sends its staging back pickled, and 15,000 Path
+        self.replace = replace
+        # Relative paths as text: a forked build sends its staging back pickled, and 15,000 Path
         # objects take half a second to pickle and rebuild.
-        self.renames: list[tuple[str, str, str]] = []  # (temporary, target, relative path)
-        self.folders: list[tuple[str, str, list[str]]] = []  # (temporary, target, files in it)
-        self.extras: list[tuple[str, str]] = []
-        self.created: list[str] = []  # folders made for staged files
+        self.renames: list[tuple[str, str]] = []  # (temporary, target)
+        self.folders: list[tuple[str, str, list[str]]] = []  # (temporary, folder, files in it)
+        self.extras: list[str] = []
+        self.created: list[str] = []  # folders under root made for staged files
+        self.above: list[str] = []  # root and the folders above it, when this staging made them
         self.count = 0  # the files of the plans staged, changed or not
         self._token = secrets.token_hex(4)
         self._made = 0
+        self._tree = Tree(root)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "_tree"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _tree=Tree(state["root"]))
+
+    def _temporary(self, name: str) -> str:
+        # One random part per staging and a counter: names no other writer picks (O_EXCL
+        # would say so), without asking the system for randomness once per file.
+        self._made += 1
+        return f".{name}.{self._token}{self._made:x}.tmp"
 
     def stage(self, plan: Plan, managed: tuple[str, ...] = ()) -> None:
         """Write the plan's changed files as temporaries; note extras in managed folders."""
         self.count += len(plan)
         for relative in plan:
-            safe_target(self.root, relative)  # refuse the whole plan before writing anything
-        for folder in managed:
-            self._remove_leftovers(folder)
-        fresh = {folder for folder in managed if not (self.root / folder).exists()}
+            check_relative(relative)  # refuse the whole plan before writing anything
+        self.make_root()
+        self._remove_leftovers(managed)
+        fresh = {folder for folder in managed if self._tree.folder(folder) is None}
         whole = {path: content for path, content in plan.items()
                  if path.partition("/")[0] in fresh and "/" in path}
         if whole:
             self._stage_folders(whole)
-        ready: set[Path] = set()
         rest = {path: content for path, content in plan.items() if path not in whole}
-        for item in stale(self.root, rest, tuple(f for f in managed if f not in fresh)):
-            target = safe_target(self.root, item.path)
+        for item in _stale(self._tree, rest, tuple(f for f in managed if f not in fresh)):
             if item.reason == "extra":
-                self.extras.append((str(target), item.path))
+                self.extras.append(item.path)
                 continue
-            if target.parent not in ready:  # one look per folder, not per file
-                self.make_folder(target.parent)
-                ready.add(target.parent)
-            self._made += 1
-            # One random part per staging and a counter: names no other writer picks (O_EXCL
-            # would say so), without asking the system for randomness once per file.
-            temp = target.with_name(f".{target.name}.{self._token}{self._made:x}.tmp")
-            self._write(temp, as_bytes(plan[item.path]), target, item.reason == "changed")
-            self.renames.append((str(temp), str(target), item.path))
+            folder, name = split(item.path)
+            temp = join(folder, self._temporary(name))
+            # A replaced file keeps its own mode; a new one gets 0o666 and the umask.
+            mode = self._tree.mode(item.path) if item.reason == "changed" else None
+            try:
+                self._tree.create(temp, as_bytes(plan[item.path]), mode, self.created)
+            except OSError as exc:
+                raise cannot(self._tree.path(item.path), exc) from None
+            self.renames.append((temp, item.path))
 
     def _stage_folders(self, plan: Plan) -> None:
         """Write the files of folders that do not exist yet into temporary folders."""
-        self.make_folder(self.root)
-        staged: dict[str, tuple[Path, list[str]]] = {}
-        made: set[Path] = set()
+        staged: dict[str, tuple[str, list[str]]] = {}
+        inside: list[str] = []  # folders made in a temporary folder go with it
         for relative in sorted(plan):
             folder, _, inner = relative.partition("/")
             if folder not in staged:
-                temp = self.root / f".{folder}.{self._token}.tmp"
-                try:
-                    temp.mkdir()
-                except OSError as exc:
-                    raise _cannot(temp, exc) from None
+                temp = f".{folder}.{self._token}.tmp"
+                self._tree.folder(temp, inside)
                 staged[folder] = (temp, [])
-                self.folders.append((str(temp), str(self.root / folder), staged[folder][1]))
-                made.add(temp)
+                self.folders.append((temp, folder, staged[folder][1]))
             temp, files = staged[folder]
-            path = temp.joinpath(*inner.split("/"))
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            self._write(path, as_bytes(plan[relative]), self.root / relative, replacing=False)
+            try:
+                self._tree.create(f"{temp}/{inner}", as_bytes(plan[relative]), None, inside)
+            except OSError as exc:
+                raise cannot(self._tree.path(relative), exc) from None
             files.append(relative)
 
-    def _remove_leftovers(self, folder: str) -> None:
-        """Remove the temporary folders a killed build left beside `folder`."""
-        pattern = re.compile(rf"\.{re.escape(folder)}\.[0-9a-f]{{8}}\.tmp")
-        if self.root.is_dir():
-            for path in self.root.iterdir():
-                if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
+    def _remove_leftovers(self, managed: tuple[str, ...]) -> None:
+        """Remove the temporary folders a killed build left beside the managed folders."""
+        if managed:
+            names = "|".join(re.escape(folder) for folder in managed)
+            pattern = re.compile(rf"\.(?:{names})\.[0-9a-f]{{8}}\.tmp")
+            for name in self._tree.entries():
+                if pattern.fullmatch(name):
+                    self._tree.remove(name)
 
-    def make_folder(self, folder: Path) -> None:
-        """Make a folder and the missing ones above it; `abort` removes them again."""
+    def make_root(self) -> None:
+        """Make the root folder and the missing ones above it; `abort` removes them again."""
         missing = []
+        folder = self.root
         while not folder.is_dir():
             missing.append(folder)
             folder = folder.parent
@@ -176,10 +185,10 @@ class Staging:
             try:
                 path.mkdir()
             except FileExistsError:
-                continue  # made meanwhile by another part of the build, in another process
+                continue  # made meanwhile
             except OSError as exc:
-                raise _cannot(path, exc) from None
-            self.created.append(str(path))
+                raise cannot(path, exc) from None
+            self.above.append(str(path))
 
     def adopt(self, other: Staging) -> None:
         """Take over what another Staging (of the same root) staged: commit or abort it too."""
@@ -190,79 +199,112 @@ class Staging:
         self.count += other.count
         other.renames, other.folders, other.extras, other.created = [], [], [], []
         other.count = 0
-
-    def _write(self, path: Path, data: bytes, target: Path, replacing: bool) -> None:
-        """Create `path` (which must not exist) holding `data`; errors name `target`."""
-        try:
-            # 0o666 and the umask, as any new file; a replaced file keeps its own mode below.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except OSError as exc:
-            raise _cannot(target, exc) from None
-        try:
-            # No fsync: the rename alone guarantees readers and killed processes see the old
-            # or the whole new file; syncing thousands of outputs would multiply build time.
-            rest = memoryview(data)
-            while rest:  # a write may take only part of the data
-                rest = rest[os.write(fd, rest) :]
-            if replacing:
-                with contextlib.suppress(FileNotFoundError):  # gone meanwhile: a new file
-                    os.fchmod(fd, target.stat().st_mode & 0o7777)
-        except OSError as exc:
-            path.unlink(missing_ok=True)
-            raise _cannot(target, exc) from None
-        finally:
-            os.close(fd)
+        other.close()
 
     def commit(self) -> list[str]:
-        """Rename every staged file over its target and remove extras; the paths changed."""
-        changed = []
-        self.folders.sort(key=lambda staged: staged[1])
-        for index, (temp, target, files) in enumerate(self.folders):
-            try:
-                Path(temp).rename(target)
-            except OSError as exc:
-                self.folders = self.folders[index:]
-                self.abort()
-                raise _cannot(Path(target), exc) from None
-            changed.extend(files)
-        self.folders = []
-        self.renames.sort(key=lambda staged: staged[2])  # in path order, whatever staged first
-        for index, (temp, target, relative) in enumerate(self.renames):
-            try:
-                Path(temp).replace(target)
-            except OSError as exc:
-                self.renames = self.renames[index:]
-                self.abort()
-                raise _cannot(Path(target), exc) from None
-            changed.append(relative)
-        self.renames = []
-        for target, relative in self.extras:
-            try:
-                Path(target).unlink()
-            except OSError as exc:
-                raise _cannot(Path(target), exc) from None
-            changed.append(relative)
+        """Rename every staged file into place and remove extras, or nothing; the paths changed.
+
+        If any step fails, or the process is interrupted, the steps done are undone in reverse
+        (replaced and removed files come back from their second names) before the error goes on.
+        """
+        done: list[tuple[str, str, str | None]] = []  # (folder, name, its old content's name)
+        moved: list[tuple[str, str]] = []  # (temporary, folder) of folders renamed into place
+        changed: list[str] = []
+        current = ""
+        try:
+            for temp, folder, files in sorted(self.folders, key=lambda staged: staged[1]):
+                current = folder
+                self._tree.rename("", temp, folder)
+                moved.append((temp, folder))
+                changed.extend(files)
+            # In path order, whatever staged first.
+            for temp, target in sorted(self.renames, key=lambda staged: staged[1]):
+                current = target
+                folder, name = split(target)
+                backup = self._keep(folder, name)
+                try:
+                    self._tree.rename(folder, split(temp)[1], name, self.replace)
+                except BaseException:
+                    if backup is not None:
+                        self._tree.remove(join(folder, backup))
+                    raise
+                done.append((folder, name, backup))
+                changed.append(target)
+            for target in self.extras:
+                current = target
+                folder, name = split(target)
+                backup = self._temporary(name)
+                self._tree.rename(folder, name, backup)
+                done.append((folder, name, backup))
+                changed.append(target)
+        except BaseException as exc:
+            self._undo(done, moved)
+            self.abort()
+            if isinstance(exc, OSError):
+                raise cannot(self._tree.path(current), exc) from None
+            raise
+        for folder, _, backup in done:
+            if backup is not None:  # a leftover would go as an extra in the next build
+                self._tree.remove(join(folder, backup))
+        self.renames, self.folders, self.extras = [], [], []
+        self.close()
         return changed
+
+    def _keep(self, folder: str, name: str) -> str | None:
+        """A second name for the file being replaced (None when there is none)."""
+        backup = self._temporary(name)
+        try:
+            self._tree.keep(folder, name, backup)
+        except FileNotFoundError:
+            return None
+        return backup
+
+    def _undo(self, done: list[tuple[str, str, str | None]], moved: list[tuple[str, str]]) -> None:
+        """Put back what `commit` changed, last change first; best effort."""
+        for folder, name, backup in reversed(done):
+            try:
+                if backup is None:
+                    self._tree.remove(join(folder, name))
+                else:
+                    self._tree.rename(folder, backup, name)
+            except OSError:
+                continue  # the others are still put back
+        for temp, folder in reversed(moved):
+            try:
+                self._tree.rename("", folder, temp)
+            except OSError:
+                continue
 
     def abort(self) -> None:
         """Remove what was staged and the folders made for it; targets stay as they were."""
-        for temp, _, _ in self.renames:
-            Path(temp).unlink(missing_ok=True)
+        for temp, _ in self.renames:
+            self._tree.remove(temp)
         for temp, _, _ in self.folders:
-            shutil.rmtree(temp, ignore_errors=True)
+            self._tree.remove(temp)
         for folder in sorted(self.created, key=len, reverse=True):  # a folder before its parent
-            with contextlib.suppress(OSError):  # not empty: something else was put there
-                Path(folder).rmdir()
-        self.renames, self.folders, self.created = [], [], []
+            self._tree.remove_folder(folder)
+        self.close()
+        for path in reversed(self.above):
+            try:
+                Path(path).rmdir()
+            except OSError:
+                break  # not empty: something else was put there (and so in those above it)
+        self.renames, self.folders, self.extras, self.created, self.above = [], [], [], [], []
+
+    def close(self) -> None:
+        """Release the folder descriptors (the staging can still commit or abort)."""
+        self._tree.close()
 
 
-def write_plan(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[str]:
-    """Write every changed file of the plan atomically, remove extras from managed folders.
+def write_plan(root: Path, plan: Plan, managed: tuple[str, ...] = (),
+               replace: bool = True) -> list[str]:
+    """Write every changed file of the plan, remove extras from managed folders: all or nothing.
 
     Returns the relative paths that were written or removed. Files already up to date are not
-    touched, so timestamps stay meaningful for tools that watch them.
+    touched, so timestamps stay meaningful for tools that watch them. With `replace=False` no
+    existing file is overwritten (the write fails and changes nothing).
     """
-    staging = Staging(root)
+    staging = Staging(root, replace)
     try:
         staging.stage(plan, managed)
     except BaseException:

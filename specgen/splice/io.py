@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog.rules import Rule, parse_rule
 from ..errors import Location, MergeError, Problem
-from ..output.write import atomic_write, write_output
+from ..output.files import atomic_write, write_output
 from .plan import Attachment, Fragment, OnConflict, Path_, Scanned, plan_merge
 
 if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
