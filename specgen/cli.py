@@ -101,8 +101,11 @@ def check_command(catalog: str | None, strict: bool) -> None:
     no standard equivalent.
     """
     from .catalog import check
+    from .output.build import build_plan
 
     loaded = load_for_command(catalog)
+    with locating(loaded.locate):
+        build_plan(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     warnings = loaded.problems(check.warnings(loaded.catalog))
     report(warnings)
     codes = loaded.catalog.codes
