@@ -197,6 +197,7 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
 
     The text is what `specgen build` writes to OUT/transcripts/, with LF line ends for reading.
     With --raw, each request's bytes are followed by its response's, exactly as sent on the wire.
+    Without it, control characters a terminal would act on are shown escaped (\\x1b).
     """
     from .http.transcripts import select_transcripts, transcripts_text
 
