@@ -119,8 +119,8 @@ def test_an_attribute_of_the_wrong_type_is_named(module_dir: Path, value: str, k
         (f'{{**BASE, "codes": {{561: {{**{CODE}}}}}, "561": {{**{CODE}}}}}}}}}',
          "#/codes: codes: code 561 is given twice (as 561 and '561')"),
         (f'{{**BASE, "codes": {{500: {{**{CODE}, "description": "a\\x00b"}}}}}}}}',
-         "#/codes/500/description: codes.500.description: contains the control character"
-         " U+0000 at position 2, which outputs cannot show as written; remove it"),
+         "#/codes/500/description: codes.500.description: contains U+0000"
+         " (a control character) at position 2, which outputs cannot show as written; remove it"),
         (f'{{**BASE, "codes": {{500: {{**{CODE}, "causes": ["\\ud800"]}}}}}}}}',
          "#/codes/500/causes/0: codes.500.causes.0: contains a lone surrogate (U+D800),"
          " which no file can encode"),
@@ -155,8 +155,8 @@ def test_a_constructed_catalog_is_checked_like_data(module_dir: Path) -> None:
         " codes={})\n"
     )
     assert refused(module_dir, "built", source) == [
-        "built:CATALOG#/info/version: info.version: contains the control character U+0007 at"
-        " position 1, which outputs cannot show as written; remove it"
+        "built:CATALOG#/info/version: info.version: contains U+0007 (a control character)"
+        " at position 1, which outputs cannot show as written; remove it"
     ]
 
 
@@ -173,7 +173,7 @@ def test_a_json_body_may_hold_control_characters_that_a_text_body_may_not(
     )
     assert refused(module_dir, "bodies", source) == [
         "bodies:CATALOG#/codes/500/examples/2/response/body: codes.500.examples.2.response.body:"
-        " contains the control character U+0000 at position 2, which outputs cannot show as"
+        " contains U+0000 (a control character) at position 2, which outputs cannot show as"
         " written; remove it"
     ]
 

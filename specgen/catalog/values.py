@@ -6,8 +6,10 @@ later) is covered at once, whether the data came from YAML, JSON or a Python mod
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,8 +73,10 @@ def _keys(mapping: dict[Any, Any], path: Path) -> Iterator[tuple[Path, str]]:
     seen: dict[str, Any] = {}
     for key in mapping:
         if isinstance(key, bool) or not isinstance(key, str | int):
+            spelled = json.dumps(key) if key is None or isinstance(key, bool | float) else repr(key)
             yield (*path, str(key)), (
-                f"{_where(path)}the key {key!r} is {_kind(key)}; keys are text (put it in quotes)"
+                f"{_where(path)}the key {spelled} is {_kind(key)}; keys are text (put it in"
+                " quotes)"
             )
             continue
         spelled = str(key)
@@ -85,7 +89,7 @@ def _keys(mapping: dict[Any, Any], path: Path) -> Iterator[tuple[Path, str]]:
         seen[spelled] = key
         problem = _text(spelled) if isinstance(key, str) else None
         if problem:
-            yield (*path, spelled), f"{_where(path)}the key {printable(spelled)!r} {problem}"
+            yield (*path, spelled), f"{_where(path)}the key {spelled!r} {problem}"
 
 
 def _scalar(value: Any, in_body: bool) -> str | None:
@@ -109,16 +113,17 @@ def _text(value: str) -> str | None:
         )
     control = _CONTROL.search(value)
     if control:
+        char = control.group()
         return (
-            f"contains the control character U+{ord(control.group()):04X} at position"
-            f" {control.start() + 1}, which outputs cannot show as written; remove it"
+            f"contains U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}) at"
+            f" position {control.start() + 1}, which outputs cannot show as written; remove it"
         )
     return None
 
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "null"
+        return "empty (null)"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, float):
