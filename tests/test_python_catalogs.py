@@ -183,3 +183,30 @@ def test_a_valid_python_catalog_still_loads(module_dir: Path) -> None:
     assert isinstance(load("fine:CATALOG").catalog, Catalog)
     with pytest.raises(LoadError):
         load("fine:MISSING")
+
+
+@pytest.mark.parametrize(
+    ("construct", "expected"),
+    [
+        ('info="x", codes={}', ["#/info: info: Input should be a valid dictionary or instance of"
+                                " Info"]),
+        ("info=Info(title='T', version='1'), codes=[1]",
+         ["#/codes: codes: must be a mapping, not a list"]),
+        ("info=Info(title='T', version='1'), codes={500: StatusCode.model_construct("
+         "reason='A\\r\\nB', summary='s')}",
+         ["#/codes/500/reason: codes.500.reason: reason phrase 'A\\r\\nB' contains CR or LF,"
+          " which would break the status line"]),
+    ],
+    ids=["info-not-a-model", "codes-a-list", "reason-with-crlf"],
+)
+def test_a_catalog_built_without_validation_is_validated_again(
+    module_dir: Path, construct: str, expected: list[str]
+) -> None:
+    """model_construct skips every validator; specgen validates the object's data itself."""
+    source = (
+        "from specgen.catalog.models import Catalog, Info, StatusCode\n"
+        f"CATALOG = Catalog.model_construct(specgen=1, {construct})\n"
+    )
+    assert refused(module_dir, "constructed", source) == [
+        f"constructed:CATALOG{line}" for line in expected
+    ]

@@ -106,7 +106,7 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
 def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
     """A catalog made in Python, checked as `load` checks files; its problems are located by
     JSON pointer."""
-    _validated(catalog, _pointer_in(name))
+    catalog = _validated(catalog, _pointer_in(name))
     loaded = Loaded(catalog, CatalogSource(name), None)
     errors = check.errors(catalog)
     if errors:
@@ -182,11 +182,12 @@ def _validate(document: Document) -> Catalog:
 def _validated(data: Any, locate: Callable[[tuple[PathPart, ...]], Location]) -> Catalog:
     """The catalog of plain data, or LoadError with every problem of its values and its shape;
     one problem per place (the value's own, which says more than the model's about it)."""
-    # A Catalog built in Python (perhaps by model_construct) is checked as a file's data is.
-    plain = data.model_dump(by_alias=True) if isinstance(data, Catalog) else data
+    # A Catalog built in Python may have skipped validation (model_construct, assignments):
+    # its data is checked and validated again as a file's would be.
+    plain = _plain(data, locate) if isinstance(data, Catalog) else data
     problems = [Problem(locate(path), message) for path, message in unrenderable(plain)]
     try:
-        catalog = data if isinstance(data, Catalog) else Catalog.model_validate(data)
+        catalog = Catalog.model_validate(plain)
     except ValidationError as exc:
         places = {problem.location for problem in problems}
         problems += [
@@ -282,6 +283,15 @@ def _from_python(name: str) -> Catalog:
             " catalog data",
         )
     return _validated(target, _pointer_in(name))
+
+
+def _plain(catalog: Catalog, locate: Callable[[tuple[PathPart, ...]], Location]) -> Any:
+    """A Catalog object's data as it holds it, even where it holds the wrong types."""
+    try:
+        return catalog.model_dump(by_alias=True, warnings=False)
+    except Exception as exc:  # pydantic cannot serialize what a constructed model may hold
+        message = f"the Catalog object holds values that cannot be read: {exc}"
+        raise LoadError([Problem(locate(()), message)]) from None
 
 
 def _pointer_in(name: str) -> Callable[[tuple[PathPart, ...]], Location]:

@@ -25,38 +25,72 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # YAML, Markdown and JavaScript readers split lines at while others do not. None can be shown on
 # a page as written.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # Example bodies that are JSON data show a control character as a JSON escape, faithfully.
 _BODY = "body"
 
 
-def unrenderable(data: Any) -> Iterator[tuple[Path, str]]:
+class _TooDeep(Exception):
+    """The data nests deeper than any file may (perhaps it contains itself)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+
+def unrenderable(data: Any) -> list[tuple[Path, str]]:
     """(path, message) for every value of a catalog's data that some output cannot hold."""
-    stack: list[tuple[Any, Path, bool]] = [(data, (), False)]
-    while stack:  # iterative: Python catalogs are not bounded in depth by a parser
-        value, path, in_body = stack.pop()
-        if len(path) > MAX_DEPTH and isinstance(value, dict | list):
-            # Files cannot nest deeper (the parsers refuse it); Python data may even contain itself.
-            yield path[:2], f"nesting is deeper than {MAX_DEPTH} levels (does a value hold itself?)"
-            return  # one report is enough, and a loop would give one per branch
-        if isinstance(value, dict):
-            yield from _keys(value, path)
-            stack.extend(
-                (item, (*path, key), in_body or (key == _BODY and _is_data(value, path)))
-                for key, item in value.items()
-            )
-        elif isinstance(value, list):
-            stack.extend((item, (*path, index), in_body) for index, item in enumerate(value))
-        else:
-            problem = _scalar(value, in_body)
-            if problem:
-                yield path, f"{_where(path)}{problem}"
+    found: list[tuple[Path, str]] = []
+    try:
+        _visit(data, (), False, found)
+    except _TooDeep as exc:
+        # Files cannot nest this deep (the parsers refuse it); Python data may contain itself.
+        message = f"nesting is deeper than {MAX_DEPTH} levels (does a value hold itself?)"
+        found.append((exc.path[:2], message))
+    return found
 
 
-def _is_data(message: dict[Any, Any], path: Path) -> bool:
+def _visit(value: Any, path: Path, in_body: bool, found: list[tuple[Path, str]]) -> None:
+    """Check one value and what it contains. Plain text, integers and the like are checked in
+    their container's loop, without a call each: big catalogs hold hundreds of thousands."""
+    if isinstance(value, dict):
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(path)
+        if path != ("codes",) and (
+            not all(type(key) is str for key in value) or _BAD.search("".join(value))
+        ):
+            found.extend(_keys(value, path))
+        bodies = path[-1:] in (("request",), ("response",)) and _BODY in value
+        for key, item in value.items():
+            if type(item) is str:
+                if _BAD.search(item):
+                    data = in_body or (bodies and key == _BODY and _is_data(value))
+                    _report(item, (*path, key), data, found)
+            elif not (item is None or type(item) is int or type(item) is bool):
+                data = in_body or (bodies and key == _BODY and _is_data(value))
+                _visit(item, (*path, key), data, found)
+    elif isinstance(value, list):
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(path)
+        for index, item in enumerate(value):
+            if type(item) is str:
+                if _BAD.search(item):
+                    _report(item, (*path, index), in_body, found)
+            elif not (item is None or type(item) is int or type(item) is bool):
+                _visit(item, (*path, index), in_body, found)
+    else:
+        _report(value, path, in_body, found)
+
+
+def _report(value: Any, path: Path, in_body: bool, found: list[tuple[Path, str]]) -> None:
+    problem = _scalar(value, in_body)
+    if problem:
+        found.append((path, f"{_where(path)}{problem}"))
+
+
+def _is_data(message: dict[Any, Any]) -> bool:
     """Whether the body of a request or response is JSON data, written with escapes: a container,
     or a string declared as JSON (a text body is shown on pages as it is)."""
-    if path[-1:] not in (("request",), ("response",)):
-        return False
     media_type = message.get("content_type")
     return not isinstance(message[_BODY], str) or (
         isinstance(media_type, str) and is_json_media_type(media_type)
