@@ -46,7 +46,8 @@ def load_catalog(catalog: str | Path | None = None) -> Catalog:
 def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     """The lint warnings of a valid catalog, located (`specgen check`).
 
-    Errors that make the catalog unusable are raised as `LoadError`; the warnings returned are
+    Errors that make the catalog unusable are raised as `LoadError`, and what `build` would
+    refuse to render as `RenderError` (a catalog `check` accepts always builds); the warnings are
     what `specgen check --strict` fails on: registered codes redefined, vendor collisions,
     custom codes without an `equivalent`.
 
@@ -58,8 +59,12 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     ```
     """
     from .catalog import check
+    from .errors import locating
+    from .output.build import build_plan
 
     loaded = _loaded(catalog)
+    with locating(loaded.locate):
+        build_plan(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     return loaded.problems(check.warnings(loaded.catalog))
 
 

@@ -107,8 +107,11 @@ def check_command(catalog: str | None, strict: bool) -> None:
     no standard equivalent.
     """
     from .catalog import check
+    from .output.build import build_plan
 
     loaded = load_for_command(catalog)
+    with locating(loaded.locate):
+        build_plan(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     warnings = loaded.problems(check.warnings(loaded.catalog))
     report(warnings)
     codes = loaded.catalog.codes
@@ -203,6 +206,7 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
 
     The text is what `specgen build` writes to OUT/transcripts/, with LF line ends for reading.
     With --raw, each request's bytes are followed by its response's, exactly as sent on the wire.
+    Without it, control characters a terminal would act on are shown escaped (\\x1b).
     """
     from .http.transcripts import select_transcripts, transcripts_text
 

@@ -343,3 +343,87 @@ def catalog_dicts(draw: st.DrawFn, max_codes: int = 4, max_examples: int = 3) ->
 def catalogs(max_codes: int = 4, max_examples: int = 3) -> st.SearchStrategy[Catalog]:
     """Valid `Catalog` objects: every one passes `specgen.catalog.check.errors()`."""
     return catalog_dicts(max_codes, max_examples).map(Catalog.model_validate)
+
+
+# --- Hostile catalogs: "check passes => build passes" ----------------------------------------
+
+# Text an attacker or a careless author may write: Markdown and HTML that fight the escaper,
+# template syntax, YAML and table metacharacters, controls, separators, astral characters.
+PAYLOADS = (
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "`", "``", "\\`", "```",
+    "~~~", "\n    indented", "[x]: javascript:alert(1)", "[a](javascript:alert(1))",
+    "{: onclick=alert(1)}", "|", "\\|", "---\ntitle: x\n---", "{{ x }}", "{% raw %}", "{#",
+    "&amp;", "&#0;", "<!--", "]]>", "*", "_", "#", "> ", "- ", "1. ", ": ", " #", "\t", "\r",
+    "\u2028", "\u00a0", "\U0001f600", "\ufeff", "\x00", "\x1b[31m", "\x7f", "\x85",
+    "'", '"', "\\", "%", "@", "$ref", "http://x", "<https://x>", "![i](x)", "\n\n", "  \n",
+)
+NASTY_TEXT = st.one_of(
+    st.lists(st.sampled_from(PAYLOADS) | PROSE, min_size=1, max_size=4).map("".join),
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
+)
+_TEXT_KEYS = frozenset({"title", "summary", "description", "scenario", "retry"})
+_TEXT_LISTS = frozenset({"causes", "remedies", "tags"})
+
+
+def _nastier(draw: st.DrawFn, node: Any, key: str = "") -> Any:
+    """A copy of catalog data with some prose fields replaced by hostile text."""
+    if isinstance(node, dict):
+        return {k: _nastier(draw, v, str(k)) for k, v in node.items()}
+    if isinstance(node, list):
+        if key in _TEXT_LISTS and draw(st.booleans()):
+            return draw(st.lists(NASTY_TEXT, max_size=2))
+        return [_nastier(draw, item) for item in node]
+    if isinstance(node, str) and key in _TEXT_KEYS and draw(st.integers(0, 2)) == 0:
+        return draw(NASTY_TEXT)
+    return node
+
+
+# Schemas with boolean subschemas where JSON Schema allows them, and keywords that OpenAPI 3.0
+# cannot say (check must refuse what build would refuse).
+BOOLEAN_SCHEMAS = st.sampled_from([
+    {"anyOf": [True, {"type": "string"}]},
+    {"oneOf": [False, {"type": "integer"}]},
+    {"allOf": [True]},
+    {"anyOf": [True, {"type": "null"}]},
+    {"type": "array", "items": False},
+    {"type": "array", "prefixItems": [True, False], "items": False},
+    {"type": "object", "properties": {"a": False, "b": True}, "additionalProperties": True},
+    {"type": "object", "properties": {"a": True, "b": {"$ref": "#/properties/a"}}},
+    {"not": True},
+    {"not": False},
+    {"if": True, "then": False},
+    {"type": "object", "propertyNames": False},
+    {"$defs": {"x": True}, "$ref": "#/$defs/x"},
+    {"type": "object", "additionalProperties": {"$ref": "#/$defs/x"}, "$defs": {"x": False}},
+])
+ODD_MEDIA_TYPES = st.sampled_from([
+    'application/json; charset="utf-8"', 'text/plain; a=""; b=""', "application/x.y+json",
+    'text/plain; q="\\""', "application/problem+json; v=1",
+])
+RESPONSE_NAMES = st.sampled_from(
+    ["{Reason}{code}", "{reason}_{code}", "E{code}", "{code}", "x.{Reason}-{code}", "{{{code}}}",
+     "{Reason}.{code}", "{reason}{code}{Reason}"]
+)
+ODD_REASONS = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1,
+                      max_size=12)
+LONG_HEADER_NAMES = st.sampled_from(["X-" + "a" * 1100, "X" * 1025, "Y" * 1024])
+
+
+@st.composite
+def hostile_catalog_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """Catalog data, valid or not, built from a valid one by hostile changes: nasty text,
+    boolean subschemas, odd media types, reason phrases and name patterns, very long header
+    names. `check` may refuse it; when it accepts it, `build` must succeed."""
+    data = _nastier(draw, draw(catalog_dicts(max_codes=3, max_examples=2)))
+    data["response_names"] = draw(RESPONSE_NAMES)
+    for status in data["codes"].values():
+        if draw(st.integers(0, 3)) == 0:
+            status["reason"] = draw(ODD_REASONS)
+        if status["content"] and draw(st.booleans()):
+            media = draw(ODD_MEDIA_TYPES)
+            status["content"][media] = {"schema": draw(BOOLEAN_SCHEMAS)}
+        if draw(st.integers(0, 4)) == 0:
+            status["headers"][draw(LONG_HEADER_NAMES)] = {"description": draw(NASTY_TEXT)}
+    if draw(st.booleans()):
+        data["schemas"]["Odd"] = draw(BOOLEAN_SCHEMAS)
+    return data

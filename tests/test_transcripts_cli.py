@@ -84,3 +84,38 @@ def test_bad_catalog_is_reported_at_its_place() -> None:
     assert result.exit_code == 2
     assert f"{bad}:14:11:" in result.stderr
     assert "Traceback" not in result.output
+
+
+TERMINAL_ATTACK = """specgen: 1
+info: {title: T, version: "1"}
+codes:
+  500:
+    reason: Internal Server Error
+    summary: s
+    content: {application/json: {}}
+    examples:
+      - title: escapes
+        request: {method: POST, path: /, body: {note: "\\e]0;owned\\a\\e[2J"}}
+        response: {body: {error: "\\x9b31m red \\u202e reversed \\x7f", line: "a\\rb"}}
+"""
+
+
+def test_control_characters_from_bodies_are_escaped_unless_raw(tmp_path: Path) -> None:
+    """C1 controls (0x9b opens an escape sequence), DEL and bidi overrides, which JSON bodies
+    carry raw, reach the terminal escaped; --raw still writes the exact bytes."""
+    catalog = tmp_path / "c.yaml"
+    catalog.write_text(TERMINAL_ATTACK, "utf-8")
+    shown = run(str(catalog))
+    assert shown.exit_code == 0, shown.output
+    for char in "\x1b\x07\x9b\u202e\x7f":
+        assert char not in shown.stdout
+    assert "\\u001b]0;owned\\u0007\\u001b[2J" in shown.stdout  # JSON's own escapes
+    assert "\\x9b31m red \\u202e reversed \\x7f" in shown.stdout  # JSON leaves these raw
+    raw = run(str(catalog), "--raw")
+    assert "\x9b31m red \u202e reversed \x7f".encode() in raw.stdout_bytes
+
+
+def test_for_terminal_escapes_lone_carriage_returns_but_keeps_line_ends_and_tabs() -> None:
+    from specgen.http.transcripts import for_terminal
+
+    assert for_terminal("a\rb\r\nc\td\n\x1b\u2028") == "a\\x0db\r\nc\td\n\\x1b\\u2028"

@@ -48,3 +48,35 @@ def test_layout_is_block_style_with_literal_blocks() -> None:
     """Nested data reads as people write YAML; multi-line text as a literal block."""
     data = {"a": {"b": [1, {"c": "d"}]}, "e": "one\ntwo\n", "f": [], "g": {}}
     assert to_yaml(data) == "a:\n  b:\n  - 1\n  - c: d\ne: |\n  one\n  two\nf: []\ng: {}\n"
+
+
+# Keys around the 1,024-character limit of YAML readers on `key: value`, plain and quoted.
+long_keys = st.builds(
+    lambda length, char: char * length,
+    st.integers(min_value=990, max_value=1100),
+    st.sampled_from(["a", "é", "\U0001f600", "\n", " ", ":", '"']),
+)
+nested_with_long_keys = st.recursive(
+    st.none() | st.integers() | texts,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(long_keys | texts, children, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(nested_with_long_keys)
+@settings(max_examples=200)
+def test_keys_of_any_length_read_back_with_pyyaml_and_libyaml(data: Any) -> None:
+    """Keys over 1,024 characters are written as explicit `? key` entries, which both PyYAML's
+    readers take (a plain `key:` that long is a scanner error)."""
+    text = to_yaml(data)
+    assert yaml.safe_load(text) == data
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == data
+
+
+def test_a_header_name_of_1100_characters_is_an_explicit_key() -> None:
+    name = "X-" + "a" * 1098
+    text = to_yaml({"headers": {name: {"schema": {"type": "string"}}}, "list": [{name: 1}]})
+    assert text.splitlines()[1] == f"  ? {name}"
+    assert text.splitlines()[2] == "  :"
+    assert yaml.safe_load(text)["list"] == [{name: 1}]

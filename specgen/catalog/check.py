@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
-from . import registry
+from . import registry, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -79,8 +79,14 @@ def _framing_findings(code: int, status: StatusCode, found: list[Finding]) -> No
 def _name_findings(catalog: Catalog, found: list[Finding]) -> None:
     """Two codes must not share an OpenAPI response component name."""
     owners: dict[str, int] = {}
-    for code in catalog.codes:
+    for code, status in catalog.codes.items():
         name = catalog.response_name(code)
+        try:  # the pattern was checked with sample words; this code's reason may give others
+            syntax.component_name(name, "response name")
+        except ValueError as exc:
+            where = ("codes", code, "name") if status.name else ("response_names",)
+            found.append(Finding(where, f"code {code}: {exc}"))
+            continue
         if name in owners:
             found.append(
                 Finding(

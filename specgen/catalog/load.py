@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
@@ -27,8 +26,10 @@ from ..errors import (
     sorted_problems,
 )
 from . import check, models
+from .imports import ImportProblem, attribute, import_module
 from .models import FORMAT_VERSION, Catalog
 from .source import MAX_BYTES, Document, decode, parse, too_large
+from .values import unrenderable
 
 DEFAULT_CATALOG = "specgen.yaml"
 _PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
@@ -105,6 +106,7 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
 def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
     """A catalog made in Python, checked as `load` checks files; its problems are located by
     JSON pointer."""
+    catalog = _validated(catalog, _pointer_in(name))
     loaded = Loaded(catalog, CatalogSource(name), None)
     errors = check.errors(catalog)
     if errors:
@@ -174,14 +176,27 @@ def _validate(document: Document) -> Catalog:
                 )
             ]
         )
+    return _validated(data, document.locate)
+
+
+def _validated(data: Any, locate: Callable[[tuple[PathPart, ...]], Location]) -> Catalog:
+    """The catalog of plain data, or LoadError with every problem of its values and its shape;
+    one problem per place (the value's own, which says more than the model's about it)."""
+    # A Catalog built in Python may have skipped validation (model_construct, assignments):
+    # its data is checked and validated again as a file's would be.
+    plain = _plain(data, locate) if isinstance(data, Catalog) else data
+    problems = [Problem(locate(path), message) for path, message in unrenderable(plain)]
     try:
-        return Catalog.model_validate(data)
+        catalog = Catalog.model_validate(plain)
     except ValidationError as exc:
-        raise LoadError(
-            sorted_problems(
-                Problem(document.locate(path), message) for path, message in _messages(exc)
-            )
-        ) from None
+        places = {problem.location for problem in problems}
+        problems += [
+            problem for path, message in _messages(exc)
+            if (problem := Problem(locate(path), message)).location not in places
+        ]
+    if problems:
+        raise LoadError(sorted_problems(problems))
+    return catalog
 
 
 def _spelled(value: Any) -> str:
@@ -252,23 +267,32 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
 
 
 def _from_python(name: str) -> Catalog:
-    module_name, _, attribute = name.partition(":")
+    module_name, _, dotted = name.partition(":")
     try:
-        target: Any = importlib.import_module(module_name)
-    except Exception as exc:  # any import failure is the user's to see
+        module = import_module(module_name)
+    except ImportProblem as exc:
         raise LoadError.at(name, f"cannot import {module_name!r}: {exc}") from None
-    for part in attribute.split("."):
-        if not hasattr(target, part):
-            raise LoadError.at(name, f"{module_name!r} has no attribute {attribute!r}")
-        target = getattr(target, part)
-    if isinstance(target, Catalog):
-        return target
     try:
-        return Catalog.model_validate(target)
-    except ValidationError as exc:
-        raise LoadError(
-            sorted_problems(
-                Problem(Location(name, pointer=json_pointer(path)), message)
-                for path, message in _messages(exc)
-            )
-        ) from None
+        target = attribute(module, dotted, module_name)
+    except ImportProblem as exc:
+        raise LoadError.at(name, str(exc)) from None
+    if not isinstance(target, Catalog | dict):
+        raise LoadError.at(
+            name,
+            f"{dotted!r} is {_kind(target)}; it must hold a specgen Catalog or a mapping of"
+            " catalog data",
+        )
+    return _validated(target, _pointer_in(name))
+
+
+def _plain(catalog: Catalog, locate: Callable[[tuple[PathPart, ...]], Location]) -> Any:
+    """A Catalog object's data as it holds it, even where it holds the wrong types."""
+    try:
+        return catalog.model_dump(by_alias=True, warnings=False)
+    except Exception as exc:  # pydantic cannot serialize what a constructed model may hold
+        message = f"the Catalog object holds values that cannot be read: {exc}"
+        raise LoadError([Problem(locate(()), message)]) from None
+
+
+def _pointer_in(name: str) -> Callable[[tuple[PathPart, ...]], Location]:
+    return lambda path: Location(name, pointer=json_pointer(path))

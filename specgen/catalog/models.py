@@ -316,7 +316,8 @@ class Catalog(Model):
         words = re.split(r"[^A-Za-z0-9]+", status.reason)
         pascal = "".join(word[:1].upper() + word[1:] for word in words)
         plain = "_".join(word for word in words if word)
-        return self.response_names.format(Reason=pascal, reason=plain, code=code)
+        values = {"Reason": pascal, "reason": plain, "code": str(code)}
+        return syntax.fill_name(self.response_names, values)
 
 
 def slugify(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import signal
 import threading
@@ -19,6 +18,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from ..errors import parse_pointer
+from .imports import ImportProblem, attribute, describe, import_module
 from .models import Catalog, JsonSchema, MediaType, ModelRef
 
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -34,32 +34,26 @@ class SchemaProblem(ValueError):
         self.path = path
 
 
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [""])[0]
-
-
 def model_schema(ref: ModelRef) -> JsonSchema:
     """Import a Pydantic model named 'package.module:Model' and return its JSON Schema."""
-    module_name, _, attribute = ref.model.partition(":")
+    module_name, _, dotted = ref.model.partition(":")
     try:
-        target: Any = importlib.import_module(module_name)
-    except Exception as exc:  # the module's own code may fail in any way; say how, briefly
+        module = import_module(module_name)
+    except ImportProblem as exc:
         raise SchemaProblem(
-            f"cannot import {module_name!r} for model {ref.model!r}:"
-            f" {type(exc).__name__}: {_first_line(exc)}"
+            f"cannot import {module_name!r} for model {ref.model!r}: {exc}"
         ) from None
-    for part in attribute.split("."):
-        if not hasattr(target, part):
-            raise SchemaProblem(f"{module_name!r} has no attribute {attribute!r}")
-        target = getattr(target, part)
+    try:
+        target = attribute(module, dotted, module_name)
+    except ImportProblem as exc:
+        raise SchemaProblem(str(exc)) from None
     if not (isinstance(target, type) and issubclass(target, BaseModel)):
         raise SchemaProblem(f"{ref.model!r} is not a Pydantic model class")
     try:
         return target.model_json_schema(mode="serialization")
     except Exception as exc:  # pydantic refuses some types (callables, arbitrary classes)
         raise SchemaProblem(
-            f"cannot make a JSON Schema from {ref.model!r}: {type(exc).__name__}:"
-            f" {_first_line(exc)}"
+            f"cannot make a JSON Schema from {ref.model!r}: {describe(exc)}"
         ) from None
 
 

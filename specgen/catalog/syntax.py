@@ -7,13 +7,15 @@ models.py attaches them to fields.
 from __future__ import annotations
 
 import re
+import string
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 # RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
 #                          / "`" / "|" / "~" / DIGIT / ALPHA
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TCHARS = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_TOKEN = re.compile(_TCHARS)
 # Visible ASCII with inner spaces or tabs; no CR, LF, NUL or other controls (RFC 9110 §5.5).
 _FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
 # RFC 9112 §3.2.1 origin-form: an absolute path and optional query, visible ASCII only.
@@ -24,10 +26,12 @@ _IMF_FIXDATE = re.compile(
     r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r" [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
 )
-_MEDIA_TYPE = re.compile(
-    r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-    r"(?:; ?[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|\"[\x20-\x7e]*\"))*"
-)
+# RFC 9110 §5.6.4 quoted-string: a '"' or '\' inside must be escaped by '\'. Every character
+# has one reading (token, quoted text or escape), so matching is linear: the earlier
+# `"[\x20-\x7e]*"` let a '"' both close and continue a value, and `; a=""` repeated made the
+# matcher try exponentially many splits.
+_QUOTED = r'"(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*"'
+_MEDIA_TYPE = re.compile(rf"{_TCHARS}/{_TCHARS}(?:; ?{_TCHARS}=(?:{_TCHARS}|{_QUOTED}))*")
 _MODEL_REF = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # OpenAPI 3.x: component names match ^[a-zA-Z0-9.\-_]+$; specgen also refuses a leading '.'
@@ -144,17 +148,45 @@ def codes_unique(value: Any) -> Any:
     return value
 
 
+NAME_FIELDS = ("Reason", "reason", "code")
+
+
+def name_parts(pattern: str) -> list[tuple[str, str | None]]:
+    """A response-name pattern as (literal text, field or None) pairs; ValueError if it uses
+    anything but the bare fields {Reason}, {reason} and {code}."""
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:  # an unmatched '{' or '}'
+        raise ValueError(
+            f"{pattern!r} may use only {{Reason}}, {{reason}} and {{code}} as placeholders"
+            f" ({exc}; write '{{{{' and '}}}}' for braces)"
+        ) from None
+    parts: list[tuple[str, str | None]] = []
+    for literal, field, spec, conversion in parsed:
+        # Indexing, attributes, conversions and format specs ({Reason[9]}, {code.real},
+        # {code!r}, {code:>99}) would be evaluated per code and could fail or vary: refused.
+        if field is not None and (field not in NAME_FIELDS or spec or conversion):
+            raise ValueError(
+                f"{pattern!r} may use only {{Reason}}, {{reason}} and {{code}} as placeholders"
+            )
+        parts.append((literal, field))
+    return parts
+
+
+def fill_name(pattern: str, values: dict[str, str]) -> str:
+    """A response-name pattern with its fields replaced by `values` (keys: NAME_FIELDS)."""
+    return "".join(
+        literal + (values[field] if field is not None else "")
+        for literal, field in name_parts(pattern)
+    )
+
+
 def name_pattern(value: str) -> str:
     """A response-name pattern using only {Reason}, {reason} and {code}, with {code}."""
-    try:
-        sample = value.format(Reason="Unauthorized", reason="Unauthorized", code=561)
-    except (KeyError, IndexError, ValueError):
-        raise ValueError(
-            f"{value!r} may use only {{Reason}}, {{reason}} and {{code}} as placeholders"
-        ) from None
-    if "{code}" not in value:
+    fields = [field for _, field in name_parts(value)]
+    if "code" not in fields:
         raise ValueError(f"{value!r} must contain {{code}} so that names are unique")
-    component_name(sample, "response name")
+    component_name(fill_name(value, dict.fromkeys(NAME_FIELDS, "561")), "response name")
     return value
 
 

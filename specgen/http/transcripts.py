@@ -34,8 +34,9 @@ RESPONSE_TEMPLATE = "http/response.http.jinja"
 CRLF = "\r\n"
 # Header fields whose values decide where a message ends: a template may not change them.
 _FRAMING = ("host", "content-length", "transfer-encoding", "connection")
-# RFC 9110 §5.1 field-name ":" OWS field-value OWS, values in visible ASCII (§5.5).
-_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\x20-\x7e\t]*?)[ \t]*")
+# RFC 9110 §5.1 field-name ":" OWS field-value OWS, values in visible ASCII (§5.5). The OWS
+# is stripped in Python: a lazy value before `[ \t]*` made matching quadratic in inner spaces.
+_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\x20-\x7e\t]*)")
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,24 @@ def select_transcripts(
     return chosen
 
 
+# What a terminal would act on rather than show: C0 controls but tab and LF (a CR only when it
+# does not end a line), DEL, C1 controls (0x9b starts an escape sequence on some terminals),
+# the Unicode line separators and the bidirectional overrides that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+
+
+def for_terminal(text: str) -> str:
+    """Text safe to print to a terminal: what it would act on is shown escaped (`\\x1b`)."""
+    return _TERMINAL_UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
 def transcripts_text(transcripts: Iterable[Transcript]) -> str:
-    """Transcripts for reading, each file under a `==> path <==` heading as `head` prints them."""
+    """Transcripts for reading, each file under a `==> path <==` heading as `head` prints them,
+    with what a terminal would act on (escape sequences, lone CRs) shown escaped."""
     parts = []
     for transcript in transcripts:
         stem = f"{transcript.code}/{transcript.slug}"
@@ -137,7 +154,7 @@ def transcripts_text(transcripts: Iterable[Transcript]) -> str:
             f"==> {stem}.response.http <==\n{readable(transcript.response)}",
             f"==> {stem}.curl.sh <==\n{transcript.curl}",
         ]
-    return "\n".join(parts)
+    return for_terminal("\n".join(parts))
 
 
 def readable(raw: bytes) -> str:
@@ -225,7 +242,7 @@ def _assemble(
         match = _FIELD_LINE.fullmatch(line)
         if match is None:
             raise RenderError.at(where, f"output line {number} is not a header field: {line!r}")
-        fields.append((match[1], match[2]))
+        fields.append((match[1], match[2].strip(" \t")))
     rendered = [(n.lower(), v) for n, v in fields if n.lower() in _FRAMING]
     expected = [(n.lower(), v) for n, v in headers if n.lower() in _FRAMING]
     if rendered != expected:

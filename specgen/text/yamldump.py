@@ -74,19 +74,34 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+# YAML readers (PyYAML and libyaml among them) take a key written `key: value` only when it is at
+# most 1,024 characters long; longer ones are written in the explicit form `? key` / `: value`.
+_SIMPLE_KEY_MAX = 1000
+
+
+def _entry(key: Any, item: Any, indent: str, out: list[str], start: str) -> None:
+    """Append one mapping entry whose first line starts with `start` (indent, or '- ')."""
+    text = _scalar(key)
+    if len(text) <= _SIMPLE_KEY_MAX:
+        _lines(item, indent + "  ", out, start + text + ":")
+    else:
+        out.append(start + "? " + text)
+        _lines(item, indent + "  ", out, indent + ":")
+
+
 def _lines(value: Any, indent: str, out: list[str], prefix: str) -> None:
     """Append the lines of `value`; `prefix` starts its first line ('key:' or '- ')."""
     if isinstance(value, dict) and value:
         if prefix.endswith("- "):
             first = True
             for key, item in value.items():
-                _lines(item, indent + "  ", out, (prefix if first else indent) + _scalar(key) + ":")
+                _entry(key, item, indent, out, prefix if first else indent)
                 first = False
             return
         if prefix:
             out.append(prefix)
         for key, item in value.items():
-            _lines(item, indent + "  ", out, indent + _scalar(key) + ":")
+            _entry(key, item, indent, out, indent)
         return
     if isinstance(value, list) and value:
         if prefix.endswith("- "):
