@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         build,
         catalog_schema,
         check_catalog,
+        diff_catalogs,
         explain,
         init,
         load_catalog,
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 # pay for pydantic models and the documentation renderer they do not need.
 _EXPORTS = {
     **dict.fromkeys(
-        ["BuildResult", "build", "catalog_schema", "check_catalog", "explain", "init",
+        ["BuildResult", "build", "catalog_schema", "check_catalog", "diff_catalogs", "explain",
+         "init",
          "load_catalog", "merge", "merge_overlay", "openapi_text", "render_openapi",
          "render_transcripts"],
         "api",
@@ -66,6 +68,7 @@ __all__ = [
     "build",
     "catalog_schema",
     "check_catalog",
+    "diff_catalogs",
     "explain",
     "init",
     "load_catalog",

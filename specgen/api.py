@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from .catalog.load import Loaded
     from .catalog.models import Catalog
+    from .diff.report import Located
     from .errors import Problem
     from .http.transcripts import Transcript
     from .output.write import Stale
@@ -260,3 +261,31 @@ def init(directory: str | Path = ".") -> list[Path]:
     from .output.init import init as init_folder
 
     return init_folder(Path(directory))
+
+
+def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[Located]:
+    """What changed for the API's consumers from `old` to `new` (`specgen diff`): one entry
+    per change, most severe first, each with its rule, severity and places in both catalogs.
+
+    A catalog may be given as `REV:PATH`, read from git (`main:specgen.yaml`).
+
+    ```python
+    from specgen import diff_catalogs, load_catalog
+
+    old = load_catalog()
+    new = old.model_copy(deep=True)
+    del new.codes[561].content["text/plain"]
+    new.codes[561].examples = [e for e in new.codes[561].examples
+                               if e.response.content_type != "text/plain"]
+    for change in diff_catalogs(old, new):
+        print(change.change.rule.severity, change.change.message)
+    ```
+    """
+    from .diff.compare import compare
+    from .diff.report import locate
+    from .diff.revision import load_version
+
+    before = _loaded(old) if not isinstance(old, str) else load_version(old)
+    after = _loaded(new) if not isinstance(new, str) else load_version(new)
+    changes = compare(before.catalog, after.catalog)
+    return locate(changes, before.locate, after.locate)

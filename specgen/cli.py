@@ -324,6 +324,42 @@ def merge_fragment(catalog: str | None, oas: str) -> Fragment:
         return catalog_fragment(loaded, oas)
 
 
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text: one line per change; markdown: a changelog page;"
+                                      " json: for tools.")
+@click.option("--fail-on", type=click.Choice(["breaking", "warning", "never"]),
+              default="breaking", show_default=True,
+              help="Exit 1 when a change of this severity or a worse one is found.")
+@click.option("-o", "--output", help="Write the report to this file instead of stdout.")
+def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
+                 fail_on: str, output: str | None) -> None:
+    """Report what changed for the API's consumers from catalog OLD to catalog NEW.
+
+    OLD and NEW are catalog files, or REV:PATH to read a catalog from git (`main:specgen.yaml`;
+    PATH from the repository's top folder, or from here when it starts with ./). Each change
+    is one entry with its severity (breaking, warning, info), its rule and its place in both
+    catalogs: codes, problem types, body fields, headers, media types, retry advice and
+    deprecation. Every rule and its reason is listed in the diff rules reference.
+
+    Exit status: 0 no change at or above --fail-on, 1 such a change, 2 bad input.
+    """
+    from .api import diff_catalogs
+    from .diff.report import render, summary
+    from .diff.rules import SEVERITIES
+    from .output.write import write_output
+
+    changes = diff_catalogs(old, new)
+    write_output(output, render(changes, fmt))
+    click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
+    if fail_on != "never":
+        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        if any(item.change.rule.severity in worst for item in changes):
+            sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the `specgen` console script."""
     cli(prog_name="specgen")
