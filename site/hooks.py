@@ -12,8 +12,8 @@ from mkdocs.structure.files import File, Files
 
 from specgen.catalog.models import catalog_json_schema
 from specgen.cli import cli
-from specgen.docs.markdown import fence
 from specgen.diff.report import rules_reference
+from specgen.docs.markdown import fence
 from specgen.docs.reference import schema_reference
 
 CATALOG_PAGE = "reference/catalog.md"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         check_catalog,
         diff_catalogs,
         explain,
+        import_catalog,
         init,
         load_catalog,
         merge,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     **dict.fromkeys(
         ["BuildResult", "build", "catalog_schema", "check_catalog", "diff_catalogs", "explain",
-         "init",
+         "import_catalog", "init",
          "load_catalog", "merge", "merge_overlay", "openapi_text", "render_openapi",
          "render_transcripts"],
         "api",
@@ -70,6 +71,7 @@ __all__ = [
     "check_catalog",
     "diff_catalogs",
     "explain",
+    "import_catalog",
     "init",
     "load_catalog",
     "merge",

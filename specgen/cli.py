@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .catalog.rules import RULE_HELP, parse_rule
-from .errors import Problem, SpecgenError, locating
+from .errors import Problem, SpecgenError, locating, printable
 
 if TYPE_CHECKING:
     from .catalog.load import Loaded
@@ -322,6 +322,42 @@ def merge_fragment(catalog: str | None, oas: str) -> Fragment:
     loaded = load_for_command(catalog, quiet=True)
     with locating(loaded.locate):
         return catalog_fragment(loaded, oas)
+
+
+@cli.command("import")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default="specgen.yaml", show_default=True,
+              help="Write the catalog here ('-': stdout). An existing file is not replaced"
+                   " unless --force is given.")
+@click.option("--codes", default="4xx,5xx", show_default=True,
+              help="Which codes to import: classes (4xx) and codes (429), comma-separated.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def import_command(spec: str, output: str, codes: str, force: bool) -> None:
+    """Write a catalog made from the error responses an OpenAPI document SPEC already has.
+
+    Each selected code becomes an entry with its reason, summary and description, headers,
+    media types and schemas (component names kept), and examples whose requests come from the
+    operations they were on. Attach rules are inferred so that they select exactly the
+    operations that had the response. Where operations have different responses for one code,
+    the one most operations share is imported and the others are left as they are (reported).
+    Anything the catalog checks would refuse (an example that does not match its schema...)
+    is left out and reported, so the catalog checks clean.
+    """
+    from .importer.run import import_document, parse_codes
+    from .output.write import write_output
+
+    try:
+        selection = parse_codes(codes)
+    except ValueError as exc:
+        fail(str(exc))
+    if output != "-" and Path(output).exists() and not force:
+        fail(f"{output} exists; give --force to replace it, or -o another file")
+    text, imported = import_document(Path(spec), selection)
+    write_output(None if output == "-" else output, text)
+    for note in imported.notes:
+        click.echo(f"{spec}: note: {printable(note)}", err=True)
+    target = "stdout" if output == "-" else output
+    click.echo(f"{spec}: {len(imported.data['codes'])} code(s) imported to {target}", err=True)
 
 
 @cli.command("diff")
