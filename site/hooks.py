@@ -12,11 +12,13 @@ from mkdocs.structure.files import File, Files
 
 from specgen.catalog.models import catalog_json_schema
 from specgen.cli import cli
+from specgen.diff.report import rules_reference
 from specgen.docs.markdown import fence
 from specgen.docs.reference import schema_reference
 
 CATALOG_PAGE = "reference/catalog.md"
 CLI_PAGE = "reference/cli.md"
+DIFF_RULES_PAGE = "reference/diff-rules.md"
 CATALOG_INTRO = """
 Every key a catalog (`specgen.yaml`) may hold. This page is generated from the catalog format's
 JSON Schema, which `specgen schema` prints; point your editor at it for completion and checks:
@@ -35,6 +37,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     title, _, rest = catalog.partition("\n")
     files.append(File.generated(config, CATALOG_PAGE, content=f"{title}\n{CATALOG_INTRO}{rest}"))
     files.append(File.generated(config, CLI_PAGE, content=cli_reference(cli)))
+    files.append(File.generated(config, DIFF_RULES_PAGE, content=rules_reference()))
     return files
 
 

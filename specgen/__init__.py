@@ -18,7 +18,9 @@ if TYPE_CHECKING:
         build,
         catalog_schema,
         check_catalog,
+        diff_catalogs,
         explain,
+        import_catalog,
         init,
         load_catalog,
         merge,
@@ -38,7 +40,8 @@ if TYPE_CHECKING:
 # pay for pydantic models and the documentation renderer they do not need.
 _EXPORTS = {
     **dict.fromkeys(
-        ["BuildResult", "build", "catalog_schema", "check_catalog", "explain", "init",
+        ["BuildResult", "build", "catalog_schema", "check_catalog", "diff_catalogs", "explain",
+         "import_catalog", "init",
          "load_catalog", "merge", "merge_overlay", "openapi_text", "render_openapi",
          "render_transcripts", "verify_api"],
         "api",
@@ -73,7 +76,9 @@ __all__ = [
     "build",
     "catalog_schema",
     "check_catalog",
+    "diff_catalogs",
     "explain",
+    "import_catalog",
     "init",
     "load_catalog",
     "merge",

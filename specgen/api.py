@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .errors import LoadError
+
 if TYPE_CHECKING:
     from .catalog.load import Loaded
     from .catalog.models import Catalog
+    from .diff.report import Located
     from .errors import Problem
     from .http.transcripts import Transcript
     from .output.write import Stale
@@ -311,3 +314,65 @@ def verify_api(
         concurrency=concurrency, timeout=timeout, allow_unsafe_methods=allow_unsafe_methods,
         progress=progress,
     )
+def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[Located]:
+    """What changed for the API's consumers from `old` to `new` (`specgen diff`): one entry
+    per change, most severe first, each with its rule, severity and places in both catalogs.
+
+    A catalog may be given as `REV:PATH`, read from git (`main:specgen.yaml`).
+
+    ```python
+    from specgen import diff_catalogs, load_catalog
+
+    old = load_catalog()
+    new = old.model_copy(deep=True)
+    del new.codes[561].content["text/plain"]
+    new.codes[561].examples = [e for e in new.codes[561].examples
+                               if e.response.content_type != "text/plain"]
+    for change in diff_catalogs(old, new):
+        print(change.change.rule.severity, change.change.message)
+    ```
+    """
+    from .diff.compare import compare
+    from .diff.report import locate
+    from .diff.revision import load_version
+
+    before = _loaded(old) if not isinstance(old, str) else load_version(old)
+    after = _loaded(new) if not isinstance(new, str) else load_version(new)
+    changes = compare(before.catalog, after.catalog)
+    return locate(changes, before.locate, after.locate)
+
+
+def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:
+    """The text of a catalog (YAML) made from the error responses an OpenAPI document already
+    has (`specgen import`); `codes` selects classes and codes, e.g. "4xx,503".
+
+    ```python
+    import pathlib
+    import tempfile
+
+    from specgen import import_catalog, load_catalog
+
+    spec = '''openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths:
+      /pets:
+        get:
+          responses:
+            "200": {description: OK}
+            "404": {description: No such pet.}
+    '''
+    with tempfile.TemporaryDirectory() as folder:
+        source = pathlib.Path(folder, "openapi.yaml")
+        source.write_text(spec)
+        catalog = pathlib.Path(folder, "specgen.yaml")
+        catalog.write_text(import_catalog(source))
+        assert sorted(load_catalog(catalog).codes) == [404]
+    ```
+    """
+    from .importer.run import import_document, parse_codes
+
+    try:
+        selection = parse_codes(codes)
+    except ValueError as exc:
+        raise LoadError.at(str(spec), str(exc)) from None
+    return import_document(Path(spec), selection)[0]

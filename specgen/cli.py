@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .catalog.rules import RULE_HELP, parse_rule
-from .errors import Problem, SpecgenError, locating
+from .errors import Problem, SpecgenError, locating, printable
 
 if TYPE_CHECKING:
     from .catalog.load import Loaded
@@ -387,10 +387,11 @@ def verify_command(
     Exit status: 0 everything conforms, 1 a mismatch or a request without a response,
     2 bad input or an unreachable server.
     """
-    from .output.write import write_output
+    from .output.files import refuse_inputs, write_output
     from .verify.plan import Selection, parse_header
     from .verify.session import verify_catalog
 
+    refuse_inputs({"--report": report_file}, [catalog_file(catalog)])
     extra = [parse_header(text) for text in headers]
     loaded = load_for_command(catalog)
     with _ProgressBar() as progress:
@@ -429,6 +430,78 @@ class _ProgressBar:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+@cli.command("import")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default="specgen.yaml", show_default=True,
+              help="Write the catalog here ('-': stdout). An existing file is not replaced"
+                   " unless --force is given.")
+@click.option("--codes", default="4xx,5xx", show_default=True,
+              help="Which codes to import: classes (4xx) and codes (429), comma-separated.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def import_command(spec: str, output: str, codes: str, force: bool) -> None:
+    """Write a catalog made from the error responses an OpenAPI document SPEC already has.
+
+    Each selected code becomes an entry with its reason, summary and description, headers,
+    media types and schemas (component names kept), and examples whose requests come from the
+    operations they were on. Attach rules are inferred so that they select exactly the
+    operations that had the response. Where operations have different responses for one code,
+    the one most operations share is imported and the others are left as they are (reported).
+    Anything the catalog checks would refuse (an example that does not match its schema...)
+    is left out and reported, so the catalog checks clean.
+    """
+    from .importer.run import import_document, parse_codes
+    from .output.files import refuse_inputs, write_output
+
+    try:
+        selection = parse_codes(codes)
+    except ValueError as exc:
+        fail(str(exc))
+    refuse_inputs({"-o/--output": output}, [spec])
+    if output != "-" and Path(output).exists() and not force:
+        fail(f"{output} exists; give --force to replace it, or -o another file")
+    text, imported = import_document(Path(spec), selection)
+    write_output(None if output == "-" else output, text)
+    for note in imported.notes:
+        click.echo(f"{spec}: note: {printable(note)}", err=True)
+    target = "stdout" if output == "-" else output
+    click.echo(f"{spec}: {len(imported.data['codes'])} code(s) imported to {target}", err=True)
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text: one line per change; markdown: a changelog page;"
+                                      " json: for tools.")
+@click.option("--fail-on", type=click.Choice(["breaking", "warning", "never"]),
+              default="breaking", show_default=True,
+              help="Exit 1 when a change of this severity or a worse one is found.")
+@click.option("-o", "--output", help="Write the report to this file instead of stdout.")
+def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
+                 fail_on: str, output: str | None) -> None:
+    """Report what changed for the API's consumers from catalog OLD to catalog NEW.
+
+    OLD and NEW are catalog files, or REV:PATH to read a catalog from git (`main:specgen.yaml`;
+    PATH from the repository's top folder, or from here when it starts with ./). Each change
+    is one entry with its severity (breaking, warning, info), its rule and its place in both
+    catalogs: codes, problem types, body fields, headers, media types, retry advice and
+    deprecation. Every rule and its reason is listed in the diff rules reference.
+
+    Exit status: 0 no change at or above --fail-on, 1 such a change, 2 bad input.
+    """
+    from .api import diff_catalogs
+    from .diff.report import render, summary
+    from .diff.rules import SEVERITIES
+    from .output.files import refuse_inputs, write_output
+
+    refuse_inputs({"-o/--output": output}, [old, new])
+    changes = diff_catalogs(old, new)
+    write_output(output, render(changes, fmt))
+    click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
+    if fail_on != "never":
+        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        if any(item.change.rule.severity in worst for item in changes):
+            sys.exit(1)
 
 
 def main() -> None:

@@ -116,7 +116,7 @@ def test_layering_contracts_hold() -> None:
     assert "2 kept, 0 broken" in result.stdout
 
 
-STAGES = ["catalog", "openapi", "http", "docs", "splice", "output", "text"]
+STAGES = ["catalog", "openapi", "http", "docs", "diff", "splice", "output", "text"]
 
 
 @pytest.mark.parametrize("package", STAGES)

@@ -103,6 +103,20 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
     return loaded
 
 
+def load_bytes(name: str, raw: bytes) -> Loaded:
+    """Validate and check a catalog given as the bytes of a YAML or JSON file (one read from
+    git, say); `name` is how problems name it. Model references import from the current folder."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError.at(name, too_large(len(raw)))
+    document = parse(name, decode(name, raw))
+    with _importable(Path.cwd()):
+        loaded = Loaded(_validate(document), CatalogSource(name), document)
+        errors = check.errors(loaded.catalog)
+    if errors:
+        raise LoadError(loaded.problems(errors))
+    return loaded
+
+
 def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
     """A catalog made in Python, checked as `load` checks files; its problems are located by
     JSON pointer."""

@@ -1,0 +1,184 @@
+"""Two catalogs compared: one `Change` per difference a consumer can notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog.models import Catalog, Header, MediaType, StatusCode
+from ..catalog.schemas import resolve
+from .fields import CatalogPath, FieldInfo, body_fields, json_types, type_text
+from .rules import RULES, Rule
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: its rule, what it concerns, and where it is in each catalog."""
+
+    rule: Rule
+    subject: str
+    message: str
+    old: CatalogPath | None = None
+    new: CatalogPath | None = None
+
+
+class _Comparison:
+    def __init__(self, old: Catalog, new: Catalog) -> None:
+        self.old, self.new = old, new
+        self.old_schemas, self.new_schemas = resolve(old), resolve(new)
+        self.changes: list[Change] = []
+        # Named schemas used under the same name in both: compared once, after the codes.
+        self.shared: dict[str, list[str]] = {}
+
+    def add(self, rule: str, subject: str, message: str,
+            old: CatalogPath | None = None, new: CatalogPath | None = None) -> None:
+        self.changes.append(Change(RULES[rule], subject, message, old, new))
+
+    def run(self) -> list[Change]:
+        for code in sorted(self.old.codes.keys() | self.new.codes.keys()):
+            before, after = self.old.codes.get(code), self.new.codes.get(code)
+            where: CatalogPath = ("codes", code)
+            if after is None and before is not None:
+                self.add("code-removed", str(code), f"{code} {before.reason} was removed", where)
+            elif before is None and after is not None:
+                self.add("code-added", str(code), f"{code} {after.reason} was added", new=where)
+            elif before is not None and after is not None:
+                self.code(code, before, after)
+        for name, users in self.shared.items():
+            if name in self.old_schemas and name in self.new_schemas:
+                place: CatalogPath = ("schemas", name)
+                self.fields(f"schema {name} ({', '.join(users)})", (place, place),
+                            body_fields(name, self.old_schemas),
+                            body_fields(name, self.new_schemas))
+        return self.changes
+
+    def code(self, code: int, before: StatusCode, after: StatusCode) -> None:
+        subject, where = str(code), ("codes", code)
+        if before.reason != after.reason:
+            self.add("code-reason-changed", subject,
+                     f"reason phrase {before.reason!r} became {after.reason!r}",
+                     (*where, "reason"), (*where, "reason"))
+        if before.equivalent != after.equivalent:
+            self.add("code-equivalent-changed", subject,
+                     f"equivalent {_or_none(before.equivalent)} became"
+                     f" {_or_none(after.equivalent)}", where, where)
+        if before.deprecated != after.deprecated:
+            rule = "code-deprecated" if after.deprecated else "code-undeprecated"
+            self.add(rule, subject, "deprecated" if after.deprecated else "no longer deprecated",
+                     where, where)
+        if _words(before.retry) != _words(after.retry):
+            self.add("retry-changed", subject, _retry_message(before.retry, after.retry),
+                     (*where, "retry") if before.retry else where,
+                     (*where, "retry") if after.retry else where)
+        self.headers(subject, where, before.headers, after.headers)
+        self.content(subject, where, before.content, after.content)
+
+    def headers(self, subject: str, where: CatalogPath,
+                before: dict[str, Header], after: dict[str, Header]) -> None:
+        old = {name.lower(): (name, header) for name, header in before.items()}
+        new = {name.lower(): (name, header) for name, header in after.items()}
+        for key in sorted(old.keys() | new.keys()):
+            if key not in new:
+                name = old[key][0]
+                self.add("header-removed", subject, f"header {name} was removed",
+                         (*where, "headers", name))
+                continue
+            if key not in old:
+                name = new[key][0]
+                self.add("header-added", subject, f"header {name} was added",
+                         new=(*where, "headers", name))
+                continue
+            (old_name, was), (new_name, now) = old[key], new[key]
+            places = (*where, "headers", old_name), (*where, "headers", new_name)
+            if was.required and not now.required:
+                self.add("header-now-optional", subject,
+                         f"header {new_name} is no longer always sent", *places)
+            was_types, now_types = json_types(was.schema_), json_types(now.schema_)
+            if was_types != now_types:
+                self.add("header-type-changed", subject,
+                         f"header {new_name}: {type_text(was_types)} became"
+                         f" {type_text(now_types)}", *places)
+
+    def content(self, subject: str, where: CatalogPath,
+                before: dict[str, MediaType], after: dict[str, MediaType]) -> None:
+        old = {name.lower(): name for name in before}
+        new = {name.lower(): name for name in after}
+        for key in sorted(old.keys() | new.keys()):
+            if key not in new:
+                self.add("media-type-removed", subject, f"media type {old[key]} was removed",
+                         (*where, "content", old[key]))
+            elif key not in old:
+                self.add("media-type-added", subject, f"media type {new[key]} was added",
+                         new=(*where, "content", new[key]))
+            else:
+                places = (*where, "content", old[key]), (*where, "content", new[key])
+                self.body(f"{subject} {new[key]}", places, before[old[key]].schema_,
+                          after[new[key]].schema_)
+
+    def body(self, subject: str, places: tuple[CatalogPath, CatalogPath],
+             before: Any, after: Any) -> None:
+        if before is not None and after is None:
+            self.add("body-schema-removed", subject, "the body has no schema any more", *places)
+            return
+        if isinstance(before, str) and before == after:
+            self.shared.setdefault(before, []).append(subject)
+            return
+        self.fields(subject, places,
+                    body_fields(before, self.old_schemas, (*places[0], "schema")),
+                    body_fields(after, self.new_schemas, (*places[1], "schema")))
+
+    def fields(self, subject: str, places: tuple[CatalogPath, CatalogPath],
+               before: dict[str, FieldInfo], after: dict[str, FieldInfo]) -> None:
+        for message, rule, was, now in _field_changes(before, after):
+            self.add(rule, subject, message, was.place if was else places[0],
+                     now.place if now else places[1])
+
+
+def _field_changes(
+    before: dict[str, FieldInfo], after: dict[str, FieldInfo]
+) -> Iterator[tuple[str, str, FieldInfo | None, FieldInfo | None]]:
+    removed = sorted(before.keys() - after.keys())
+    for path in removed:
+        # A removed object reports once, not once more for each of its members.
+        if not any(path.startswith(f"{parent}.") or path.startswith(f"{parent}[]")
+                   for parent in removed if parent != path):
+            yield f"field {path} was removed", "field-removed", before[path], None
+    for path in sorted(after.keys() - before.keys()):
+        yield f"field {path} was added", "field-added", None, after[path]
+    for path in sorted(before.keys() & after.keys()):
+        was, now = before[path], after[path]
+        if was.required and not now.required:
+            yield f"field {path} may now be absent", "field-now-optional", was, now
+        elif now.required and not was.required:
+            yield f"field {path} is now always present", "field-now-required", was, now
+        if was.types and now.types and not now.types <= was.types:
+            yield (f"field {path}: {type_text(was.types)} became {type_text(now.types)}",
+                   "field-type-changed", was, now)
+        if was.enum is not None and (now.enum is None or now.enum - was.enum):
+            added = "any value" if now.enum is None else ", ".join(sorted(now.enum - was.enum))
+            yield f"field {path} may now be {added}", "field-enum-values-added", was, now
+        if now.enum is not None and was.enum is not None and was.enum - now.enum:
+            gone = ", ".join(sorted(was.enum - now.enum))
+            yield f"field {path} is no longer {gone}", "field-enum-values-removed", was, now
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _or_none(code: int | None) -> str:
+    return "none" if code is None else str(code)
+
+
+def _retry_message(before: str, after: str) -> str:
+    if not before:
+        return "retry advice was added"
+    if not after:
+        return "retry advice was removed"
+    return "retry advice changed"
+
+
+def compare(old: Catalog, new: Catalog) -> list[Change]:
+    """Every change from `old` to `new`, in code order."""
+    return _Comparison(old, new).run()

@@ -1,0 +1,97 @@
+"""The document to import from: read, parsed, and its local `$ref`s resolved."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from ..catalog.source import YamlLoader
+from ..errors import LoadError, parse_pointer
+
+MAX_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed OpenAPI 3.0 or 3.1 document."""
+
+    file: str
+    data: dict[str, Any]
+    oas: str  # "3.0" or "3.1"
+
+    def resolve(self, node: Any, seen: frozenset[str] = frozenset()) -> tuple[Any, str | None]:
+        """(the object a node stands for, the last local `$ref` followed to it, if any).
+
+        Only local references (`#/...`) are followed; others raise LoadError."""
+        last = None
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#/") and ref != "#":
+                raise LoadError.at(self.file, f"$ref {ref!r} points outside the document;"
+                                              " bundle it first (e.g. `redocly bundle`)")
+            if ref in seen:
+                raise LoadError.at(self.file, f"$ref {ref!r} refers to itself")
+            seen = seen | {ref}
+            target: Any = self.data
+            # A $ref's pointer is a URI fragment: percent-encoded (RFC 6901 §6).
+            for part in parse_pointer(unquote(ref[1:])):
+                if isinstance(target, dict) and part in target:
+                    target = target[part]
+                elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+                    target = target[int(part)]
+                else:
+                    raise LoadError.at(self.file, f"$ref {ref!r} points to nothing")
+            node, last = target, ref
+        return node, last
+
+
+def _parse(file: str, raw: bytes) -> Any:
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError.at(file, exc.msg, line=exc.lineno, column=exc.colno) from None
+    try:
+        return yaml.load(text, Loader=YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise LoadError.at(file, str(exc.problem or exc.context), line=line,
+                           column=column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError.at(file, str(exc)) from None
+
+
+def read_document(path: Path) -> Document:
+    """Read an OpenAPI 3.0 or 3.1 document (JSON or YAML); LoadError says why not."""
+    name = str(path)
+    try:
+        if not path.is_file():
+            raise LoadError.at(name, "no such file" if not path.exists() else
+                               "is not a regular file")
+        if path.stat().st_size > MAX_BYTES:
+            raise LoadError.at(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError.at(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = _parse(name, raw)
+    except UnicodeDecodeError as exc:
+        raise LoadError.at(name, f"is not UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise LoadError.at(name, "is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise LoadError.at(name, "an OpenAPI document is a mapping")
+    version = data.get("openapi")
+    if not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
+        raise LoadError.at(name, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version!r})")
+    if not isinstance(data.get("paths", {}), dict):
+        raise LoadError.at(name, "paths must be a mapping")
+    return Document(name, data, version[:3])

@@ -1,0 +1,246 @@
+"""`specgen diff`: every rule has a before/after pair that triggers it, and only it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import DATA
+
+from specgen import diff_catalogs
+from specgen.cli import cli
+from specgen.diff.report import rules_reference
+from specgen.diff.rules import RULES
+
+BASE = yaml.safe_load((DATA / "diff" / "base.yaml").read_text(encoding="utf-8"))
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _error(catalog: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = catalog["schemas"]["Error"]
+    return schema
+
+
+def _set(path: str, value: Any) -> Edit:
+    def edit(catalog: dict[str, Any]) -> None:
+        *parents, last = path.split("/")
+        node = catalog
+        for part in parents:
+            node = node[int(part) if part.isdigit() and int(part) in node else part]
+        node[int(last) if last.isdigit() and int(last) in node else last] = value
+    return edit
+
+
+def _delete(path: str) -> Edit:
+    def edit(catalog: dict[str, Any]) -> None:
+        *parents, last = path.split("/")
+        node = catalog
+        for part in parents:
+            node = node[int(part) if part.isdigit() and int(part) in node else part]
+        del node[int(last) if last.isdigit() and int(last) in node else last]
+    return edit
+
+
+def _both(*edits: Edit) -> Edit:
+    def edit(catalog: dict[str, Any]) -> None:
+        for one in edits:
+            one(catalog)
+    return edit
+
+
+SHARED = "schema Error (400 application/json, 429 application/json)"
+# rule id -> (edit turning BASE into the new catalog, the change's subject, a message fragment)
+CASES: dict[str, tuple[Edit, str, str]] = {
+    "code-removed": (_delete("codes/561"), "561", "561 Unauthorized was removed"),
+    "code-added": (_set("codes/404", {"reason": "Not Found", "summary": "Nothing here."}),
+                   "404", "404 Not Found was added"),
+    "code-reason-changed": (_set("codes/561/reason", "Unauthenticated"), "561",
+                            "'Unauthorized' became 'Unauthenticated'"),
+    "code-equivalent-changed": (_set("codes/561/equivalent", 403), "561",
+                                "equivalent 401 became 403"),
+    "code-deprecated": (_set("codes/561/deprecated", True), "561", "deprecated"),
+    "media-type-removed": (_delete("codes/400/content/text~plain"), "400",
+                           "media type text/plain was removed"),
+    "media-type-added": (_set("codes/561/content/text~plain", {}), "561",
+                         "media type text/plain was added"),
+    "body-schema-removed": (_set("codes/561/content/application~json", {}),
+                            "561 application/json", "no schema"),
+    "field-removed": (_delete("schemas/Error/properties/details"), SHARED,
+                      "field details was removed"),
+    "field-now-optional": (_set("schemas/Error/required", ["error"]), SHARED,
+                           "field message may now be absent"),
+    "field-type-changed": (_set("schemas/Error/properties/message", {"type": "integer"}),
+                           SHARED, "field message: string became integer"),
+    "field-enum-values-added": (
+        _set("schemas/Error/properties/error/enum", ["invalid_request", "rate_limited", "x"]),
+        SHARED, 'may now be "x"'),
+    "field-enum-values-removed": (
+        _set("schemas/Error/properties/error/enum", ["invalid_request"]),
+        SHARED, 'is no longer "rate_limited"'),
+    "field-added": (_set("schemas/Error/properties/doc_url", {"type": "string"}),
+                    SHARED, "field doc_url was added"),
+    "field-now-required": (_set("schemas/Error/required", ["error", "message", "details"]),
+                           SHARED, "field details is now always present"),
+    "header-removed": (_delete("codes/429/headers/Retry-After"), "429",
+                       "header Retry-After was removed"),
+    "header-now-optional": (_set("codes/429/headers/Retry-After/required", False), "429",
+                            "no longer always sent"),
+    "header-type-changed": (_set("codes/429/headers/Retry-After/schema", {"type": "string"}),
+                            "429", "integer became string"),
+    "header-added": (_set("codes/561/headers", {"WWW-Authenticate": {}}), "561",
+                     "header WWW-Authenticate was added"),
+    "retry-changed": (_set("codes/429/retry", "Do not retry."), "429", "retry advice changed"),
+}
+
+
+def _write(path: Path, catalog: dict[str, Any]) -> Path:
+    text = yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True)
+    path.write_text(text.replace("text~plain", "text/plain").replace("application~json",
+                                                                     "application/json"),
+                    encoding="utf-8")
+    return path
+
+
+def _pair(tmp_path: Path, edit: Edit) -> tuple[Path, Path]:
+    new = copy.deepcopy(BASE)
+    for code in new["codes"].values():  # ~ stands for / in the edit paths' media types
+        code["content"] = {k.replace("/", "~"): v for k, v in code.get("content", {}).items()}
+    edit(new)
+    old = copy.deepcopy(BASE)
+    return _write(tmp_path / "old.yaml", old), _write(tmp_path / "new.yaml", new)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule_has_a_before_after_pair(rule: str, tmp_path: Path) -> None:
+    edit, subject, fragment = CASES[rule]
+    old, new = _pair(tmp_path, edit)
+    changes = diff_catalogs(str(old), str(new))
+    assert [c.change.rule.id for c in changes] == [rule]
+    change = changes[0]
+    assert change.change.subject == subject
+    assert fragment in change.change.message
+    assert change.where.line is not None  # located in a file
+
+
+def test_every_code_level_rule_is_tested_and_every_rule_documented() -> None:
+    """Rules without a case here belong to problem types (tested with them)."""
+    untested = {r for r in RULES if r not in CASES}
+    assert untested <= {r for r in RULES if r.startswith("problem-")} | {"code-undeprecated",
+                                                                         "deprecated",
+                                                                         "sunset-changed"}
+    reference = rules_reference()
+    for rule in RULES.values():
+        assert f"## `{rule.id}` {{#{rule.id}}}" in reference
+        assert rule.why in reference
+
+
+def test_identical_catalogs_have_no_changes(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, lambda catalog: None)
+    assert diff_catalogs(str(old), str(new)) == []
+
+
+def test_inline_body_changes_are_reported_per_code(tmp_path: Path) -> None:
+    path = "codes/561/content/application~json/schema/properties/error"
+    old, new = _pair(tmp_path, _set(path, {"type": "integer"}))
+    [change] = diff_catalogs(str(old), str(new))
+    assert change.change.subject == "561 application/json"
+    assert change.change.message == "field error: string became integer"
+
+
+def test_a_code_that_changes_schema_is_compared_field_by_field(tmp_path: Path) -> None:
+    replacement = {"type": "object", "properties": {"error": {"type": "string"}}}
+    old, new = _pair(tmp_path, _both(_set("schemas/Other", replacement),
+                                     _set("codes/429/content/application~json/schema", "Other")))
+    changes = diff_catalogs(str(old), str(new))
+    assert {c.change.subject for c in changes} == {"429 application/json"}
+    assert "field message was removed" in {c.change.message for c in changes}
+
+
+def test_removed_object_field_is_one_entry_not_one_per_member(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, _delete("schemas/Error/properties/details"))
+    [change] = diff_catalogs(str(old), str(new))
+    assert change.change.message == "field details was removed"
+    assert change.old is not None
+    lines = old.read_text(encoding="utf-8").splitlines()
+    assert lines[change.old.line - 1].strip() == "details:"  # the field itself, not its schema
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "edit", "status"),
+    [
+        ("breaking", _delete("codes/561"), 1),
+        ("breaking", _set("codes/404", {"reason": "Not Found", "summary": "x"}), 0),
+        ("warning", _set("codes/404", {"reason": "Not Found", "summary": "x"}), 1),
+        ("warning", _set("codes/561/reason", "Unauthenticated"), 0),
+        ("never", _delete("codes/561"), 0),
+    ],
+)
+def test_fail_on_sets_the_exit_status(fail_on: str, edit: Edit, status: int,
+                                      tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, edit)
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--fail-on", fail_on])
+    assert result.exit_code == status, result.output
+
+
+def test_formats_text_markdown_json(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, _both(_delete("codes/561"), _set("codes/429/retry", "Later.")))
+    run = CliRunner().invoke
+    text = run(cli, ["diff", str(old), str(new), "--fail-on", "never"])
+    first = text.stdout.splitlines()[0]
+    assert first.startswith(f"{old}:") and ": breaking: 561: " in first
+    assert "[code-removed]" in first
+    assert "1 breaking, 1 warning" in text.stderr
+    markdown = run(cli, ["diff", str(old), str(new), "--format", "markdown"]).stdout
+    assert markdown.index("## Breaking changes") < markdown.index("## Changes to look at")
+    document = json.loads(run(cli, ["diff", str(old), str(new), "--format", "json"]).stdout)
+    assert document["summary"] == {"breaking": 1, "warning": 1, "info": 0}
+    assert document["changes"][0]["old"]["file"] == str(old)
+    assert document["changes"][1]["new"]["line"] is not None
+
+
+def test_catalog_text_cannot_inject_markdown(tmp_path: Path) -> None:
+    """Reason phrases and field names are catalog text: shown literally on the Changes page."""
+    old, new = _pair(tmp_path, _set("schemas/Error/properties/<img src=x onerror=alert(1)>",
+                                    {"type": "string"}))
+    markdown = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "markdown"])
+    assert "<img" not in markdown.stdout
+    assert "&#60;img" in markdown.stdout
+
+
+def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = _pair(tmp_path, _delete("codes/561"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    catalog = repo / "specgen.yaml"
+    catalog.write_bytes(old.read_bytes())
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "specgen.yaml")
+    git("commit", "-qm", "old")
+    catalog.write_bytes(new.read_bytes())
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli, ["diff", "HEAD:specgen.yaml", "specgen.yaml"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("HEAD:specgen.yaml:")
+    missing = CliRunner().invoke(cli, ["diff", "HEAD:nope.yaml", "specgen.yaml"])
+    assert missing.exit_code == 2
+    assert "HEAD:nope.yaml: cannot read from git" in missing.stderr
+
+
+def test_bad_catalog_is_a_located_error(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, lambda catalog: None)
+    new.write_text("specgen: 1\ninfo: {title: x}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 2
+    assert f"{new}:2:1: missing required key 'version'" in result.stderr

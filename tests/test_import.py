@@ -1,0 +1,166 @@
+"""`specgen import`: real documents become catalogs that check clean and build; attach rules
+select exactly the operations that had each response; bad documents are located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, SPECS, spec_bytes
+from hypothesis import given
+from hypothesis import strategies as st
+
+from specgen import build, check_catalog, import_catalog, load_catalog
+from specgen.catalog.rules import Operation, parse_rule
+from specgen.cli import cli
+from specgen.importer.rules import OperationIndex
+
+SHOP = DATA / "import" / "shop.yaml"
+REAL = sorted(p.name for p in SPECS.iterdir() if p.name != "SOURCES.md")
+
+
+def _import(tmp_path: Path, name: str) -> Path:
+    source = tmp_path / name.removesuffix(".gz")
+    source.write_bytes(spec_bytes(name))
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(import_catalog(source), encoding="utf-8")
+    return catalog
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REAL)
+def test_real_documents_import_to_catalogs_that_check_clean_and_build(
+    name: str, tmp_path: Path
+) -> None:
+    catalog = _import(tmp_path, name)
+    load_catalog(catalog)  # raises on any error
+    assert check_catalog(catalog) == [] or all(p.severity == "warning"
+                                               for p in check_catalog(catalog))
+    result = build(catalog, tmp_path / "out")
+    assert result.total > 0
+
+
+def test_github_keeps_its_component_names_and_codes(tmp_path: Path) -> None:
+    catalog = load_catalog(_import(tmp_path, "github.api.github.com.json.gz"))
+    assert {404, 403, 422} <= set(catalog.codes)
+    assert catalog.codes[404].name == "not_found"
+    assert "basic-error" in catalog.schemas
+
+
+def test_the_shop_document_imports_everything_it_can(tmp_path: Path) -> None:
+    target = tmp_path / "specgen.yaml"
+    result = CliRunner().invoke(cli, ["import", str(SHOP), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    imported = load_catalog(target)
+    found = imported.codes[404]
+    assert found.name == "NotFound"  # the component's name is kept
+    assert found.summary == "The resource does not exist."
+    assert found.attach == ["tag:orders"]
+    example = found.examples[0]
+    # The request comes from the operation: the path parameter's example, the required header.
+    assert (example.request.method, example.request.path) == ("GET", "/orders/42")
+    assert example.request.headers == {"X-Tenant": "acme"}
+    assert imported.codes[429].headers["Retry-After"].required
+    assert imported.codes[503].attach == ["path:/health"]
+    # 3.0 schema keywords are said in JSON Schema 2020-12 terms.
+    error = imported.schemas["Error"]
+    assert error["properties"]["trace"]["type"] == ["string", "null"]
+    assert error["properties"]["count"] == {"type": "integer", "exclusiveMinimum": 0}
+    assert error["properties"]["message"]["examples"] == ["No such order."]
+    # What the checks would refuse is left out, and said.
+    assert [e.slug for e in imported.codes[409].examples] == ["order-already-shipped"]
+    assert "left out example 'An example that does not match its schema'" in result.stderr
+    assert "404: 2 different responses; kept the one on 2 operation(s)" in result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    assert "  # from components.responses.NotFound, on 2 operation(s)\n  404:\n" in text
+
+
+def test_codes_selects_classes_and_codes(tmp_path: Path) -> None:
+    text = import_catalog(SHOP, codes="429,5xx")
+    target = tmp_path / "specgen.yaml"
+    target.write_text(text, encoding="utf-8")
+    assert sorted(load_catalog(target).codes) == [429, 503]
+    bad = CliRunner().invoke(cli, ["import", str(SHOP), "--codes", "4x", "-o", "-"])
+    assert bad.exit_code == 2
+    assert "bad code selector '4x'" in bad.stderr
+
+
+def test_an_existing_catalog_is_not_replaced_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "specgen.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["import", str(SHOP), "-o", str(target)])
+    assert refused.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    forced = CliRunner().invoke(cli, ["import", str(SHOP), "-o", str(target), "--force"])
+    assert forced.exit_code == 0
+    load_catalog(target)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"openapi": "3.0.0", "paths": {', ":1:"),
+        ("openapi: 3.0.0\npaths: [\n", ":3:1: "),
+        ("swagger: '2.0'\npaths: {}\n", "not an OpenAPI 3.0 or 3.1 document"),
+        ("openapi: 3.1.0\npaths: []\n", "paths must be a mapping"),
+        ("- just\n- a list\n", "an OpenAPI document is a mapping"),
+        ("openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n"
+         "        '404': {$ref: 'other.yaml#/x'}\n", "points outside the document"),
+        ("openapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses:\n"
+         "        '404': {$ref: '#/components/responses/missing'}\n", "points to nothing"),
+        ("openapi: 3.1.0\npaths:\n  /a: {$ref: '#/paths/~1a'}\n", "refers to itself"),
+    ],
+)
+def test_bad_documents_are_located_errors_and_write_nothing(
+    text: str, message: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "openapi.yaml"
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / "specgen.yaml"
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(str(source))
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+
+
+def test_third_party_names_cannot_inject_yaml(tmp_path: Path) -> None:
+    """Names and text from the document are values the dumper quotes, never raw YAML."""
+    source = tmp_path / "openapi.yaml"
+    source.write_text(
+        "openapi: 3.1.0\ninfo: {title: \"x\\ncodes: {}\", version: \"1\\n#\"}\npaths:\n"
+        "  /a:\n    get:\n      responses:\n        '404':\n"
+        "          $ref: '#/components/responses/a%0Ab'\n"
+        "components:\n  responses:\n    \"a\\nb\": {description: \"first\\n  500: x\"}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "specgen.yaml"
+    target.write_text(import_catalog(source), encoding="utf-8")
+    catalog = load_catalog(target)
+    assert sorted(catalog.codes) == [404]
+    assert catalog.info.title == "x codes: {} errors"
+
+
+operation = st.builds(
+    Operation,
+    path=st.sampled_from(["/a", "/a/{id}", "/b", "/c/d"]),
+    method=st.sampled_from(["get", "post", "delete"]),
+    tags=st.lists(st.sampled_from(["x", "y", "z"]), max_size=2, unique=True).map(tuple),
+    secured=st.booleans(),
+)
+
+
+@given(st.lists(operation, min_size=1, max_size=12, unique_by=lambda o: (o.path, o.method)),
+       st.data())
+def test_inferred_rules_select_exactly_the_operations_that_had_the_response(
+    operations: list[Operation], data: st.DataObject
+) -> None:
+    chosen = data.draw(st.lists(st.sampled_from(operations), unique=True))
+    rules = OperationIndex(operations).rules_for(chosen)
+    assert rules is not None
+    parsed = [parse_rule(text) for text in rules]
+    selected = {op for op in operations if any(rule.matches(op) for rule in parsed)}
+    assert selected == set(chosen)
