@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
@@ -96,3 +97,24 @@ def test_the_longest_secret_is_redacted_first() -> None:
     """A secret containing another is hidden whole, not left half visible."""
     redact = Redactor(["abc", "abcdef", ""])
     assert redact("x abcdef y abc") == "x [redacted] y [redacted]"
+
+
+def test_a_response_to_head_is_checked_without_a_body(tmp_path: Path) -> None:
+    """HEAD: status, headers and content type are compared; the empty body is not a mismatch."""
+    path = tmp_path / "specgen.yaml"
+    path.write_text(
+        "specgen: 1\ninfo: {title: T, version: '1'}\ncodes:\n  404:\n    reason: Not Found\n"
+        "    summary: None.\n    content: {application/json: {schema: {type: object}}}\n"
+        "    examples:\n      - title: Probe\n        request: {method: HEAD, path: /x}\n"
+        "        response: {content_type: application/json}\n"
+    )
+    catalog = load_catalog(path)
+    (item,) = plan(catalog, Selection(), []).exchanges
+    assert (item.safe, item.expected.content_type, item.expected.has_body) == (
+        True, "application/json", False,
+    )
+    comparer = Comparer(catalog, Redactor())
+    ok = Received(404, [("content-type", "application/json; charset=utf-8")], b"")
+    assert comparer.compare(item.expected, ok) == []
+    wrong = Received(404, [("content-type", "text/html")], b"")
+    assert [m.check for m in comparer.compare(item.expected, wrong)] == ["content type"]
