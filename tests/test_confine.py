@@ -433,3 +433,11 @@ def test_a_file_where_a_managed_folder_belongs_is_refused(site: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == f"{Path('out/docs')}: is a regular file, not a folder\n"
     assert (site / "out" / "docs").read_text() == "mine"
+
+
+def test_build_into_its_own_catalog_file_is_refused(tmp_path: Path) -> None:
+    shutil.copy(embedded_catalog_path(), tmp_path / "specgen.yaml")
+    result = run(tmp_path, "build", "specgen.yaml", "-o", "specgen.yaml")
+    assert result.exit_code == 2
+    assert (tmp_path / "specgen.yaml").read_bytes() == embedded_catalog_path().read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["specgen.yaml"]

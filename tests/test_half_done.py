@@ -320,3 +320,17 @@ def test_init_does_not_write_through_a_dangling_link(tmp_path: Path) -> None:
     assert not (tmp_path / "elsewhere.yml").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
 
+
+
+def test_check_takes_no_lock_and_creates_no_lock_file(
+    tmp_path: Path, catalogs: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    assert run(tmp_path, "build", "a.json", "-o", "out").exit_code == 0
+    (tmp_path / "out" / LOCK_FILE).unlink()
+    (tmp_path / "out").chmod(0o555)  # as a read-only checkout in CI (root ignores the mode)
+    try:
+        result = run(tmp_path, "build", "a.json", "-o", "out", "--check")
+    finally:
+        (tmp_path / "out").chmod(0o755)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / LOCK_FILE).exists()
