@@ -27,7 +27,7 @@ from specgen.output.build import build, build_plan
 from specgen.output.write import as_bytes, stale
 from specgen.text.render import dump_yaml
 
-LINK = "is a symbolic link; specgen does not follow links inside the output folder"
+LINK = "is a symbolic link; specgen does not follow links inside the folder it writes"
 
 
 def run(folder: Path, *args: str) -> Result:
@@ -424,3 +424,20 @@ def test_an_overlay_written_through_a_link_keeps_the_link(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert (tmp_path / "overlay.yaml").is_symlink()
     assert (tmp_path / "overlays" / "561.yaml").read_text("utf-8").startswith("overlay: \"1.0.0\"")
+
+
+def test_a_file_where_a_managed_folder_belongs_is_refused(site: Path) -> None:
+    shutil.rmtree(site / "out" / "docs")
+    (site / "out" / "docs").write_text("mine")
+    result = run(site, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 2
+    assert result.stderr == f"{Path('out/docs')}: is a regular file, not a folder\n"
+    assert (site / "out" / "docs").read_text() == "mine"
+
+
+def test_build_into_its_own_catalog_file_is_refused(tmp_path: Path) -> None:
+    shutil.copy(embedded_catalog_path(), tmp_path / "specgen.yaml")
+    result = run(tmp_path, "build", "specgen.yaml", "-o", "specgen.yaml")
+    assert result.exit_code == 2
+    assert (tmp_path / "specgen.yaml").read_bytes() == embedded_catalog_path().read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["specgen.yaml"]

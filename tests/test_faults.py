@@ -41,7 +41,8 @@ KILLS = 5
 FULL = "No space left on device"
 RETRIES = 5
 TEMPORARY = re.compile(r"\.(?P<name>.+)\.[^./]+\.tmp")
-"""The name `atomic_write` gives its temporary file beside the target: `.<name>.<random>.tmp`."""
+"""A temporary beside its target: `.<name>.<random>.tmp` (build), or
+`.<name>.specgen-<pid>-<random>.tmp` (atomic_write, whose clean-up looks for that name)."""
 
 
 def catalogs(codes: range, examples: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -446,6 +447,9 @@ def test_temporary_name_pattern_matches_what_atomic_write_creates(
     found = TEMPORARY.fullmatch(name)
     assert found is not None, name
     assert found["name"] == "100.md"
+    leftover = files.LEFTOVER.fullmatch(name)  # what the next write's clean-up recognises
+    assert leftover is not None
+    assert (leftover["name"], int(leftover["pid"])) == ("100.md", os.getpid())
 
 
 def test_interrupted_renames_put_every_file_back_and_the_next_build_completes(

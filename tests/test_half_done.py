@@ -23,7 +23,7 @@ from scale import catalog as scale_catalog
 
 from specgen.catalog.load import embedded_catalog_path
 from specgen.cli import cli
-from specgen.output import files, lock
+from specgen.output import lock
 from specgen.output.build import build_plan
 from specgen.output.files import LEFTOVER
 from specgen.output.lock import LOCK_FILE
@@ -321,19 +321,16 @@ def test_init_does_not_write_through_a_dangling_link(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
 
 
-def test_temporary_names_are_recognisable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
-    """The name pins what the clean-up looks for: `.NAME.specgen-PID-RANDOM.tmp`."""
-    real = os.replace
-    seen: list[str] = []
 
-    def replace(source: Any, target: Any, **kwargs: Any) -> None:
-        seen.append(source)
-        real(source, target, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
-    files.atomic_write(tmp_path / "x.yaml", "x")
-    (name,) = seen
-    found = LEFTOVER.fullmatch(name)
-    assert found is not None
-    assert (found["name"], int(found["pid"])) == ("x.yaml", os.getpid())
+def test_check_takes_no_lock_and_creates_no_lock_file(
+    tmp_path: Path, catalogs: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    assert run(tmp_path, "build", "a.json", "-o", "out").exit_code == 0
+    (tmp_path / "out" / LOCK_FILE).unlink()
+    (tmp_path / "out").chmod(0o555)  # as a read-only checkout in CI (root ignores the mode)
+    try:
+        result = run(tmp_path, "build", "a.json", "-o", "out", "--check")
+    finally:
+        (tmp_path / "out").chmod(0o755)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / LOCK_FILE).exists()

@@ -35,6 +35,7 @@ OPEN_FOLDERS = 64
 KINDS = {
     stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
     stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symbolic link",
+    stat.S_IFREG: "a regular file",
 }
 
 
@@ -51,7 +52,8 @@ def cannot(path: Path | str, exc: OSError, verb: str = "write") -> WriteError:
 def link_problem(path: Path | str) -> Problem:
     """The refusal of a symbolic link met inside the output folder."""
     return Problem(Location(str(path)), "is a symbolic link; specgen does not follow links inside"
-                                        " the output folder (remove it, or build elsewhere)")
+                                        " the folder it writes (remove the link, or write"
+                                        " elsewhere)")
 
 
 def not_regular(path: Path | str, mode: int) -> Problem:
@@ -245,11 +247,14 @@ class Tree:
         parent = self.folder(folder)
         if parent is None:
             return
-        with contextlib.suppress(FileNotFoundError):
-            try:
-                os.unlink(name, dir_fd=parent)
-            except IsADirectoryError:
-                shutil.rmtree(name, dir_fd=parent)  # never follows links (descriptor-based)
+        try:
+            os.unlink(name, dir_fd=parent)
+        except FileNotFoundError:
+            return
+        except OSError:  # EISDIR on Linux, EPERM elsewhere: a folder
+            if not stat.S_ISDIR(os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode):
+                raise
+            shutil.rmtree(name, dir_fd=parent)  # never follows links (descriptor-based)
 
     def remove_folder(self, relative: str) -> None:
         """Remove an empty folder (made by this build); one that is not empty stays."""

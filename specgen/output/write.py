@@ -9,6 +9,7 @@ so that a failure halfway, or an interrupt, puts every file back as it was.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Mapping
@@ -244,8 +245,9 @@ class Staging:
                 raise cannot(self._tree.path(current), exc) from None
             raise
         for folder, _, backup in done:
-            if backup is not None:  # a leftover would go as an extra in the next build
-                self._tree.remove(join(folder, backup))
+            if backup is not None:
+                with contextlib.suppress(OSError):  # a leftover goes as an extra next time
+                    self._tree.remove(join(folder, backup))
         self.renames, self.folders, self.extras = [], [], []
         self.close()
         return changed
