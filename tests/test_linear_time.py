@@ -92,6 +92,11 @@ CASES: list[tuple[str, Callable[[str], Any], str]] = [
      "a".join("`" * length for length in range(1, 447))),
     ("code spans in a table cell", inline, "a".join("`" * length for length in range(1, 447))),
     ("code spans: unclosed openers", prose, "`a" + "``a" * (SIZE // 3)),
+    ("autolinks", prose, "<" + "a@a" * (SIZE // 3)),
+    ("autolinks: web", prose, "<http://" + "a" * SIZE),
+    ("link targets", prose, "[" + "a" * SIZE + "\n" + "](" * (SIZE // 2)),
+    ("reference definitions", prose, ("[" + "a" * 1000 + "\n") * 100),
+    ("fences", prose, "```" + "`" * SIZE + "\n" + " " * SIZE + "~~~"),
     # text/
     ("yaml plain scalar", yamldump.to_yaml, "a" + " " * SIZE + "\x01"),
     ("yaml plain scalar ending in a colon", yamldump.to_yaml, "a" + ": " * (SIZE // 2) + ":"),
