@@ -406,14 +406,16 @@ RESPONSE_NAMES = st.sampled_from(
 )
 ODD_REASONS = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1,
                       max_size=12)
+COMPONENT_NAMES = st.sampled_from(["-", "_", "a.b", "Part", "Odd", "E500", "x" * 300, "0"])
 LONG_HEADER_NAMES = st.sampled_from(["X-" + "a" * 1100, "X" * 1025, "Y" * 1024])
 
 
 @st.composite
 def hostile_catalog_dicts(draw: st.DrawFn) -> dict[str, Any]:
-    """Catalog data, valid or not, built from a valid one by hostile changes: nasty text,
-    boolean subschemas, odd media types, reason phrases and name patterns, very long header
-    names. `check` may refuse it; when it accepts it, `build` must succeed."""
+    """Catalog data, valid or not, built from a valid one by hostile changes: nasty text (prose
+    and text request bodies), boolean subschemas, odd media types, reason phrases, name patterns
+    and response names, very long header names, a schema named like another's definition.
+    `check` may refuse it; when it accepts it, `build` must succeed."""
     data = _nastier(draw, draw(catalog_dicts(max_codes=3, max_examples=2)))
     data["response_names"] = draw(RESPONSE_NAMES)
     for status in data["codes"].values():
@@ -424,6 +426,18 @@ def hostile_catalog_dicts(draw: st.DrawFn) -> dict[str, Any]:
             status["content"][media] = {"schema": draw(BOOLEAN_SCHEMAS)}
         if draw(st.integers(0, 4)) == 0:
             status["headers"][draw(LONG_HEADER_NAMES)] = {"description": draw(NASTY_TEXT)}
+        if draw(st.integers(0, 4)) == 0:
+            status["name"] = draw(COMPONENT_NAMES)
+        for example in status["examples"]:
+            if isinstance(example["request"].get("body"), str) and draw(st.booleans()):
+                example["request"]["body"] = draw(NASTY_TEXT)
     if draw(st.booleans()):
         data["schemas"]["Odd"] = draw(BOOLEAN_SCHEMAS)
+    if draw(st.integers(0, 3)) == 0:
+        # A named schema with the name of another's definition, which lifting must keep apart.
+        data["schemas"]["Part"] = {"type": "integer"}
+        data["schemas"]["Holder"] = {
+            "type": "object", "$defs": {"Part": {"type": "string"}},
+            "properties": {"p": {"$ref": "#/$defs/Part"}, "q": {"$ref": REF + "Part"}},
+        }
     return data

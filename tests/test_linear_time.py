@@ -15,6 +15,7 @@ import pytest
 
 from specgen.catalog import models, source, syntax
 from specgen.catalog.load import CatalogSource
+from specgen.docs.markdown import inline, prose
 from specgen.http import curl
 from specgen.http.transcripts import _FIELD_LINE
 from specgen.openapi.schemas import component_name
@@ -86,6 +87,16 @@ CASES: list[tuple[str, Callable[[str], Any], str]] = [
         "https://h" + text, "GET", text, [], None), "/." * (SIZE // 2) + "x"),
     # openapi/
     ("openapi component name", component_name, "!a" * (SIZE // 2)),
+    # docs/ (Markdown of catalog prose)
+    ("code spans: backtick runs of distinct lengths", prose,
+     "a".join("`" * length for length in range(1, 447))),
+    ("code spans in a table cell", inline, "a".join("`" * length for length in range(1, 447))),
+    ("code spans: unclosed openers", prose, "`a" + "``a" * (SIZE // 3)),
+    ("autolinks", prose, "<" + "a@a" * (SIZE // 3)),
+    ("autolinks: web", prose, "<http://" + "a" * SIZE),
+    ("link targets", prose, "[" + "a" * SIZE + "\n" + "](" * (SIZE // 2)),
+    ("reference definitions", prose, ("[" + "a" * 1000 + "\n") * 100),
+    ("fences", prose, "```" + "`" * SIZE + "\n" + " " * SIZE + "~~~"),
     # text/
     ("yaml plain scalar", yamldump.to_yaml, "a" + " " * SIZE + "\x01"),
     ("yaml plain scalar ending in a colon", yamldump.to_yaml, "a" + ": " * (SIZE // 2) + ":"),
@@ -111,3 +122,13 @@ def test_the_media_type_grammar_still_takes_quoted_escapes_and_refuses_a_bare_qu
         syntax.media_type('a/b; a="x"y"')
     with pytest.raises(ValueError, match="not a valid media type"):
         syntax.media_type('a/b; a="\\"')
+
+
+def test_code_spans_close_at_the_next_run_of_the_same_length() -> None:
+    """CommonMark's rule: a run of n backticks opens a span that the next run of n closes; a run
+    nothing closes is text."""
+    from specgen.docs.markdown import code_spans
+
+    assert code_spans("a `x` b ``y`z`` `open") == [(2, 5, "x"), (8, 15, "y`z")]
+    assert code_spans("```x`") == []
+    assert inline("a | `x|y` | ``b``") == "a \\| <code>x&#124;y</code> \\| ``b``"

@@ -210,3 +210,29 @@ def test_a_catalog_built_without_validation_is_validated_again(
     assert refused(module_dir, "constructed", source) == [
         f"constructed:CATALOG{line}" for line in expected
     ]
+
+
+def test_a_model_schema_holding_nan_or_controls_is_refused_at_its_reference(
+    module_dir: Path,
+) -> None:
+    """A Pydantic model's defaults and descriptions reach every output like catalog values."""
+    (module_dir / "odd_defaults.py").write_text(
+        "from pydantic import BaseModel, Field\n"
+        "class M(BaseModel):\n"
+        "    x: float = float('nan')\n"
+        "    y: str = Field(default='ok', description='bell\\x07')\n",
+        "utf-8",
+    )
+    (module_dir / "c.yaml").write_text(
+        'specgen: 1\ninfo: {title: T, version: "1"}\nschemas:\n  M: {model: "odd_defaults:M"}\n',
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", "c.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "c.yaml:4:7: the JSON Schema of 'odd_defaults:M': properties.x.default: nan has no JSON"
+        " form; use a finite number",
+        "c.yaml:4:7: the JSON Schema of 'odd_defaults:M': properties.y.description: contains"
+        " U+0007 (a control character) at position 5, which outputs cannot show as written;"
+        " remove it",
+    ]

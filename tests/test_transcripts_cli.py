@@ -96,23 +96,33 @@ codes:
     examples:
       - title: escapes
         request: {method: POST, path: /, body: {note: "\\e]0;owned\\a\\e[2J"}}
-        response: {body: {error: "\\x9b31m red \\u202e reversed \\x7f", line: "a\\rb"}}
+        response: {body: {error: "\\e[31m red", line: "a\\rb"}}
 """
 
 
-def test_control_characters_from_bodies_are_escaped_unless_raw(tmp_path: Path) -> None:
-    """C1 controls (0x9b opens an escape sequence), DEL and bidi overrides, which JSON bodies
-    carry raw, reach the terminal escaped; --raw still writes the exact bytes."""
+def test_escape_sequences_in_json_bodies_never_reach_the_terminal_raw(tmp_path: Path) -> None:
+    """JSON writes C0 controls as escapes (specgen refuses DEL, C1 and U+2028/2029, which JSON
+    leaves raw), so neither the text nor --raw carries an escape sequence."""
     catalog = tmp_path / "c.yaml"
     catalog.write_text(TERMINAL_ATTACK, "utf-8")
     shown = run(str(catalog))
     assert shown.exit_code == 0, shown.output
-    for char in "\x1b\x07\x9b\u202e\x7f":
-        assert char not in shown.stdout
-    assert "\\u001b]0;owned\\u0007\\u001b[2J" in shown.stdout  # JSON's own escapes
-    assert "\\x9b31m red \\u202e reversed \\x7f" in shown.stdout  # JSON leaves these raw
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "\\u001b]0;owned\\u0007\\u001b[2J" in shown.stdout
     raw = run(str(catalog), "--raw")
-    assert "\x9b31m red \u202e reversed \x7f".encode() in raw.stdout_bytes
+    assert b"\x1b" not in raw.stdout_bytes
+
+
+def test_transcripts_text_escapes_what_a_terminal_would_act_on() -> None:
+    """Whatever a transcript holds (a template of the user's, say), the readable text shows
+    controls, C1, bidi overrides and lone CRs escaped."""
+    from specgen.http.transcripts import Transcript, transcripts_text
+
+    response = "HTTP/1.1 500 X\r\nA: b\r\n\r\n\x1b[2J\x9b31m \u202e \x7f a\rb\r\n".encode()
+    text = transcripts_text([Transcript(500, "s", "t", b"GET / HTTP/1.1\r\n\r\n", response, "")])
+    assert "\\x1b[2J\\x9b31m \\u202e \\x7f a\\x0db\r\n" in text
+    for char in "\x1b\x9b\u202e\x7f":
+        assert char not in text
 
 
 def test_for_terminal_escapes_lone_carriage_returns_but_keeps_line_ends_and_tabs() -> None:

@@ -17,6 +17,7 @@ from .schemas import (
     ref_cycles,
     time_limits,
 )
+from .values import unrenderable
 
 PathT = tuple[str | int, ...]
 LOOP = "loops: its $refs lead back to themselves without descending into the value"
@@ -106,6 +107,12 @@ def _schemas(catalog: Catalog, found: list[Finding]) -> dict[str, Any]:
                 schemas[name] = model_schema(schema)
             except SchemaProblem as exc:
                 found.append(Finding(("schemas", name, "model"), str(exc)))
+                continue
+            # A model's defaults and descriptions are the user's values too (nan, controls).
+            for _, message in unrenderable(schemas[name]):
+                found.append(Finding(
+                    ("schemas", name, "model"), f"the JSON Schema of {schema.model!r}: {message}"
+                ))
         else:
             schemas[name] = schema
     return schemas

@@ -135,6 +135,14 @@ def check_schema(schema: JsonSchema, names: set[str]) -> None:
         if ref.startswith(COMPONENT_PREFIX):
             if ref.removeprefix(COMPONENT_PREFIX) not in names:
                 raise SchemaProblem(f"$ref {ref!r} names no schema of this catalog", path)
+        elif ref.startswith("#") and ref != "#" and not ref.startswith("#/"):
+            # OpenAPI 3.0 has no $anchor, and a plain-name reference points nowhere once the
+            # schema is a component: only JSON pointers survive into every output.
+            raise SchemaProblem(
+                f"$ref {ref!r} names an anchor; refer by JSON pointer instead (e.g."
+                " '#/$defs/Name')",
+                path,
+            )
         elif ref.startswith("#"):
             if not _pointer_target(schema, ref[1:]):
                 raise SchemaProblem(f"$ref {ref!r} points to nothing in this schema", path)

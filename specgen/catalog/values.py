@@ -26,7 +26,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # a page as written.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-# Example bodies that are JSON data show a control character as a JSON escape, faithfully.
+# In example bodies that are JSON data, JSON writes C0 controls as escapes (faithfully), but it
+# leaves DEL, C1 controls and the line separators raw.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
 _BODY = "body"
 
 
@@ -132,20 +134,18 @@ def _scalar(value: Any, in_body: bool) -> str | None:
     if isinstance(value, float):
         return None if math.isfinite(value) else f"{value!r} has no JSON form; use a finite number"
     if isinstance(value, str):
-        if _SURROGATE.search(value):
-            return _text(value)
-        return None if in_body else _text(value)
+        return _text(value, _RAW_IN_JSON if in_body else _CONTROL)
     return f"{_kind(value)} is not JSON data (text, number, boolean, null, list or mapping)"
 
 
-def _text(value: str) -> str | None:
+def _text(value: str, controls: re.Pattern[str] = _CONTROL) -> str | None:
     surrogate = _SURROGATE.search(value)
     if surrogate:
         return (
             f"contains a lone surrogate (U+{ord(surrogate.group()):04X}), which no file can"
             " encode"
         )
-    control = _CONTROL.search(value)
+    control = controls.search(value)
     if control:
         char = control.group()
         return (
