@@ -24,10 +24,11 @@ from .outline import (
     apply_edits,
     line_of,
 )
-from .scan_json import JsonOutline, byte_text
+from .scan_json import JsonNode, JsonOutline, byte_text
 
 OnConflict = Literal["error", "keep", "replace"]
 Path_ = tuple[str, ...]
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class DocumentText:
     text: str
     encoding: str
     file: str
+    bom: bytes = b""
 
     @property
     def is_json(self) -> bool:
@@ -106,20 +108,19 @@ class DocumentText:
 
     @classmethod
     def of(cls, document: str | bytes, file: str) -> DocumentText:
-        """Read a document given as text or as the bytes of a file (UTF-8, a BOM is dropped)."""
+        """Read a document given as text or as the bytes of a file (UTF-8; a byte order mark
+        is set aside and given back in front of the result)."""
         if isinstance(document, str):
-            is_json = document[:256].lstrip().startswith("{")
-        else:
-            document = document.removeprefix(b"\xef\xbb\xbf")
-            is_json = document[:256].lstrip().startswith(b"{")
+            document = document.encode("utf-8", "surrogatepass")
+        bom = BOM if document.startswith(BOM) else b""
+        document = document[len(bom):]
+        is_json = document[:256].lstrip().startswith(b"{")
         try:
             if is_json or file.endswith(".json"):
-                return cls(byte_text(document), "latin-1", file)
-            if isinstance(document, bytes):
-                document = document.decode("utf-8")
+                return cls(byte_text(document), "latin-1", file, bom)
+            return cls(document.decode("utf-8"), "utf-8", file, bom)
         except UnicodeDecodeError as exc:
             raise MergeError([not_utf8(file, exc.object, exc.start)]) from None
-        return cls(document, "utf-8", file)
 
     def location(self, offset: int) -> Location:
         """The line and column (in characters) of an offset into the text."""
@@ -146,8 +147,7 @@ def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False)
         from .compose import ComposedOutline, check_syntax
         from .scan_yaml import YamlOutline
 
-        if not compose:
-            check_syntax(text)
+        if not compose and check_syntax(text):
             try:
                 return YamlOutline(text, shape)
             except Invalid:
@@ -172,6 +172,7 @@ class MergePlan:
     replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
     attached: list[tuple[str, str, str]] = field(default_factory=list)
     _edits: list[Edit] | None = None
+    _result: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -192,6 +193,14 @@ class MergePlan:
         depth = len(path)
         while depth and self.node(path[:depth]) is None:
             depth -= 1
+        node = self.node(path[:depth])
+        name = path[depth] if depth < len(path) else key
+        if node is not None and "$ref" in node:
+            raise _beside_ref(node, "this mapping")
+        if node is not None and name in node:
+            # The key is there but its value was not located as a mapping (a tag, a scalar,
+            # a list): adding the key again would write a duplicate.
+            raise Unsupported(node.offset(name), f"{name!r} is not a mapping specgen can edit")
         target = self.additions.setdefault(path[:depth], {})
         for part in path[depth:]:
             target = target.setdefault(part, {})
@@ -207,16 +216,70 @@ class MergePlan:
                  for path, entries in self.additions.items()]
         return self._edits
 
+    def distinct_edits(self) -> list[Edit]:
+        """The edits, each once: a mapping reached through aliases is edited once for all."""
+        return list(dict.fromkeys(self.edits()))
+
+    def edit_at(self, path: Path_) -> Location:
+        """Where the edit closest to `path` starts (for a message about that place)."""
+        changed = [(*p, k) for p, k, _ in self.replacements] + list(self.additions)
+
+        def shared(other: Path_) -> int:
+            return next((i for i, (a, b) in enumerate(zip(path, other, strict=False)) if a != b),
+                        min(len(path), len(other)))
+
+        best = max(range(len(changed)), key=lambda i: shared(changed[i]), default=None)
+        if best is None:
+            return Location(self.document.file)
+        return self.document.location(self.edits()[best].start)
+
+    def result_text(self) -> str:
+        """The merged document's text (in the scanned form: bytes as Latin-1 for JSON)."""
+        if self._result is None:
+            self._result = apply_edits(self.document.text, self.distinct_edits())
+        return self._result
+
+    def verify(self) -> None:
+        """Read the result again and refuse (MergeError at the edit) unless it says what the
+        original said plus exactly the planned changes."""
+        from .verify import Changes, Mismatch, verify_json, verify_yaml
+
+        if not self.changed:
+            return
+        changes = Changes(self.additions, self.replacements)
+        try:
+            if self.document.is_json:
+                edited = {*self.additions, *(path for path, _, _ in self.replacements)}
+                nodes = {path: (node.open, node.close) for path in edited
+                         if isinstance(node := self.node(path), JsonNode)}
+                verify_json(self.document.text, self.result_text(), nodes, changes,
+                            self.distinct_edits())
+            else:
+                verify_yaml(self.document.text, self.result_text(), changes)
+        except Mismatch as exc:
+            pointer = json_pointer(exc.path) or "/"
+            where = self.edit_at(exc.path) if exc.offset is None else (
+                self.document.location(exc.offset))
+            raise MergeError([Problem(where, (
+                f"cannot merge here: the merged document would not read as planned at {pointer}"
+                f" ({exc.message}); nothing was written"))]) from None
+
     def result_bytes(self) -> bytes:
         """The merged document as the bytes of a file."""
-        text = self.document.text
-        if self.changed:
-            text = apply_edits(text, self.edits())
-        return text.encode(self.document.encoding)
+        text = self.result_text() if self.changed else self.document.text
+        return self.document.bom + text.encode(self.document.encoding)
 
     def result(self) -> str:
         """The merged document's text."""
         return self.result_bytes().decode("utf-8")
+
+
+def _beside_ref(node: Node, what: str) -> Invalid:
+    """The refusal to write beside a `$ref` (readers ignore a reference's siblings)."""
+    target = node.value("$ref")
+    return Invalid(node.offset("$ref"), (
+        f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
+        " what sits next to one); merge into the document it points to, or bundle first"))
 
 
 class _Planner:
@@ -279,19 +342,29 @@ class _Planner:
                                f"{method.upper()} {path} already has a {attachment.code} response")
 
     def operations(self) -> Iterator[tuple[str, str, Node]]:
+        root = self.plan.outline.root
         paths = self.plan.node(("paths",))
         if paths is None:
+            if "paths" in root:
+                raise self.unreadable(root, "paths", "paths is not a mapping")
             return
         for path in paths.names():
             item = paths.child(path)
-            for method in item.names() if item is not None else ():
-                operation = item.child(method) if item is not None and method in METHODS else None
-                if item is not None and method in METHODS and operation is None:
+            if item is None:
+                raise self.unreadable(paths, path, "this path item is not a mapping")
+            if "$ref" in item:
+                raise _beside_ref(item, "this path item")
+            for method in item.names():
+                if method not in METHODS:
+                    continue
+                operation = item.child(method)
+                if operation is None:
                     raise self.unreadable(item, method, "this operation is not a block mapping")
-                if operation is not None:
-                    if "responses" in operation and operation.child("responses") is None:
-                        raise self.unreadable(operation, "responses", "responses is not a mapping")
-                    yield path, method, operation
+                if "$ref" in operation:
+                    raise _beside_ref(operation, "this operation")
+                if "responses" in operation and operation.child("responses") is None:
+                    raise self.unreadable(operation, "responses", "responses is not a mapping")
+                yield path, method, operation
 
     def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
         return Unsupported(node.offset(key), message)
@@ -349,6 +422,22 @@ def plan_merge(
         raise document.unsupported(exc) from None
 
 
+def _refuse_nested(plan: MergePlan) -> None:
+    """Refuse a replacement with other changes inside it (a path item replaced, and responses
+    attached to its old operations): the two edits would overlap."""
+    changed = [(*path, key) for path, key, _ in plan.replacements] + list(plan.additions)
+    for path, key, _ in plan.replacements:
+        whole = (*path, key)
+        inside = [p for p in changed if len(p) > len(whole) and p[: len(whole)] == whole]
+        if inside:
+            node = plan.node(path)
+            where = plan.document.location(node.offset(key)) if node is not None else None
+            raise MergeError([Problem(where or Location(plan.document.file), (
+                f"cannot replace {json_pointer((*path, key))} and change"
+                f" {json_pointer(inside[0])} inside it in one merge; merge the replacement"
+                " first (--on-conflict replace without --attach), then attach"))])
+
+
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
           on_conflict: OnConflict) -> MergePlan:
     planner = _Planner(plan, on_conflict)
@@ -363,5 +452,7 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
         planner.attach(attachments, plan.document.file)
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
+    _refuse_nested(plan)
     plan.edits()  # rendered now, so that what cannot be edited shows before anything is written
+    plan.verify()
     return plan

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .outline import Edit, Invalid, Shape, Unsupported, line_of
@@ -272,3 +273,28 @@ class JsonOutline:
         entry = node.entries[key]
         indent = self._indent(entry.key_start)
         return Edit(entry.value_start, entry.value_end, self.render(value, indent))
+
+
+def root_entries(text: str) -> Iterator[tuple[str, Callable[[], Any], int]]:
+    """The root object's entries one at a time (key, a function decoding its value, where
+    the key starts): reading stops when the caller does."""
+    start = _skip(text, 0)
+    if not text.startswith("{", start):
+        raise Unsupported(start, "the document is not a JSON object")
+    step = _OPEN.match(text, start + 1)
+    if step is None:
+        raise Unsupported(start + 1, "expected a string key or '}'")
+    while not step.group(1):
+        index = step.end() - 1
+        try:
+            key_end = _scanstring(text, index + 1, True)[1]
+        except json.JSONDecodeError as exc:
+            raise Unsupported(exc.pos, exc.msg) from None
+        colon = _COLON.match(text, key_end)
+        if colon is None:
+            raise Unsupported(key_end, "expected ':'")
+        value_start, value_end = colon.end(), _skip_value(text, colon.end())
+        yield _decode(text, index, key_end), partial(_decode, text, value_start, value_end), index
+        step = _AFTER.match(text, value_end)
+        if step is None:
+            raise Unsupported(value_end, "expected ',' or '}'")

@@ -1,0 +1,362 @@
+"""The self-check after every splice: the merged text, read again by a real parser, must say
+what the original said plus exactly the planned additions and replacements.
+
+The scanners that place edits read only what a merge needs; this module does not trust them.
+YAML is read back by libyaml's parser (events, no Python objects for untouched parts), the
+original and the result side by side: every event must match, except where the plan adds or
+replaces, and there the new part is constructed and compared with the planned value. JSON is
+context-free, so only the objects that hold edits are decoded again (with the C decoder), from
+the original and from the result, each checked to end exactly where the untouched bytes
+resume. Any difference is a `Mismatch` naming where, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from ..catalog.source import YamlLoader
+from .outline import Edit
+
+Path_ = tuple[str, ...]
+Event = Any  # PyYAML's stubs declare no attributes on events
+
+
+class Mismatch(Exception):
+    """The merged document does not read as planned at `path`."""
+
+    def __init__(self, path: Path_, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.offset = offset  # where in the original, when known
+
+
+class Changes:
+    """What a plan changes, by path: entries added to mappings, entries replaced."""
+
+    def __init__(self, additions: Mapping[Path_, Mapping[str, Any]],
+                 replacements: list[tuple[Path_, str, Any]]) -> None:
+        self.additions = additions
+        self.replaced = {(*path, key): value for path, key, value in replacements}
+        paths = [*additions, *self.replaced]
+        self.touched = {path[:end] for path in paths for end in range(len(path) + 1)}
+
+    def under(self, path: Path_) -> tuple[dict[Path_, Any], dict[Path_, Any]]:
+        """The changes at or below `path`, relative to it (to compare an alias with its anchor)."""
+        size = len(path)
+        return ({p[size:]: dict(e) for p, e in self.additions.items() if p[:size] == path},
+                {p[size:]: v for p, v in self.replaced.items() if p[:size] == path})
+
+    def apply(self, value: Any, path: Path_) -> Any:
+        """`value` (the original at `path`) with the changes below it made, copying only the
+        mappings on the way, so that shared (aliased) parts stay as they were."""
+        root = {"": value}
+        owned: set[int] = {id(root)}
+
+        def walk(parts: Path_) -> dict[Any, Any]:
+            node = root
+            for part in ("", *parts):
+                key = _key_in(node, part)
+                child = node.get(key) if key is not None else None
+                if child is None:
+                    child = {}
+                elif not isinstance(child, dict):
+                    raise Mismatch((*path, *parts), "not a mapping")
+                if id(child) not in owned:
+                    child = dict(child)
+                    owned.add(id(child))
+                node[part if key is None else key] = child
+                node = child
+            return node
+
+        additions, replaced = self.under(path)
+        for parts, entries in additions.items():
+            node = walk(parts)
+            for key, entry in entries.items():
+                if _key_in(node, key) is not None:
+                    raise Mismatch((*path, *parts, key), f"{key!r} is there already")
+                node[key] = entry
+        for parts, entry in replaced.items():
+            node = walk(parts[:-1])
+            existing = _key_in(node, parts[-1])
+            if existing is None:
+                raise Mismatch((*path, *parts), f"{parts[-1]!r} is not there to replace")
+            del node[existing]
+            node[parts[-1]] = entry
+        return root[""]
+
+
+def _key_in(mapping: dict[Any, Any], key: str) -> Any:
+    """The key of `mapping` that reads as `key` (YAML may have made `200` an int), or None."""
+    if key in mapping:
+        return key
+    return next((k for k in mapping if not isinstance(k, str) and str(k) == key), None)
+
+
+def verify_json(original: str, result: str, nodes: Mapping[Path_, tuple[int, int]],
+                changes: Changes, edits: list[Edit]) -> None:
+    """Check each outermost edited object (`nodes`: path → its braces in `original`), decoded
+    from the original and from the result (both in `byte_text` form)."""
+    outermost = [p for p in nodes if not any(p[:end] in nodes for end in range(len(p)))]
+    for path in outermost:
+        start, close = nodes[path]
+        shift_start = sum(len(e.text) - (e.end - e.start) for e in edits if e.start < start)
+        shift_end = sum(len(e.text) - (e.end - e.start) for e in edits if e.start <= close)
+        try:
+            before = _decode(original[start : close + 1])
+        except ValueError:
+            raise Mismatch(path, "specgen misread where this object ends", start) from None
+        try:
+            after = _decode(result[start + shift_start : close + 1 + shift_end])
+        except ValueError as exc:
+            raise Mismatch(path, f"the merged text does not read as JSON here ({exc})",
+                           start) from None
+        if after != changes.apply(before, path):
+            raise Mismatch(path, "the merged object differs from the planned one", start)
+
+
+def _decode(text: str) -> Any:
+    import json
+
+    return json.loads(text.encode("latin-1"))
+
+
+# --- YAML -----------------------------------------------------------------------------------
+
+_RESOLVER = yaml.resolver.Resolver()
+SHARE = ("an edit to a shared value is made only when every place sharing it is an operation"
+         " the rules select alike; write the value out, or select all of them")
+
+
+def _tag(kind: type[yaml.Node], event: Event) -> str:
+    """The tag of a node from its event: given, or resolved as a loader would."""
+    if event.tag:
+        return str(event.tag)
+    value = event.value if kind is yaml.ScalarNode else None
+    return str(_RESOLVER.resolve(kind, value, event.implicit))  # type: ignore[no-untyped-call]
+
+
+class _Stream:
+    """A YAML event stream with one event of look-ahead."""
+
+    def __init__(self, text: str, which: str) -> None:
+        self.events: Iterator[Event] = yaml.parse(text, Loader=YamlLoader)
+        self.which = which
+        self.ahead: Event | None = None
+
+    def next(self) -> Event:
+        if self.ahead is not None:
+            event, self.ahead = self.ahead, None
+            return event
+        return next(self.events)
+
+    def peek(self) -> Event:
+        if self.ahead is None:
+            self.ahead = next(self.events)
+        return self.ahead
+
+
+def _same(a: Event, b: Event) -> bool:
+    """Whether two events read the same (style and position aside)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, yaml.ScalarEvent):
+        return bool(a.value == b.value and a.tag == b.tag and a.implicit == b.implicit
+                    and a.anchor == b.anchor)
+    if isinstance(a, yaml.NodeEvent):
+        return bool(a.anchor == b.anchor and getattr(a, "tag", None) == getattr(b, "tag", None))
+    return True
+
+
+def _is_null(event: Event) -> bool:
+    return (isinstance(event, yaml.ScalarEvent) and event.value == "" and event.tag is None
+            and event.implicit[0] and event.anchor is None)
+
+
+def _is_merge_key(event: Event) -> bool:
+    return (isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.tag is None
+            and event.implicit[0])
+
+
+def _compose(first: Event, stream: _Stream, path: Path_) -> yaml.Node:
+    """The node whose first event is `first` (of text the merge inserted: no aliases)."""
+    if isinstance(first, yaml.ScalarEvent):
+        return yaml.ScalarNode(_tag(yaml.ScalarNode, first), first.value, style=first.style)
+    if isinstance(first, yaml.SequenceStartEvent):
+        items = []
+        while not isinstance(stream.peek(), yaml.SequenceEndEvent):
+            items.append(_compose(stream.next(), stream, path))
+        stream.next()
+        return yaml.SequenceNode(_tag(yaml.SequenceNode, first), items)
+    if isinstance(first, yaml.MappingStartEvent):
+        pairs = []
+        while not isinstance(stream.peek(), yaml.MappingEndEvent):
+            key = _compose(stream.next(), stream, path)
+            pairs.append((key, _compose(stream.next(), stream, path)))
+        stream.next()
+        return yaml.MappingNode(_tag(yaml.MappingNode, first), pairs)
+    raise Mismatch(path, "the merged text has an alias where specgen wrote none")
+
+
+def _construct(node: yaml.Node, path: Path_) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except yaml.YAMLError as exc:
+        raise Mismatch(path, f"the merged text does not read back: {exc}") from None
+
+
+class _YamlCheck:
+    """Walks the original's and the result's events side by side."""
+
+    def __init__(self, original: str, result: str, changes: Changes) -> None:
+        self.old = _Stream(original, "original")
+        self.new = _Stream(result, "result")
+        self.changes = changes
+        self.anchors: dict[str, Path_ | None] = {}  # None: anchored where nothing changes
+
+    def run(self) -> None:
+        while not isinstance(self.old.peek(), yaml.MappingStartEvent | yaml.StreamEndEvent):
+            self._pair(())
+        if isinstance(self.old.peek(), yaml.MappingStartEvent):
+            self.node(())
+        while True:
+            event = self._pair(())
+            if isinstance(event, yaml.StreamEndEvent):
+                return
+
+    def _pair(self, path: Path_) -> Event:
+        a, b = self.old.next(), self.new.next()
+        if not _same(a, b):
+            raise Mismatch(path, "the merged text reads differently here", a.start_mark.index)
+        return a
+
+    def _alias(self, event: Event, path: Path_) -> None:
+        anchored = self.anchors.get(event.anchor)
+        if anchored is None and path not in self.changes.touched:
+            return
+        there = self.changes.under(anchored) if anchored is not None else ({}, {})
+        if self.changes.under(path) != there:
+            raise Mismatch(path, f"this alias (*{event.anchor}) would change unlike the value"
+                                 f" it shares; {SHARE}", event.start_mark.index)
+
+    def _record(self, event: Event, path: Path_ | None) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+            self.anchors[anchor] = path
+
+    def untouched(self, path: Path_) -> None:
+        """One node where nothing changes: every event alike."""
+        depth = 0
+        first = self.old.peek()
+        anchor = getattr(first, "anchor", None)
+        while True:
+            try:
+                a = self._pair(path)
+            except Mismatch:
+                if anchor is None or isinstance(first, yaml.AliasEvent):
+                    raise
+                raise Mismatch(path, f"the value anchored here (&{anchor}) would change through"
+                                     f" an alias that the merge edits; {SHARE}",
+                               first.start_mark.index) from None
+            if isinstance(a, yaml.AliasEvent):
+                self._alias(a, path)
+            elif isinstance(a, yaml.CollectionStartEvent):
+                self._record(a, None)
+                depth += 1
+            elif isinstance(a, yaml.CollectionEndEvent):
+                depth -= 1
+            elif a.anchor is not None:  # a scalar
+                self._record(a, None)
+            if depth == 0:
+                return
+
+    def node(self, path: Path_) -> None:
+        """One node on the way to a change."""
+        if path not in self.changes.touched:
+            self.untouched(path)
+            return
+        added = self.changes.additions.get(path)
+        if added is not None and _is_null(self.old.peek()):
+            self.old.next()
+            value = _construct(_compose(self.new.next(), self.new, path), path)
+            if value != added:
+                raise Mismatch(path, "the added entries read differently")
+            return
+        a = self._pair(path)
+        self._record(a, path)
+        if isinstance(a, yaml.AliasEvent):
+            self._alias(a, path)
+        elif isinstance(a, yaml.SequenceStartEvent):
+            index = 0
+            while not isinstance(self.old.peek(), yaml.SequenceEndEvent):
+                self.node((*path, str(index)))
+                index += 1
+            self._pair(path)
+        elif isinstance(a, yaml.MappingStartEvent):
+            self._mapping(path, added)
+        elif added is not None:
+            raise Mismatch(path, "entries added to a value that is not a mapping")
+
+    def _mapping(self, path: Path_, added: Mapping[str, Any] | None) -> None:
+        seen: set[str] = set()
+        merges = False
+        while not isinstance(self.old.peek(), yaml.MappingEndEvent):
+            key = self.old.peek()
+            if not isinstance(key, yaml.ScalarEvent):
+                self.untouched(path)
+                self.untouched(path)
+                continue
+            name = key.value
+            merges = merges or _is_merge_key(key)
+            seen.add(name)
+            child = (*path, name)
+            if child in self.changes.replaced:
+                self.old.next()
+                if self.new.next().value != name:
+                    raise Mismatch(child, "the replaced entry's key reads differently")
+                self._skip(child)
+                value = _construct(_compose(self.new.next(), self.new, child), child)
+                if value != self.changes.replaced[child]:
+                    raise Mismatch(child, "the replaced value reads differently")
+                continue
+            self._pair(child)
+            self.node(child)
+        if added is not None:
+            if merges:
+                raise Mismatch(path, "adding to a mapping with a merge key (<<) would hide"
+                                     " what it merges in")
+            if seen & set(added):
+                raise Mismatch(path, "an added key is there already")
+            entries: dict[Any, Any] = {}
+            while not isinstance(self.new.peek(), yaml.MappingEndEvent):
+                key_node = _compose(self.new.next(), self.new, path)
+                value_node = _compose(self.new.next(), self.new, path)
+                entries.update(_construct(yaml.MappingNode(
+                    "tag:yaml.org,2002:map", [(key_node, value_node)]), path))
+            if entries != added:
+                raise Mismatch(path, "the added entries read differently")
+        self._pair(path)
+
+    def _skip(self, path: Path_) -> None:
+        depth = 0
+        while True:
+            event = self.old.next()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+
+
+def verify_yaml(original: str, result: str, changes: Changes) -> None:
+    """Check the result's events against the original's plus the changes."""
+    try:
+        _YamlCheck(original, result, changes).run()
+    except StopIteration:
+        raise Mismatch((), "the merged text ends early") from None
+    except yaml.YAMLError as exc:
+        raise Mismatch((), f"the merged text is not YAML that reads back ({exc})") from None

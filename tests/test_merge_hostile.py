@@ -1,0 +1,290 @@
+"""Hostile documents and fragments for `merge`: each merges correctly or is refused at a place.
+
+"Correctly" is checked from outside the merge: the result, parsed by PyYAML (or json), equals
+the original's parse plus the catalog's components and the attached responses, nothing else;
+merging again changes nothing. The self-check inside the merge is tested by breaking the
+scanners on purpose: whatever they get wrong is refused, located, and never written.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import merge_text
+
+from specgen.catalog.load import embedded_catalog_path, load
+from specgen.catalog.rules import parse_rule
+from specgen.cli import cli
+from specgen.errors import MergeError
+from specgen.splice import scan_json, scan_yaml
+from specgen.splice.io import attachments, catalog_fragment
+from specgen.splice.outline import Edit
+from specgen.splice.plan import Fragment
+
+REF = {"$ref": "#/components/responses/Unauthorized561"}
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture(scope="module")
+def fragment() -> Fragment:
+    return catalog_fragment(load(embedded_catalog_path()), "3.0")
+
+
+def merged(text: str, fragment: Fragment, rule: str = "all", file: str = "spec.yaml") -> str:
+    return merge_text(text, fragment, attachments([fragment], [parse_rule(rule)]), file=file)
+
+
+def parse(text: str | bytes, file: str) -> Any:
+    if file.endswith(".json"):
+        return json.loads(text)
+    return yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def expected_after(original: Any, result: Any, fragment: Fragment) -> Any:
+    """The original with 561 attached to every operation and the fragment's components added
+    (aliased operations share their responses in the parse, as they do in the text)."""
+    expected = copy.deepcopy(original)
+    for item in (expected.get("paths") or {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                if operation.get("responses") is None:
+                    operation["responses"] = {}
+                operation["responses"]["561"] = REF
+    components = expected.get("components") or {}
+    expected["components"] = components
+    for section, items in fragment.data["components"].items():
+        components[section] = {**(components.get(section) or {}), **items}
+    del result  # only the shape of the original and the fragment decide
+    return expected
+
+
+# Documents the line scanner once misread (silently), and others around them: each merges.
+MERGES = {
+    "tagged_paths.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: !!map\n"
+                         "  /a:\n    get:\n      responses:\n        '200': {description: ok}\n",
+    "tagged_components.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                              "components: !!map\n  schemas: {}\n",
+    "quoted_continued_at_column_0.yaml":
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: \"one\npaths:\n"
+        "  /fake:\n    get: {}\n\"\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {description: ok}\n",
+    "single_quoted_continued.yaml":
+        "openapi: 3.0.3\ninfo:\n  title: 'it''s\ncomponents: no'\n  version: '1'\npaths:\n"
+        "  /a:\n    get:\n      responses: {}\n",
+    "flow_mapping_continued_at_column_0.yaml":
+        "openapi: 3.0.3\ninfo: {title: t,\nversion: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses:\n        '200': {description: ok}\n",
+    "every_alias_selected.yaml":
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get: &list\n"
+        "      responses:\n        '200': {description: ok}\n  /animals:\n    get: *list\n",
+    "shared_responses_every_alias_selected.yaml":
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses: &r\n        '200': {description: ok}\n    put:\n      responses: *r\n",
+    "openapi_after_a_nested_one.yaml":
+        "info:\n  title: t\n  version: '1'\n  description: |\n    openapi: 2.0\n"
+        "  x-old: {openapi: 2.0}\nopenapi: 3.1.0\npaths:\n  /a:\n    get:\n      responses: {}\n",
+    "openapi_after_a_nested_one.json":
+        '{"info": {"title": "t", "version": "1", "x-old": {"openapi": "2.0"}},\n'
+        ' "openapi": "3.0.3",\n "paths": {"/a": {"get": {"responses": {}}}}}\n',
+    "responses_with_no_value.yaml":
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses:\n    post:\n      responses:\n        201: {description: made}\n",
+    "no_final_newline.yaml":
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      responses:\n        '200': {description: ok}",
+    "key_with_colon_and_quotes.yaml":
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  \"/a: b\":\n    get:\n"
+        "      responses: {'200': {description: ok}}\n  '/it''s':\n    get: {responses: {}}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MERGES))
+def test_hostile_document_merges_into_exactly_the_additions(name: str,
+                                                            fragment: Fragment) -> None:
+    """PyYAML's (or json's) reading of the result is the original's plus the additions."""
+    text = MERGES[name]
+    result = merged(text, fragment, file=name)
+    assert parse(result, name) == expected_after(parse(text, name), parse(result, name), fragment)
+    assert merged(result, fragment, file=name) == result
+
+
+@pytest.mark.parametrize("name", ["bom.yaml", "bom.json"])
+def test_a_byte_order_mark_is_accepted_and_kept(name: str, tmp_path: Path) -> None:
+    """A BOM in front of a YAML or JSON spec survives byte for byte, and the rest merges."""
+    body = (b'{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n'
+            b' "paths": {"/a": {"get": {"responses": {}}}}}\n') if name.endswith(".json") else (
+        b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        b"      responses: {}\n")
+    spec = tmp_path / name
+    spec.write_bytes(BOM + body)
+    result = CliRunner().invoke(cli, ["merge", str(spec), "--attach", "all", "--in-place"])
+    assert result.exit_code == 0, result.stderr
+    data = spec.read_bytes()
+    assert data.startswith(BOM) and not data.startswith(BOM * 2)
+    assert parse(data[3:].decode(), name)["paths"]["/a"]["get"]["responses"]["561"] == REF
+
+
+# --- the self-check --------------------------------------------------------------------------
+
+YAML_SPEC = ("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+             "      responses:\n        '200': {description: ok}\n  /b:\n    get:\n"
+             "      description: |\n        text\n      responses: {}\n")
+JSON_SPEC = ('{\n  "openapi": "3.0.3",\n  "info": {"title": "t", "version": "1"},\n'
+             '  "paths": {\n    "/a": {"get": {"responses": {"200": {"description": "ok"}}}}\n'
+             "  }\n}\n")
+
+
+def _shifted(insert: Any, shift: int) -> Any:
+    def wrong(self: Any, node: Any, entries: dict[str, Any]) -> Edit:
+        edit = insert(self, node, entries)
+        return Edit(edit.start + shift, edit.end + shift, edit.text)
+
+    return wrong
+
+
+@pytest.mark.parametrize("shift", [-1, 1, -12])
+def test_a_yaml_scanner_mistake_is_refused_at_the_edit(
+    fragment: Fragment, monkeypatch: pytest.MonkeyPatch, shift: int,
+) -> None:
+    """Edits placed a few characters off (a scanner bug) are caught by re-parsing."""
+    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
+                        _shifted(scan_yaml.YamlOutline.insert, shift))
+    with pytest.raises(MergeError) as caught:
+        merged(YAML_SPEC, fragment)
+    (problem,) = caught.value.problems
+    assert problem.location.file == "spec.yaml" and problem.location.line is not None
+    assert "would not read as planned" in problem.message or "YAML" in problem.message
+
+
+@pytest.mark.parametrize("shift", [-1, 1, 2])
+def test_a_json_scanner_mistake_is_refused_at_the_edit(
+    fragment: Fragment, monkeypatch: pytest.MonkeyPatch, shift: int,
+) -> None:
+    monkeypatch.setattr(scan_json.JsonOutline, "insert",
+                        _shifted(scan_json.JsonOutline.insert, shift))
+    with pytest.raises(MergeError) as caught:
+        merged(JSON_SPEC, fragment, file="spec.json")
+    (problem,) = caught.value.problems
+    assert problem.location.file == "spec.json" and problem.location.line is not None
+    assert "would not read as planned" in problem.message
+
+
+def test_a_scanner_mistake_in_the_cli_writes_nothing(
+    fragment: Fragment, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    """`--in-place` with a wrong edit: exit 2, a located message, the file untouched."""
+    del fragment
+    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
+                        _shifted(scan_yaml.YamlOutline.insert, -1))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC)
+    result = CliRunner().invoke(cli, ["merge", str(spec), "--attach", "all", "--in-place"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{spec}:")
+    assert "Traceback" not in result.stderr
+    assert spec.read_text() == YAML_SPEC
+    assert [p.name for p in tmp_path.iterdir()] == ["spec.yaml"]
+
+
+def test_a_wrong_value_is_refused(fragment: Fragment, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text that parses but says something else than planned is refused too."""
+    render = scan_yaml.YamlStyle.render
+
+    def wrong(self: Any, entries: dict[str, Any], indent: int) -> str:
+        return str(render(self, entries, indent)).replace("Unauthorized561", "Unauthorized562")
+
+    monkeypatch.setattr(scan_yaml.YamlStyle, "render", wrong)
+    with pytest.raises(MergeError, match="would not read as planned"):
+        merged(YAML_SPEC, fragment)
+
+
+# --- fragments and inputs of the wrong kind --------------------------------------------------
+
+BAD_FRAGMENTS = {
+    "components: []": "fragment.yaml:1:1: components must be a mapping",
+    "components: {responses: [1]}": "fragment.yaml:1:14: components/responses must be a mapping",
+    "components: {schemas: 3}": "fragment.yaml:1:14: components/schemas must be a mapping",
+    "components: {responses: {X: 5}}": "fragment.yaml:1:26: the response 'X' must be a mapping",
+    "components: {responses: {X: {description: d, x-specgen: 3}}}":
+        "fragment.yaml:1:46: x-specgen must be a mapping",
+    "components: {responses: {X: {description: d, x-specgen: {attach: all}}}}":
+        "fragment.yaml:1:58: attach is a list of rules (strings)",
+    "components: {responses: {X: {description: d, x-specgen: {attach: [1]}}}}":
+        "fragment.yaml:1:58: attach is a list of rules (strings)",
+    "x-specgen: [1]": "fragment.yaml:1:1: x-specgen must be a mapping",
+    "x-specgen: {codes: [401]}": "fragment.yaml:1:13: x-specgen/codes must be a mapping",
+    "x-specgen: {codes: {'401': [X]}}": "fragment.yaml:1:21: a code names a response",
+    "paths: 3": "fragment.yaml:1:1: paths must be a mapping",
+    "[1, 2]": "fragment.yaml: a fragment is an OpenAPI document (a mapping)",
+}
+
+
+@pytest.mark.parametrize("text", sorted(BAD_FRAGMENTS))
+def test_a_fragment_of_the_wrong_shape_is_a_located_error(text: str, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC)
+    (tmp_path / "fragment.yaml").write_text(text + "\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = CliRunner().invoke(cli, ["merge", "spec.yaml", "--fragment", "fragment.yaml",
+                                          "--in-place"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(BAD_FRAGMENTS[text]), result.stderr
+    assert spec.read_text() == YAML_SPEC
+
+
+def test_replacing_a_path_and_attaching_inside_it_is_refused(tmp_path: Path) -> None:
+    """--on-conflict replace of a path item plus an attachment to its operation: the two
+    edits would overlap, so the merge says to do them one at a time."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC)
+    fragment = tmp_path / "fragment.yaml"
+    fragment.write_text("paths:\n  /a:\n    get:\n      responses:\n"
+                        "        '200': {description: other}\n")
+    result = CliRunner().invoke(cli, ["merge", str(spec), "--fragment", str(fragment),
+                                      "--on-conflict", "replace", "--attach", "all",
+                                      "--in-place"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{spec}:4:3: cannot replace /paths/~1a and change /paths/~1a/get/responses inside it"
+        " in one merge; merge the replacement first (--on-conflict replace without --attach),"
+        " then attach\n")
+    assert spec.read_text() == YAML_SPEC
+
+
+@pytest.mark.parametrize("where", ["spec", "fragment"])
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_a_fifo_or_device_is_refused_without_blocking(
+    tmp_path: Path, where: str, kind: str
+) -> None:
+    """Not a regular file: refused at once (opening a FIFO would block, /dev/zero never ends)."""
+    if kind == "fifo":
+        special = tmp_path / "pipe.yaml"
+        os.mkfifo(special)
+    else:
+        special = Path("/dev/zero")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC)
+    args = ["merge", str(special)] if where == "spec" else ["merge", str(spec), "--fragment",
+                                                          str(special)]
+    outcome: list[Any] = []
+    runner = threading.Thread(
+        target=lambda: outcome.append(CliRunner().invoke(cli, [*args, "-o", "-"])), daemon=True)
+    started = time.monotonic()
+    runner.start()
+    runner.join(10)
+    if kind == "fifo" and runner.is_alive():  # unblock the reader so the thread ends
+        with special.open("wb"):
+            pass
+    assert outcome and time.monotonic() - started < 10
+    assert outcome[0].exit_code == 2
+    assert outcome[0].stderr == f"{special}: is not a regular file\n"
