@@ -25,7 +25,7 @@ from specgen.catalog.load import embedded_catalog_path, load
 from specgen.catalog.rules import parse_rule
 from specgen.cli import cli
 from specgen.errors import MergeError
-from specgen.splice import scan_json, scan_yaml
+from specgen.splice import compose, scan_json, scan_yaml
 from specgen.splice.io import attachments, catalog_fragment
 from specgen.splice.outline import Edit
 from specgen.splice.plan import Fragment
@@ -152,12 +152,30 @@ def _shifted(insert: Any, shift: int) -> Any:
 
 
 @pytest.mark.parametrize("shift", [-1, 1, -12])
+def test_a_line_scanner_mistake_is_caught_and_the_document_composed_instead(
+    fragment: Fragment, monkeypatch: pytest.MonkeyPatch, shift: int,
+) -> None:
+    """Edits the line scanner places a few characters off are caught by re-parsing, and the
+    merge is made again by the composing reader: the result is right."""
+    right = merged(YAML_SPEC, fragment)
+    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
+                        _shifted(scan_yaml.YamlOutline.insert, shift))
+    assert merged(YAML_SPEC, fragment) == right
+
+
+def _break_both_yaml_readers(monkeypatch: pytest.MonkeyPatch, shift: int) -> None:
+    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
+                        _shifted(scan_yaml.YamlOutline.insert, shift))
+    monkeypatch.setattr(compose.ComposedOutline, "insert",
+                        _shifted(compose.ComposedOutline.insert, shift))
+
+
+@pytest.mark.parametrize("shift", [-1, 1, -12])
 def test_a_yaml_scanner_mistake_is_refused_at_the_edit(
     fragment: Fragment, monkeypatch: pytest.MonkeyPatch, shift: int,
 ) -> None:
-    """Edits placed a few characters off (a scanner bug) are caught by re-parsing."""
-    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
-                        _shifted(scan_yaml.YamlOutline.insert, shift))
+    """Edits placed a few characters off by both YAML readers are refused, located."""
+    _break_both_yaml_readers(monkeypatch, shift)
     with pytest.raises(MergeError) as caught:
         merged(YAML_SPEC, fragment)
     (problem,) = caught.value.problems
@@ -183,8 +201,7 @@ def test_a_scanner_mistake_in_the_cli_writes_nothing(
 ) -> None:
     """`--in-place` with a wrong edit: exit 2, a located message, the file untouched."""
     del fragment
-    monkeypatch.setattr(scan_yaml.YamlOutline, "insert",
-                        _shifted(scan_yaml.YamlOutline.insert, -1))
+    _break_both_yaml_readers(monkeypatch, -1)
     spec = tmp_path / "spec.yaml"
     spec.write_text(YAML_SPEC)
     result = CliRunner().invoke(cli, ["merge", str(spec), "--attach", "all", "--in-place"])

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..catalog.source import YamlLoader
-from .outline import Edit, Invalid, Shape, Unsupported
+from .outline import Edit, Invalid, Shape, Unsupported, indented
 from .scan_yaml import MERGE_KEY, YamlStyle
 
 _NULL = "tag:yaml.org,2002:null"
@@ -105,7 +105,7 @@ def check_syntax(text: str) -> bool:
         for event in yaml.parse(text, Loader=YamlLoader):
             if isinstance(event, yaml.ScalarEvent):
                 if event.style in ('"', "'") and not flow_depth and scannable:
-                    scannable = _indented(text, event.start_mark, event.end_mark)
+                    scannable = indented(text, event.start_mark, event.end_mark)
             elif isinstance(event, yaml.CollectionStartEvent):
                 if event.flow_style or flow_depth:
                     opened = opened if flow_depth else event.start_mark
@@ -113,29 +113,15 @@ def check_syntax(text: str) -> bool:
             elif isinstance(event, yaml.CollectionEndEvent) and flow_depth:
                 flow_depth -= 1
                 if not flow_depth and scannable:
-                    scannable = _indented(text, opened, event.end_mark)
+                    scannable = indented(text, opened, event.end_mark)
     except yaml.YAMLError as exc:
         raise invalid_yaml(exc) from None
     return scannable
 
 
-def _indented(text: str, start: Any, end: Any) -> bool:
-    """Whether every line after the first of text[start:end] is indented deeper than the first
-    (blank lines aside)."""
-    if start.line == end.line:
-        return True
-    first = text.rfind("\n", 0, start.index) + 1
-    indent = len(text[first:start.index]) - len(text[first:start.index].lstrip(" "))
-    for line in text[start.index : end.index].split("\n")[1:]:
-        stripped = line.lstrip(" ")
-        if stripped and len(line) - len(stripped) <= indent:
-            return False
-    return True
-
-
 def root_scalars(text: str, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]:
-    """The scalar values of some keys of the root mapping (and where each key starts), read
-    from libyaml's events only as far as the last of them."""
+    """The first of some keys of the root mapping with its scalar value (and where the key
+    starts), read from libyaml's events only as far as that key."""
     found: dict[str, tuple[Any, int]] = {}
     depth = 0
     is_key = True
@@ -150,8 +136,7 @@ def root_scalars(text: str, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]
                 elif key is not None and key.value in keys:
                     value = event.value if isinstance(event, yaml.ScalarEvent) else "not text"
                     found[key.value] = (value, key.start_mark.index)
-                    if len(found) == len(keys):
-                        break
+                    break
                 is_key = not is_key
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1

@@ -52,18 +52,15 @@ def spec_version(document: bytes, file: str) -> str:
 
 
 def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]:
-    """The values of some top-level keys (and where each key is), reading no further than
-    the last of them: nested keys of the same name are never taken for them."""
+    """The first of some top-level keys with its value (and where the key is), reading no
+    further: nested keys of the same name are never taken for it."""
     if document.is_json:
         from .scan_json import root_entries
 
-        found = {}
         for key, value, offset in root_entries(document.text):
             if key in keys:
-                found[key] = (value(), offset)
-                if len(found) == len(keys):
-                    break
-        return found
+                return {key: (value(), offset)}
+        return {}
     from .compose import root_scalars
 
     return root_scalars(document.text, keys)

@@ -144,16 +144,18 @@ def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False)
         if document.is_json:
             return JsonOutline(text, shape)
         # PyYAML is imported for YAML documents only: a JSON merge starts faster without it.
-        from .compose import ComposedOutline, check_syntax
+        from .compose import ComposedOutline
         from .scan_yaml import YamlOutline
 
-        if not compose and check_syntax(text):
+        if not compose:
             try:
                 return YamlOutline(text, shape)
-            except Invalid:
-                raise
-            except Unsupported:
-                pass  # flow style, CRLF, several documents...: compose instead
+            except Unsupported as exc:
+                # A duplicate key may be a line that only looks like a key (inside a quoted
+                # scalar continued at column 0, say): the syntax check tells.
+                if isinstance(exc, Invalid) and _scannable(document):
+                    raise
+                # flow style, CRLF, several documents...: compose instead
         return ComposedOutline(text, shape)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
@@ -173,6 +175,7 @@ class MergePlan:
     attached: list[tuple[str, str, str]] = field(default_factory=list)
     _edits: list[Edit] | None = None
     _result: str | None = None
+    scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
 
     @property
     def changed(self) -> bool:
@@ -255,12 +258,12 @@ class MergePlan:
                 verify_json(self.document.text, self.result_text(), nodes, changes,
                             self.distinct_edits())
             else:
-                verify_yaml(self.document.text, self.result_text(), changes)
+                self.scannable = verify_yaml(self.document.text, self.result_text(), changes)
         except Mismatch as exc:
             pointer = json_pointer(exc.path) or "/"
             where = self.edit_at(exc.path) if exc.offset is None else (
                 self.document.location(exc.offset))
-            raise MergeError([Problem(where, (
+            raise NotAsPlanned([Problem(where, (
                 f"cannot merge here: the merged document would not read as planned at {pointer}"
                 f" ({exc.message}); nothing was written"))]) from None
 
@@ -280,6 +283,10 @@ def _beside_ref(node: Node, what: str) -> Invalid:
     return Invalid(node.offset("$ref"), (
         f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
         " what sits next to one); merge into the document it points to, or bundle first"))
+
+
+class NotAsPlanned(MergeError):
+    """The self-check found the merged text reading otherwise than planned."""
 
 
 class _Planner:
@@ -405,19 +412,46 @@ def plan_merge(
     shape = shape_for(scanned.sections | sections)
     if not sections <= scanned.sections:  # a fragment adds to a section of its own invention
         outline = open_outline(document, shape)
-    try:
-        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
-    except Unsupported as exc:
-        if document.is_json or isinstance(exc, Invalid):
-            raise document.unsupported(exc) from None
-        from .compose import ComposedOutline
+    from .compose import ComposedOutline
 
-        if isinstance(outline, ComposedOutline):
+    # YAML read by the line scanner is syntax-checked by the self-check's reading of the
+    # original (one libyaml pass, not two); without changes, or on an error, by check_syntax.
+    lines = not document.is_json and not isinstance(outline, ComposedOutline)
+    try:
+        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+    except NotAsPlanned:
+        if not lines:
+            raise
+        _scannable(document)  # a syntax error in the original is the message to give
+    except MergeError:
+        if not lines or _scannable(document):
+            raise
+    except Unsupported as exc:
+        if not lines or (isinstance(exc, Invalid) and _scannable(document)):
             raise document.unsupported(exc) from None
-    # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
+    else:
+        if not lines:
+            return plan
+        if plan.scannable is None:
+            plan.scannable = _scannable(document)
+        if plan.scannable:
+            return plan
+    # The scanner found something it cannot edit (an alias, a flow operation) or cannot trust
+    # (text continued at column 0): compose instead.
     outline = open_outline(document, shape, compose=True)
     try:
         return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+    except Unsupported as exc:
+        raise document.unsupported(exc) from None
+
+
+def _scannable(document: DocumentText) -> bool:
+    """Whether the line scanner can be trusted on a YAML document (see `check_syntax`); a
+    syntax error is a MergeError at its place."""
+    from .compose import check_syntax
+
+    try:
+        return check_syntax(document.text)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
 

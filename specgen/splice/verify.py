@@ -12,13 +12,15 @@ resume. Any difference is a `Mismatch` naming where, and nothing is written.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from typing import Any
+from itertools import accumulate
+from typing import Any, NoReturn
 
 import yaml
 
 from ..catalog.source import YamlLoader
-from .outline import Edit
+from .outline import Edit, indented
 
 Path_ = tuple[str, ...]
 Event = Any  # PyYAML's stubs declare no attributes on events
@@ -41,14 +43,18 @@ class Changes:
                  replacements: list[tuple[Path_, str, Any]]) -> None:
         self.additions = additions
         self.replaced = {(*path, key): value for path, key, value in replacements}
-        paths = [*additions, *self.replaced]
-        self.touched = {path[:end] for path in paths for end in range(len(path) + 1)}
+        self.below: dict[Path_, list[Path_]] = {}  # each path on the way → the changes below
+        for changed in [*additions, *self.replaced]:
+            for end in range(len(changed) + 1):
+                self.below.setdefault(changed[:end], []).append(changed)
+        self.touched = self.below.keys()
 
     def under(self, path: Path_) -> tuple[dict[Path_, Any], dict[Path_, Any]]:
         """The changes at or below `path`, relative to it (to compare an alias with its anchor)."""
         size = len(path)
-        return ({p[size:]: dict(e) for p, e in self.additions.items() if p[:size] == path},
-                {p[size:]: v for p, v in self.replaced.items() if p[:size] == path})
+        found = self.below.get(path, [])
+        return ({p[size:]: dict(self.additions[p]) for p in found if p in self.additions},
+                {p[size:]: self.replaced[p] for p in found if p in self.replaced})
 
     def apply(self, value: Any, path: Path_) -> Any:
         """`value` (the original at `path`) with the changes below it made, copying only the
@@ -101,10 +107,14 @@ def verify_json(original: str, result: str, nodes: Mapping[Path_, tuple[int, int
     """Check each outermost edited object (`nodes`: path → its braces in `original`), decoded
     from the original and from the result (both in `byte_text` form)."""
     outermost = [p for p in nodes if not any(p[:end] in nodes for end in range(len(p)))]
+    edits = sorted(edits)
+    starts = [edit.start for edit in edits]
+    shifts = list(accumulate((len(e.text) - (e.end - e.start) for e in edits), initial=0))
     for path in outermost:
         start, close = nodes[path]
-        shift_start = sum(len(e.text) - (e.end - e.start) for e in edits if e.start < start)
-        shift_end = sum(len(e.text) - (e.end - e.start) for e in edits if e.start <= close)
+        # How much the edits before the object, and up to its closing brace, move the text.
+        shift_start = shifts[bisect_left(starts, start)]
+        shift_end = shifts[bisect_right(starts, close)]
         try:
             before = _decode(original[start : close + 1])
         except ValueError:
@@ -127,6 +137,7 @@ def _decode(text: str) -> Any:
 # --- YAML -----------------------------------------------------------------------------------
 
 _RESOLVER = yaml.resolver.Resolver()
+_QUOTES = ("'", '"')
 SHARE = ("an edit to a shared value is made only when every place sharing it is an operation"
          " the rules select alike; write the value out, or select all of them")
 
@@ -212,10 +223,19 @@ class _YamlCheck:
     """Walks the original's and the result's events side by side."""
 
     def __init__(self, original: str, result: str, changes: Changes) -> None:
+        self.text = original
         self.old = _Stream(original, "original")
         self.new = _Stream(result, "result")
         self.changes = changes
         self.anchors: dict[str, Path_ | None] = {}  # None: anchored where nothing changes
+        # Whether the line scanner could trust the original's lines (see check_syntax).
+        self.scannable = True
+        self.last: Event = None  # the original's last event read by _pair
+
+    def _note(self, start: Event, end: Event) -> None:
+        """Note a quoted scalar or outermost flow collection (from `start` to `end`)."""
+        if self.scannable:
+            self.scannable = indented(self.text, start.start_mark, end.end_mark)
 
     def run(self) -> None:
         while not isinstance(self.old.peek(), yaml.MappingStartEvent | yaml.StreamEndEvent):
@@ -231,6 +251,8 @@ class _YamlCheck:
         a, b = self.old.next(), self.new.next()
         if not _same(a, b):
             raise Mismatch(path, "the merged text reads differently here", a.start_mark.index)
+        if type(a) is yaml.ScalarEvent and a.style in _QUOTES:
+            self._note(a, a)
         return a
 
     def _alias(self, event: Event, path: Path_) -> None:
@@ -248,30 +270,56 @@ class _YamlCheck:
             self.anchors[anchor] = path
 
     def untouched(self, path: Path_) -> None:
-        """One node where nothing changes: every event alike."""
-        depth = 0
-        first = self.old.peek()
-        anchor = getattr(first, "anchor", None)
-        while True:
-            try:
-                a = self._pair(path)
-            except Mismatch:
-                if anchor is None or isinstance(first, yaml.AliasEvent):
-                    raise
-                raise Mismatch(path, f"the value anchored here (&{anchor}) would change through"
-                                     f" an alias that the merge edits; {SHARE}",
-                               first.start_mark.index) from None
-            if isinstance(a, yaml.AliasEvent):
-                self._alias(a, path)
-            elif isinstance(a, yaml.CollectionStartEvent):
-                self._record(a, None)
-                depth += 1
-            elif isinstance(a, yaml.CollectionEndEvent):
+        """One node where nothing changes: every event alike (the hot loop of the check, so
+        it reads both parsers' events directly)."""
+        first = self._pair(path)
+        self._record(first, None)
+        if isinstance(first, yaml.AliasEvent):
+            self._alias(first, path)
+        if not isinstance(first, yaml.CollectionStartEvent):
+            return
+        new_events = self.new.events
+        depth = 1
+        flow_at, flow_start = (1, first) if first.flow_style else (0, None)
+        for a in self.old.events:
+            b = next(new_events)
+            kind = type(a)
+            if kind is not type(b):
+                self._differs(first, a, path)
+            if kind is yaml.ScalarEvent:
+                if (a.value != b.value or a.implicit != b.implicit or a.tag != b.tag
+                        or a.anchor != b.anchor):
+                    self._differs(first, a, path)
+                if a.anchor is not None:
+                    self.anchors[a.anchor] = None
+                if a.style in _QUOTES and not flow_at:
+                    self._note(a, a)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                if depth == flow_at:
+                    self._note(flow_start, a)
+                    flow_at = 0
                 depth -= 1
-            elif a.anchor is not None:  # a scalar
-                self._record(a, None)
-            if depth == 0:
-                return
+                if depth == 0:
+                    return
+            elif kind is yaml.AliasEvent:
+                if a.anchor != b.anchor:
+                    self._differs(first, a, path)
+                self._alias(a, path)
+            else:  # the start of a mapping or sequence
+                if a.tag != b.tag or a.anchor != b.anchor:
+                    self._differs(first, a, path)
+                if a.anchor is not None:
+                    self.anchors[a.anchor] = None
+                depth += 1
+                if a.flow_style and not flow_at:
+                    flow_at, flow_start = depth, a
+
+    @staticmethod
+    def _differs(first: Event, event: Event, path: Path_) -> NoReturn:
+        if first.anchor is None or isinstance(first, yaml.AliasEvent):
+            raise Mismatch(path, "the merged text reads differently here", event.start_mark.index)
+        raise Mismatch(path, f"the value anchored here (&{first.anchor}) would change through"
+                             f" an alias that the merge edits; {SHARE}", first.start_mark.index)
 
     def node(self, path: Path_) -> None:
         """One node on the way to a change."""
@@ -294,9 +342,13 @@ class _YamlCheck:
             while not isinstance(self.old.peek(), yaml.SequenceEndEvent):
                 self.node((*path, str(index)))
                 index += 1
-            self._pair(path)
+            self.last = self._pair(path)
+            if a.flow_style:
+                self._note(a, self.last)
         elif isinstance(a, yaml.MappingStartEvent):
             self._mapping(path, added)
+            if a.flow_style:
+                self._note(a, self.last)
         elif added is not None:
             raise Mismatch(path, "entries added to a value that is not a mapping")
 
@@ -338,7 +390,7 @@ class _YamlCheck:
                     "tag:yaml.org,2002:map", [(key_node, value_node)]), path))
             if entries != added:
                 raise Mismatch(path, "the added entries read differently")
-        self._pair(path)
+        self.last = self._pair(path)
 
     def _skip(self, path: Path_) -> None:
         depth = 0
@@ -352,11 +404,15 @@ class _YamlCheck:
                 return
 
 
-def verify_yaml(original: str, result: str, changes: Changes) -> None:
-    """Check the result's events against the original's plus the changes."""
+def verify_yaml(original: str, result: str, changes: Changes) -> bool:
+    """Check the result's events against the original's plus the changes; whether the line
+    scanner could trust the original (no quoted scalar or flow collection continued on a line
+    indented no deeper than its first)."""
+    check = _YamlCheck(original, result, changes)
     try:
-        _YamlCheck(original, result, changes).run()
+        check.run()
     except StopIteration:
         raise Mismatch((), "the merged text ends early") from None
     except yaml.YAMLError as exc:
         raise Mismatch((), f"the merged text is not YAML that reads back ({exc})") from None
+    return check.scannable
