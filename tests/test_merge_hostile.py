@@ -305,3 +305,38 @@ def test_a_fifo_or_device_is_refused_without_blocking(
     assert outcome and time.monotonic() - started < 10
     assert outcome[0].exit_code == 2
     assert outcome[0].stderr == f"{special}: is not a regular file\n"
+
+
+# --- documents as teams write them (issue 15) -------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", [JSON_SPEC, JSON_SPEC.replace("\n", " ").replace("  ", "")
+                                  .replace("{ ", "{").replace('"paths": {', '"paths": {\n')])
+def test_crlf_json_gets_crlf_lines(spec: str, fragment: Fragment) -> None:
+    """Inserted lines in a CRLF JSON document end in CRLF too: no mixed line endings."""
+    crlf = spec.replace("\n", "\r\n")
+    result = merged(crlf, fragment, file="spec.json")
+    assert "\n" not in result.replace("\r\n", "")
+    assert json.loads(result)["paths"]["/a"]["get"]["responses"]["561"] == REF
+
+
+REF_SPECS = {
+    "operation": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+                 "      $ref: ./operations/get-a.yaml\n",
+    "path item": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n"
+                 "    $ref: ./paths/a.yaml\n",
+    "mapping": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n"
+               "  responses:\n    $ref: ./responses.yaml\n",
+    "json components": '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},'
+                       ' "paths": {}, "components": {"responses": {"$ref": "./r.json"}}}',
+}
+
+
+@pytest.mark.parametrize("what", sorted(REF_SPECS))
+def test_nothing_is_written_beside_a_ref(what: str, fragment: Fragment) -> None:
+    """A `$ref`'s siblings are ignored by readers (and dropped by bundlers): refused, located
+    at the `$ref`, instead of writing responses or components next to it."""
+    file = "spec.json" if what.startswith("json") else "spec.yaml"
+    with pytest.raises(MergeError, match=r"is a \$ref to .*never writes beside a \$ref") as caught:
+        merged(REF_SPECS[what], fragment, file=file)
+    assert caught.value.problems[0].location.line is not None

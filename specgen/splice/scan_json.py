@@ -207,6 +207,7 @@ class JsonOutline:
             raise Unsupported(self.root.close + 1, "extra data after the document")
         self.ascii = text.isascii()
         self.step, self.colon = self._style()
+        self.newline = "\r\n" if "\r\n" in text[: 1 << 16] else "\n"
         self._rendered: dict[tuple[str, str, str], str] = {}
 
     def _style(self) -> tuple[int | None, str]:
@@ -233,7 +234,7 @@ class JsonOutline:
         else:
             dumped = json.dumps(
                 value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
-            ).replace("\n", "\n" + indent)
+            ).replace("\n", self.newline + indent)
         return as_bytes_text(dumped)
 
     def _entry(self, key: str, value: Any, indent: str) -> str:
@@ -265,8 +266,9 @@ class JsonOutline:
             inner = ",".join(self._entry(k, v, "") for k, v in entries.items())
             return Edit(node.open + 1, node.close, inner)
         indent = outer + " " * self.step
-        inner = f",\n{indent}".join(self._entry(k, v, indent) for k, v in entries.items())
-        return Edit(node.open + 1, node.close, f"\n{indent}{inner}\n{outer}")
+        newline = self.newline
+        inner = f",{newline}{indent}".join(self._entry(k, v, indent) for k, v in entries.items())
+        return Edit(node.open + 1, node.close, f"{newline}{indent}{inner}{newline}{outer}")
 
     def replace(self, node: JsonNode, key: str, value: Any) -> Edit:
         """The value of an entry rendered anew, at the entry's indentation."""
