@@ -340,3 +340,79 @@ def test_nothing_is_written_beside_a_ref(what: str, fragment: Fragment) -> None:
     with pytest.raises(MergeError, match=r"is a \$ref to .*never writes beside a \$ref") as caught:
         merged(REF_SPECS[what], fragment, file=file)
     assert caught.value.problems[0].location.line is not None
+
+
+HOOKS = """openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /subscribe:
+    post:
+      security: [{token: []}]
+      responses:
+        '201': {description: subscribed}
+      callbacks:
+        onEvent:
+          '{$request.body#/url}':
+            post:
+              responses:
+                '200': {description: received}
+        byReference:
+          $ref: '#/components/callbacks/Shared'
+webhooks:
+  newPet:
+    post:
+      responses:
+        '200': {description: ok}
+components:
+  callbacks:
+    Shared: {}
+"""
+
+
+def _attached(result: str) -> set[str]:
+    data = yaml.safe_load(result)
+    found = set()
+    if "561" in data["paths"]["/subscribe"]["post"]["responses"]:
+        found.add("paths")
+    callback = data["paths"]["/subscribe"]["post"]["callbacks"]["onEvent"]
+    if "561" in callback["{$request.body#/url}"]["post"]["responses"]:
+        found.add("callbacks")
+    if "561" in data["webhooks"]["newPet"]["post"]["responses"]:
+        found.add("webhooks")
+    return found
+
+
+@pytest.mark.parametrize(("rules", "places"), [
+    (["all"], {"paths"}),
+    (["webhooks"], {"webhooks"}),
+    (["all", "webhooks"], {"paths", "webhooks"}),
+    (["secured", "method:post,webhooks"], {"paths", "webhooks"}),
+])
+def test_webhooks_are_attached_only_when_a_rule_names_them(
+    fragment: Fragment, rules: list[str], places: set[str]
+) -> None:
+    """The default stays operations under paths; `webhooks` selects the webhooks' operations."""
+    result = merge_text(HOOKS, fragment, attachments([fragment], [parse_rule(r) for r in rules]),
+                        file="hooks.yaml")
+    assert _attached(result) == places
+
+
+def test_callbacks_by_reference_are_refused_when_callbacks_are_selected(
+    fragment: Fragment,
+) -> None:
+    """A callback given as a $ref cannot be attached to in place; the refusal says where."""
+    with pytest.raises(MergeError, match=r"hooks.yaml:16:11: .*this callback is a \$ref"):
+        merge_text(HOOKS, fragment, attachments([fragment], [parse_rule("callbacks")]),
+                   file="hooks.yaml")
+
+
+def test_callbacks_are_attached_when_selected(fragment: Fragment) -> None:
+    hooks = HOOKS.replace("        byReference:\n          $ref: '#/components/callbacks/Shared'\n",
+                          "")
+    result = merge_text(hooks, fragment, attachments([fragment], [parse_rule("callbacks")]),
+                        file="hooks.yaml")
+    assert _attached(result) == {"callbacks"}
+    as_json = json.dumps(yaml.safe_load(hooks), indent=2)
+    result = merge_text(as_json, fragment, attachments(
+        [fragment], [parse_rule("callbacks"), parse_rule("webhooks")]), file="hooks.json")
+    assert _attached(result) == {"callbacks", "webhooks"}

@@ -83,9 +83,13 @@ def sections_of(fragments: Sequence[Fragment]) -> set[str]:
 
 
 def shape_for(sections: Iterable[str]) -> Shape:
-    """The mappings the merge must locate: operations' responses, and the components sections."""
-    operation: Shape = {"responses": {}}
+    """The mappings the merge must locate: operations' responses (under paths, webhooks and
+    callbacks), and the components sections."""
+    callback: Shape = {"responses": {}}
+    operation: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(METHODS,
+                                                                                callback)}}}
     return {"paths": {"*": dict.fromkeys(METHODS, operation)},
+            "webhooks": {"*": dict.fromkeys(METHODS, callback)},
             "components": {section: {} for section in {*COMPONENT_SECTIONS, *sections}}}
 
 
@@ -328,32 +332,60 @@ class _Planner:
         self.pending[full] = (value, origin)
 
     def attach(self, attachments: Sequence[Attachment], file: str) -> None:
-        needs_tags = any(t.kind == "tag" for a in attachments for r in a.rules for t in r.terms)
-        needs_security = any(
-            t.kind == "secured" for a in attachments for r in a.rules for t in r.terms
-        )
+        terms = {t.kind for a in attachments for r in a.rules for t in r.terms}
+        places = {r.place for a in attachments for r in a.rules}
         root = self.plan.outline.root
-        default_security = root.value("security") if needs_security and "security" in root else None
-        for path, method, node in self.operations():
-            tags = tuple(node.value("tags") or ()) if needs_tags and "tags" in node else ()
+        default_security = (
+            root.value("security") if "secured" in terms and "security" in root else None
+        )
+        for where, place, path, method, node in self.operations(places):
+            tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
             security = default_security
-            if needs_security and "security" in node:
+            if "secured" in terms and "security" in node:
                 security = node.value("security")
             secured = any(bool(requirement) for requirement in security or ())
-            operation = Operation(path, method, tags, secured)
+            operation = Operation(path, method, tags, secured, place)
             for attachment in attachments:
                 if any(rule.matches(operation) for rule in attachment.rules):
                     self.plan.attached.append((path, method, attachment.code))
-                    self.offer(("paths", path, method, "responses"), attachment.code,
+                    self.offer((*where, "responses"), attachment.code,
                                attachment.ref, attachment.origin or Location(file),
                                f"{method.upper()} {path} already has a {attachment.code} response")
 
-    def operations(self) -> Iterator[tuple[str, str, Node]]:
-        root = self.plan.outline.root
-        paths = self.plan.node(("paths",))
+    def operations(self, places: set[str]) -> Iterator[tuple[Path_, str, str, str, Node]]:
+        """(where, place, path or name, method, node) of each operation in `places`."""
+        if "paths" in places or "callbacks" in places:
+            for path, method, node in self.path_items(("paths",)):
+                where: Path_ = ("paths", path, method)
+                if "paths" in places:
+                    yield where, "paths", path, method, node
+                if "callbacks" in places and "callbacks" in node:
+                    callbacks = self.mapping(node, "callbacks")
+                    for name in callbacks.names():
+                        inner = (*where, "callbacks", name)
+                        if "$ref" in self.mapping(callbacks, name):
+                            raise _beside_ref(self.mapping(callbacks, name), "this callback")
+                        for expression, verb, operation in self.path_items(inner):
+                            yield ((*inner, expression, verb), "callbacks", expression, verb,
+                                   operation)
+        if "webhooks" in places:
+            for name, method, node in self.path_items(("webhooks",)):
+                yield ("webhooks", name, method), "webhooks", name, method, node
+
+    def mapping(self, node: Node, key: str) -> Node:
+        """The located mapping under `key`, which must be one."""
+        child = node.child(key)
+        if child is None:
+            raise self.unreadable(node, key, f"{key} is not a mapping")
+        return child
+
+    def path_items(self, where: Path_) -> Iterator[tuple[str, str, Node]]:
+        """(path, method, node) of each operation of the path items in the mapping at `where`."""
+        paths = self.plan.node(where)
         if paths is None:
-            if "paths" in root:
-                raise self.unreadable(root, "paths", "paths is not a mapping")
+            parent = self.plan.node(where[:-1])
+            if parent is not None and where[-1] in parent:
+                raise self.unreadable(parent, where[-1], f"{where[-1]} is not a mapping")
             return
         for path in paths.names():
             item = paths.child(path)

@@ -160,7 +160,8 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         if colon is None:
             raise Unsupported(key_end, "expected ':'")
         value_start = colon.end()
-        sub = shape.get(key, wildcard)
+        # A `$ref` (a string) sits where a wildcard expects mappings (a callback by reference).
+        sub = shape.get(key, wildcard if key != "$ref" else None)
         entry = JsonEntry(index, key_end, value_start, value_start)
         if sub is not None:
             if not text.startswith("{", value_start):

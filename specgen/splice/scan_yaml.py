@@ -156,7 +156,7 @@ def scan_block(text: str, start: int, end: int, parent_indent: int, shape: Shape
         line_end = line_start + indent + len(line)
         previous = node.entries[key] = YamlEntry(line_start, line_end, end, rest)
     for key, entry in node.entries.items():
-        sub = shape.get(key, shape.get("*"))
+        sub = shape.get(key, shape.get("*") if key != "$ref" else None)
         if sub is not None:
             entry.node = _child(text, entry, indent, sub)
     return node
