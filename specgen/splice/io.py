@@ -34,10 +34,11 @@ def read_bytes(path: Path, what: str = "OpenAPI document",
 
 def spec_version(document: bytes, file: str) -> str:
     """The OAS version ('3.0' or '3.1') the document's top-level `openapi` field declares."""
-    text = DocumentText.of(document, file)
+    text = DocumentText.of(document, file, whole=False)
     try:
         found = top_level(text, ("openapi", "swagger"))
     except Unsupported as exc:
+        DocumentText.of(document, file)  # text that is not UTF-8 is the first thing to say
         raise text.unsupported(exc) from None
     version = str(found["openapi"][0]) if "openapi" in found else ""
     if version.startswith("3.0"):

@@ -25,7 +25,7 @@ from .outline import (
     line_of,
 )
 from .planner import Planner, beside_ref
-from .scan_json import JsonNode, JsonOutline, byte_text
+from .scan_json import JsonOutline, byte_text
 
 OnConflict = Literal["error", "keep", "replace"]
 Path_ = tuple[str, ...]
@@ -112,9 +112,10 @@ class DocumentText:
         return self.encoding == "latin-1"
 
     @classmethod
-    def of(cls, document: str | bytes, file: str) -> DocumentText:
+    def of(cls, document: str | bytes, file: str, *, whole: bool = True) -> DocumentText:
         """Read a document given as text or as the bytes of a file (UTF-8; a byte order mark
-        is set aside and given back in front of the result)."""
+        is set aside and given back in front of the result). Not `whole`: JSON is not checked
+        to be UTF-8 (for reading a few top-level keys)."""
         if isinstance(document, str):
             document = document.encode("utf-8", "surrogatepass")
         bom = BOM if document.startswith(BOM) else b""
@@ -122,7 +123,8 @@ class DocumentText:
         is_json = document[:256].lstrip().startswith(b"{")
         try:
             if is_json or file.endswith(".json"):
-                return cls(byte_text(document), "latin-1", file, bom)
+                text = byte_text(document) if whole else document.decode("latin-1")
+                return cls(text, "latin-1", file, bom)
             return cls(document.decode("utf-8"), "utf-8", file, bom)
         except UnicodeDecodeError as exc:
             raise MergeError([not_utf8(file, exc.object, exc.start)]) from None
@@ -255,16 +257,16 @@ class MergePlan:
 
         if not self.changed:
             return
-        changes = Changes(self.additions, self.replacements)
         try:
             if self.document.is_json:
-                edited = {*self.additions, *(path for path, _, _ in self.replacements)}
-                nodes = {path: (node.open, node.close) for path in edited
-                         if isinstance(node := self.node(path), JsonNode)}
-                verify_json(self.document.text, self.result_text(), nodes, changes,
-                            self.distinct_edits())
+                changes = [(path, key, value) for path, key, value in self.replacements] + [
+                    (path, None, entries) for path, entries in self.additions.items()]
+                verify_json(self.document.text, [
+                    (path, self.node(path), key, value, edit)
+                    for (path, key, value), edit in zip(changes, self.edits(), strict=True)])
             else:
-                self.scannable = verify_yaml(self.document.text, self.result_text(), changes)
+                self.scannable = verify_yaml(self.document.text, self.result_text(),
+                                             Changes(self.additions, self.replacements))
         except Mismatch as exc:
             pointer = json_pointer(exc.path) or "/"
             where = self.edit_at(exc.path) if exc.offset is None else (
