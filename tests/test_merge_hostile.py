@@ -416,3 +416,62 @@ def test_callbacks_are_attached_when_selected(fragment: Fragment) -> None:
     result = merge_text(as_json, fragment, attachments(
         [fragment], [parse_rule("callbacks"), parse_rule("webhooks")]), file="hooks.json")
     assert _attached(result) == {"callbacks", "webhooks"}
+
+
+REFERENCED = """openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    $ref: '#/components/pathItems/Pets'
+  /animals:
+    $ref: '#/components/pathItems/Pets'
+  /cats:
+    $ref: '#/paths/~1dogs'
+  /dogs:
+    get:
+      responses:
+        '200': {description: ok}
+components:
+  pathItems:
+    Pets:
+      get:
+        responses:
+          '200': {description: ok}
+"""
+
+
+@pytest.mark.parametrize("file", ["spec.yaml", "spec.json"])
+def test_path_items_by_local_reference_are_followed_and_attached_once(
+    fragment: Fragment, file: str
+) -> None:
+    """`$ref` to a path item of the same document: the response goes where the operation
+    lives, once, however many paths reference it; nothing is written beside the $ref."""
+    text = REFERENCED if file.endswith(".yaml") else json.dumps(yaml.safe_load(REFERENCED),
+                                                                  indent=2)
+    result = merged(text, fragment, file=file)
+    data = parse(result, file)
+    assert data["components"]["pathItems"]["Pets"]["get"]["responses"]["561"] == REF
+    assert data["paths"]["/dogs"]["get"]["responses"]["561"] == REF
+    assert data["paths"]["/pets"] == {"$ref": "#/components/pathItems/Pets"}
+    assert data["paths"]["/cats"] == {"$ref": "#/paths/~1dogs"}
+    assert result.count("#/components/responses/Unauthorized561") == 2  # Pets once, /dogs once
+    assert merged(result, fragment, file=file) == result
+
+
+def test_an_operation_shared_by_reference_but_selected_for_one_path_is_refused(
+    fragment: Fragment,
+) -> None:
+    """Editing the shared operation would attach to /animals too, which the rule leaves out."""
+    with pytest.raises(MergeError, match=r"spec.yaml:18:9: cannot merge here: GET /animals and"
+                                         r" GET /pets are one operation \(through \$ref\)"):
+        merged(REFERENCED, fragment, rule="path:/pets")
+
+
+@pytest.mark.parametrize("ref", ["./paths/pets.yaml", "#/x-items/pets",
+                                 "#/components/pathItems/No"])
+def test_a_path_item_reference_that_cannot_be_followed_is_refused(
+    fragment: Fragment, ref: str
+) -> None:
+    text = REFERENCED.replace("'#/components/pathItems/Pets'\n  /animals", f"'{ref}'\n  /animals")
+    with pytest.raises(MergeError, match=r"spec.yaml:5:5: .*this path item is a \$ref to"):
+        merged(text, fragment)

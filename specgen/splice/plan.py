@@ -89,9 +89,11 @@ def shape_for(sections: Iterable[str]) -> Shape:
     callback: Shape = {"responses": {}}
     operation: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(METHODS,
                                                                                 callback)}}}
+    components: dict[str, Shape] = {section: {} for section in {*COMPONENT_SECTIONS, *sections}}
+    components["pathItems"] = {"*": dict.fromkeys(METHODS, operation)}  # followed from paths
     return {"paths": {"*": dict.fromkeys(METHODS, operation)},
             "webhooks": {"*": dict.fromkeys(METHODS, callback)},
-            "components": {section: {} for section in {*COMPONENT_SECTIONS, *sections}}}
+            "components": components}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from ..catalog.rules import METHODS, Operation
 from ..errors import Location, Problem
@@ -19,7 +20,17 @@ def beside_ref(node: Node, what: str) -> Invalid:
     target = node.value("$ref")
     return Invalid(node.offset("$ref"), (
         f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
-        " what sits next to one); merge into the document it points to, or bundle first"))
+        " what sits next to one) and follows only references to path items of this document"
+        " (under paths or components/pathItems); merge into the document it points to, or"
+        " bundle first"))
+
+
+def local_target(ref: Any) -> Path_ | None:
+    """The path a reference into this document names (`#/a/b~1c`), else None."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    return tuple(unquote(part).replace("~1", "/").replace("~0", "~")
+                 for part in ref[2:].split("/"))
 
 
 class Planner:
@@ -67,6 +78,7 @@ class Planner:
         default_security = (
             root.value("security") if "secured" in terms and "security" in root else None
         )
+        decided: dict[Path_, tuple[frozenset[str], str]] = {}
         for where, place, path, method, node in self.operations(places):
             tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
             security = default_security
@@ -74,18 +86,25 @@ class Planner:
                 security = node.value("security")
             secured = any(bool(requirement) for requirement in security or ())
             operation = Operation(path, method, tags, secured, place)
-            for attachment in attachments:
-                if any(rule.matches(operation) for rule in attachment.rules):
-                    self.plan.attached.append((path, method, attachment.code))
-                    self.offer((*where, "responses"), attachment.code,
-                               attachment.ref, attachment.origin or Location(file),
-                               f"{method.upper()} {path} already has a {attachment.code} response")
+            chosen = [a for a in attachments if any(rule.matches(operation) for rule in a.rules)]
+            # An operation reached from several paths ($ref) is edited once for all of them.
+            codes = frozenset(attachment.code for attachment in chosen)
+            earlier = decided.setdefault(where, (codes, path))
+            if earlier[0] != codes:
+                raise Invalid(node.offset(node.names()[0]) if node.names() else 0, (
+                    f"{method.upper()} {path} and {method.upper()} {earlier[1]} are one operation"
+                    f" (through $ref) that the rules select differently; attach to both or"
+                    " neither"))
+            for attachment in chosen:
+                self.plan.attached.append((path, method, attachment.code))
+                self.offer((*where, "responses"), attachment.code,
+                           attachment.ref, attachment.origin or Location(file),
+                           f"{method.upper()} {path} already has a {attachment.code} response")
 
     def operations(self, places: set[str]) -> Iterator[tuple[Path_, str, str, str, Node]]:
         """(where, place, path or name, method, node) of each operation in `places`."""
         if "paths" in places or "callbacks" in places:
-            for path, method, node in self.path_items(("paths",)):
-                where: Path_ = ("paths", path, method)
+            for where, path, method, node in self.path_items(("paths",)):
                 if "paths" in places:
                     yield where, "paths", path, method, node
                 if "callbacks" in places and "callbacks" in node:
@@ -94,12 +113,11 @@ class Planner:
                         inner = (*where, "callbacks", name)
                         if "$ref" in self.mapping(callbacks, name):
                             raise beside_ref(self.mapping(callbacks, name), "this callback")
-                        for expression, verb, operation in self.path_items(inner):
-                            yield ((*inner, expression, verb), "callbacks", expression, verb,
-                                   operation)
+                        for at, expression, verb, operation in self.path_items(inner):
+                            yield at, "callbacks", expression, verb, operation
         if "webhooks" in places:
-            for name, method, node in self.path_items(("webhooks",)):
-                yield ("webhooks", name, method), "webhooks", name, method, node
+            for at, name, method, node in self.path_items(("webhooks",)):
+                yield at, "webhooks", name, method, node
 
     def mapping(self, node: Node, key: str) -> Node:
         """The located mapping under `key`, which must be one."""
@@ -108,8 +126,10 @@ class Planner:
             raise self.unreadable(node, key, f"{key} is not a mapping")
         return child
 
-    def path_items(self, where: Path_) -> Iterator[tuple[str, str, Node]]:
-        """(path, method, node) of each operation of the path items in the mapping at `where`."""
+    def path_items(self, where: Path_) -> Iterator[tuple[Path_, str, str, Node]]:
+        """(where the operation is, path, method, node) of each operation of the path items in
+        the mapping at `where`; a path item that is a $ref to one of this document's path items
+        is followed there."""
         paths = self.plan.node(where)
         if paths is None:
             parent = self.plan.node(where[:-1])
@@ -120,8 +140,13 @@ class Planner:
             item = paths.child(path)
             if item is None:
                 raise self.unreadable(paths, path, "this path item is not a mapping")
+            item_where: Path_ = (*where, path)
             if "$ref" in item:
-                raise beside_ref(item, "this path item")
+                item_where = local_target(item.value("$ref")) or ()
+                target = self.plan.node(item_where) if len(item_where) > 1 else None
+                if target is None or "$ref" in target:
+                    raise beside_ref(item, "this path item")
+                item = target
             for method in item.names():
                 if method not in METHODS:
                     continue
@@ -132,7 +157,7 @@ class Planner:
                     raise beside_ref(operation, "this operation")
                 if "responses" in operation and operation.child("responses") is None:
                     raise self.unreadable(operation, "responses", "responses is not a mapping")
-                yield path, method, operation
+                yield (*item_where, method), path, method, operation
 
     def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
         return Unsupported(node.offset(key), message)
