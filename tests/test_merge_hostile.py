@@ -475,3 +475,23 @@ def test_a_path_item_reference_that_cannot_be_followed_is_refused(
     text = REFERENCED.replace("'#/components/pathItems/Pets'\n  /animals", f"'{ref}'\n  /animals")
     with pytest.raises(MergeError, match=r"spec.yaml:5:5: .*this path item is a \$ref to"):
         merged(text, fragment)
+
+
+@pytest.mark.parametrize(("where", "size", "message"), [
+    ("spec", 257 * 1024 * 1024, "specs are limited to 268,435,456 bytes"),
+    ("fragment", 21 * 1024 * 1024, "fragments are limited to 20,971,520 bytes"),
+])
+def test_an_input_over_the_size_cap_is_refused_before_it_is_read(
+    tmp_path: Path, where: str, size: int, message: str
+) -> None:
+    """The size is read from the file system (a sparse file here), so nothing is loaded."""
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(size)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC)
+    args = [str(big)] if where == "spec" else [str(spec), "--fragment", str(big)]
+    result = CliRunner().invoke(cli, ["merge", *args, "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == f"{big}: file is {size:,} bytes; {message}\n"
+    assert not (tmp_path / "out.yaml").exists()

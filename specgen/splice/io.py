@@ -20,7 +20,7 @@ SPEC_MAX_BYTES = 256 * 1024 * 1024
 """The largest document merge reads (the largest public descriptions are tens of megabytes)."""
 
 
-def read_bytes(path: Path, what: str = "OpenAPI document",
+def read_bytes(path: Path, what: str = "spec",
                limit: int = SPEC_MAX_BYTES) -> bytes:
     """An input file's bytes (a regular file, at most `limit` bytes), or a located error
     saying why they cannot be read."""
