@@ -101,6 +101,18 @@ MERGES = {
     "no_final_newline.yaml":
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
         "      responses:\n        '200': {description: ok}",
+    "flow_mapping_root.yaml":
+        "{openapi: 3.0.3, info: {title: t, version: '1'},\n paths: {/a: {get: {responses: {}}}}}\n",
+    "complex_key.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  ? /a\n"
+                        "  : get:\n      responses: {}\n",
+    "block_scalar_with_keys.yaml":
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n    paths:\n"
+        "      /x:\n        get: {}\npaths:\n  /a:\n    get:\n      responses: {}\n",
+    "aliased_path_item.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+                              "  /a: &item\n    get:\n      responses: {}\n  /b: *item\n",
+    "json_odd_whitespace.json":
+        '{ "openapi" : "3.0.3" ,\r\n\t"info" : {"title":"t","version":"1"},'
+        '"paths":{"/a":{"get":{"responses":{ }}}} }  \n\n',
     "key_with_colon_and_quotes.yaml":
         "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  \"/a: b\":\n    get:\n"
         "      responses: {'200': {description: ok}}\n  '/it''s':\n    get: {responses: {}}\n",

@@ -8,6 +8,7 @@ from a located outline of the few mappings it touches (`components` sections, ea
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -122,7 +123,8 @@ class DocumentText:
             document = document.encode("utf-8", "surrogatepass")
         bom = BOM if document.startswith(BOM) else b""
         document = document[len(bom):]
-        is_json = document[:256].lstrip().startswith(b"{")
+        # JSON's keys are quoted: `{openapi: 3.1.0, ...}` is a YAML flow mapping.
+        is_json = re.match(rb'\s*\{\s*["}]', document[:256]) is not None
         try:
             if is_json or file.endswith(".json"):
                 text = byte_text(document) if whole else document.decode("latin-1")
