@@ -204,7 +204,7 @@ def test_unsupported_yaml_is_a_located_error(fragments: dict[str, Fragment]) -> 
     """An operation's responses behind an alias cannot be extended without touching others."""
     text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-r: &r\n  '200': {description: ok}\n" \
            "paths:\n  /a:\n    get:\n      responses: *r\n"
-    with pytest.raises(MergeError, match=r"spec.yaml:3:6: cannot merge here: .* aliased"):
+    with pytest.raises(MergeError, match=r"spec.yaml:3:6: cannot merge here: .* anchored here"):
         merge_text(text, fragments["3.0"], attach_all(fragments["3.0"]), file="spec.yaml")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from ..errors import (
 from . import check, models
 from .imports import ImportProblem, attribute, import_module
 from .models import FORMAT_VERSION, Catalog
-from .source import MAX_BYTES, Document, decode, parse, too_large
+from .source import MAX_BYTES, Document, decode, parse, read_file, too_large
 from .values import unrenderable
 
 DEFAULT_CATALOG = "specgen.yaml"
@@ -95,7 +94,7 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
         if source.is_python:
             loaded = Loaded(_from_python(source.name), source, None)
         else:
-            document = _read(source.name)
+            document = parse(source.name, decode(source.name, read_file(source.name)))
             loaded = Loaded(_validate(document), source, document)
         errors = check.errors(loaded.catalog)
     if errors:
@@ -126,26 +125,6 @@ def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
     if errors:
         raise LoadError(loaded.problems(errors))
     return loaded
-
-
-def _read(name: str) -> Document:
-    path = Path(name)
-    try:
-        # Look before opening: opening a FIFO blocks, and a huge file should cost nothing.
-        status = path.stat()
-        if stat.S_ISDIR(status.st_mode):
-            raise LoadError.at(name, "is a folder, not a catalog file")
-        if not stat.S_ISREG(status.st_mode):
-            raise LoadError.at(name, "is not a regular file")
-        if status.st_size > MAX_BYTES:
-            raise LoadError.at(name, too_large(status.st_size))
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
-    except FileNotFoundError:
-        raise LoadError.at(name, "no such file") from None
-    except OSError as exc:
-        raise LoadError.at(name, f"cannot read: {exc.strerror}") from None
-    return parse(name, decode(name, raw))
 
 
 @contextmanager

@@ -6,9 +6,12 @@ import fnmatch
 from dataclasses import dataclass
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PLACES = ("webhooks", "callbacks")
+"""Where operations live besides `paths`; a rule reaches them only when it names the place."""
 RULE_HELP = (
     "a rule is one or more terms joined by ',' (all must match): 'all', 'secured',"
-    " 'tag:NAME', 'path:GLOB', 'method:VERB'; give several rules to attach where any matches"
+    " 'tag:NAME', 'path:GLOB', 'method:VERB', and 'webhooks' or 'callbacks' to select those"
+    " operations instead of the ones under paths; give several rules to attach where any matches"
 )
 
 
@@ -20,11 +23,12 @@ class Operation:
     method: str
     tags: tuple[str, ...]
     secured: bool
+    place: str = "paths"  # or one of PLACES
 
 
 @dataclass(frozen=True)
 class Term:
-    """One condition: kind is all, secured, tag, path or method."""
+    """One condition: kind is all, secured, tag, path, method, webhooks or callbacks."""
 
     kind: str
     arg: str = ""
@@ -39,6 +43,8 @@ class Term:
             return self.arg in op.tags
         if self.kind == "path":
             return fnmatch.fnmatchcase(op.path, self.arg)
+        if self.kind in PLACES:
+            return op.place == self.kind
         return op.method == self.arg
 
 
@@ -50,8 +56,14 @@ class Rule:
     terms: tuple[Term, ...]
 
     def matches(self, op: Operation) -> bool:
-        """Whether every term matches the operation."""
-        return all(term.matches(op) for term in self.terms)
+        """Whether every term matches the operation (a webhook or callback only for a rule
+        that names its place)."""
+        return self.place == op.place and all(term.matches(op) for term in self.terms)
+
+    @property
+    def place(self) -> str:
+        """Where the operations this rule selects live."""
+        return next((term.kind for term in self.terms if term.kind in PLACES), "paths")
 
 
 def parse_rule(text: str) -> Rule:
@@ -60,7 +72,7 @@ def parse_rule(text: str) -> Rule:
     for raw in text.split(","):
         word = raw.strip()
         kind, sep, arg = word.partition(":")
-        if not sep and kind in ("all", "secured"):
+        if not sep and kind in ("all", "secured", *PLACES):
             terms.append(Term(kind))
         elif sep and kind in ("tag", "path") and arg:
             terms.append(Term(kind, arg))

@@ -6,8 +6,10 @@ import bisect
 import json
 import math
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -63,9 +65,34 @@ class Document:
         return Location(self.file, pointer=json_pointer(parts))
 
 
-def too_large(size: int) -> str:
+def too_large(size: int, what: str = "catalogs", limit: int = MAX_BYTES) -> str:
     """The message for a file over the size limit."""
-    return f"file is {size:,} bytes; catalogs are limited to {MAX_BYTES:,} bytes"
+    return f"file is {size:,} bytes; {what} are limited to {limit:,} bytes"
+
+
+def read_file(name: str, what: str = "catalog", limit: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file: a regular file of at most `limit` bytes, else a LoadError
+    saying why (one way to read every input, so no command can block on a FIFO or read
+    /dev/zero until memory runs out)."""
+    path = Path(name)
+    try:
+        # Look before opening: opening a FIFO blocks, and a huge file should cost nothing.
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise LoadError.at(name, f"is a folder, not a {what} file")
+        if not stat.S_ISREG(status.st_mode):
+            raise LoadError.at(name, "is not a regular file")
+        if status.st_size > limit:
+            raise LoadError.at(name, too_large(status.st_size, what + "s", limit))
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)  # bounded even if the file grows meanwhile
+    except FileNotFoundError:
+        raise LoadError.at(name, "no such file") from None
+    except OSError as exc:
+        raise LoadError.at(name, f"cannot read: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise LoadError.at(name, too_large(len(raw), what + "s", limit))
+    return raw
 
 
 def decode(file: str, raw: bytes) -> str:

@@ -12,10 +12,11 @@ from typing import Any
 import yaml
 
 from ..catalog.source import YamlLoader
-from .outline import Edit, Invalid, Shape, Unsupported
-from .scan_yaml import YamlStyle
+from .outline import Edit, Invalid, Shape, Unsupported, indented
+from .scan_yaml import MERGE_KEY, YamlStyle
 
 _NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
 _ALIAS_AFTER_KEY = re.compile(r"[ \t]*:[ \t]+\*[^\s,\[\]{}]+")
 
 
@@ -39,6 +40,8 @@ class ComposedNode:
         self.pairs: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value if node is not None else ():
             if isinstance(key, yaml.ScalarNode):
+                if key.tag == _MERGE:
+                    raise Invalid(key.start_mark.index, MERGE_KEY)
                 if key.value in self.pairs:
                     line = self.pairs[key.value][0].start_mark.line + 1
                     raise Invalid(key.start_mark.index,
@@ -86,14 +89,62 @@ def invalid_yaml(exc: yaml.YAMLError) -> Unsupported:
     return Unsupported(0, f"invalid YAML: {exc}")
 
 
-def check_syntax(text: str) -> None:
+def check_syntax(text: str) -> bool:
     """Raise Unsupported at the first YAML syntax error: libyaml's parser reads the whole
-    document (the scanner that locates what a merge edits reads only the lines it needs)."""
+    document (the scanner that locates what a merge edits reads only the lines it needs).
+
+    False when the line scanner must not be trusted: a quoted scalar or a flow collection
+    continued on a line indented no deeper than the line it starts on (libyaml accepts that,
+    and such a line would look like a key of an outer mapping).
+    """
+    scannable = True
+    flow_depth = 0
+    opened: Any = None
+    event: Any
     try:
-        for _ in yaml.parse(text, Loader=YamlLoader):
-            pass
+        for event in yaml.parse(text, Loader=YamlLoader):
+            if isinstance(event, yaml.ScalarEvent):
+                if event.style in ('"', "'") and not flow_depth and scannable:
+                    scannable = indented(text, event.start_mark, event.end_mark)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                if event.flow_style or flow_depth:
+                    opened = opened if flow_depth else event.start_mark
+                    flow_depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent) and flow_depth:
+                flow_depth -= 1
+                if not flow_depth and scannable:
+                    scannable = indented(text, opened, event.end_mark)
     except yaml.YAMLError as exc:
         raise invalid_yaml(exc) from None
+    return scannable
+
+
+def root_scalars(text: str, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]:
+    """The first of some keys of the root mapping with its scalar value (and where the key
+    starts), read from libyaml's events only as far as that key."""
+    found: dict[str, tuple[Any, int]] = {}
+    depth = 0
+    is_key = True
+    key: Any = None  # PyYAML's stubs declare no attributes on events
+    try:
+        for event in yaml.parse(text, Loader=YamlLoader):
+            if depth == 0 and isinstance(event, yaml.SequenceStartEvent):
+                break  # the root is not a mapping
+            if depth == 1 and not isinstance(event, yaml.CollectionEndEvent):
+                if is_key:
+                    key = event if isinstance(event, yaml.ScalarEvent) else None
+                elif key is not None and key.value in keys:
+                    value = event.value if isinstance(event, yaml.ScalarEvent) else "not text"
+                    found[key.value] = (value, key.start_mark.index)
+                    break
+                is_key = not is_key
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise invalid_yaml(exc) from None
+    return found
 
 
 class ComposedOutline:
@@ -130,19 +181,20 @@ class ComposedOutline:
                 stack.extend(node.value)
         return shared
 
-    def _end(self, value: yaml.Node) -> int:
-        """The start of the line after a value's last character.
+    def _end(self, value: yaml.Node, *, defined: bool = False) -> int:
+        """The start of the line after a value's last character (`defined`: of the place where
+        an aliased value is defined).
 
         A block collection's end mark sits at the next token, past comments and blank lines
         that may belong to what follows, so the end of its last scalar is used instead.
         """
         node, key = value, None
         while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style:
-            if id(node) in self.shared or not node.value:
+            if (id(node) in self.shared and not (defined and node is value)) or not node.value:
                 break
             last = node.value[-1]
             node, key = (last[1], last[0]) if isinstance(last, tuple) else (last, None)
-        if id(node) not in self.shared:
+        if id(node) not in self.shared or (defined and node is value):
             return _line_after(self.text, node.end_mark.index)
         # An alias's node carries the marks of its anchor, elsewhere in the document; the alias
         # itself is found only where it follows its key on the same line.
@@ -157,15 +209,14 @@ class ComposedOutline:
         mapping = node.node
         if mapping is None:
             return self._at(node.start, self.style.render(entries, node.indent))
-        if id(mapping) in self.shared:
-            raise Unsupported(node.start, "this mapping is aliased elsewhere; adding to it would"
-                                          " change every alias")
+        # An aliased mapping is edited once, where it is defined: that changes every alias,
+        # which the self-check (verify) accepts only when the plan changes every alias alike.
         if mapping.flow_style:
             closing = self.text.rindex("}", 0, mapping.end_mark.index)
             separator = ", " if mapping.value else ""
             return Edit(closing, closing, separator + self.style.flow(entries))
         indent = mapping.value[0][0].start_mark.column
-        return self._at(self._end(mapping), self.style.render(entries, indent))
+        return self._at(self._end(mapping, defined=True), self.style.render(entries, indent))
 
     def replace(self, node: ComposedNode, key: str, value: Any) -> Edit:
         """An entry of a block mapping rewritten with a new value."""

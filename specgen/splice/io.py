@@ -2,43 +2,69 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalog.rules import Rule, parse_rule
-from ..errors import Location, MergeError, Problem
+from ..errors import LoadError, Location, MergeError, Problem
 from ..output.files import atomic_write, write_output
-from .plan import Attachment, Fragment, OnConflict, Path_, Scanned, plan_merge
+from .outline import Unsupported
+from .plan import Attachment, DocumentText, Fragment, OnConflict, Path_, Scanned, plan_merge
 
 if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
     from ..catalog.load import Loaded
 
-_VERSION = re.compile(rb"""(?:^|[{,])[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?([0-9.]+)""", re.M)
+SPEC_MAX_BYTES = 256 * 1024 * 1024
+"""The largest document merge reads (the largest public descriptions are tens of megabytes)."""
 
 
-def read_bytes(path: Path) -> bytes:
-    """A document's bytes, or a located error saying why they cannot be read."""
+def read_bytes(path: Path, what: str = "spec",
+               limit: int = SPEC_MAX_BYTES) -> bytes:
+    """An input file's bytes (a regular file, at most `limit` bytes), or a located error
+    saying why they cannot be read."""
+    from ..catalog.source import read_file
+
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise MergeError.at(str(path), f"cannot read: {exc.strerror or exc}") from None
+        return read_file(str(path), what, limit)
+    except LoadError as exc:
+        raise MergeError(exc.problems) from None
 
 
 def spec_version(document: bytes, file: str) -> str:
-    """The OAS version ('3.0' or '3.1') a document declares in its `openapi` field."""
-    found = _VERSION.search(document)
-    version = found.group(1).decode() if found else ""
+    """The OAS version ('3.0' or '3.1') the document's top-level `openapi` field declares."""
+    text = DocumentText.of(document, file, whole=False)
+    try:
+        found = top_level(text, ("openapi", "swagger"))
+    except Unsupported as exc:
+        DocumentText.of(document, file)  # text that is not UTF-8 is the first thing to say
+        raise text.unsupported(exc) from None
+    version = str(found["openapi"][0]) if "openapi" in found else ""
     if version.startswith("3.0"):
         return "3.0"
     if version.startswith("3.1"):
         return "3.1"
-    line = document.count(b"\n", 0, found.start()) + 1 if found else 1
-    raise MergeError.at(
-        file, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version or 'missing'})", line=line
-    )
+    key = "openapi" if "openapi" in found else "swagger" if "swagger" in found else ""
+    where = text.location(found[key][1]) if key else Location(file, 1, 1)
+    what = f"{key}: {found[key][0]}" if key else "openapi: missing"
+    hint = "; convert it to OpenAPI 3 first" if key == "swagger" else ""
+    raise MergeError([Problem(where, f"not an OpenAPI 3.0 or 3.1 document ({what}){hint}")])
+
+
+def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]:
+    """The first of some top-level keys with its value (and where the key is), reading no
+    further: nested keys of the same name are never taken for it."""
+    if document.is_json:
+        from .scan_json import root_entries
+
+        for key, value, offset in root_entries(document.text):
+            if key in keys:
+                return {key: (value(), offset)}
+        return {}
+    from .compose import root_scalars
+
+    return root_scalars(document.text, keys)
 
 
 def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
@@ -62,16 +88,52 @@ def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
 
 def fragment_file(path: Path) -> Fragment:
     """An OpenAPI fragment file (YAML or JSON), located so conflicts name its lines."""
-    from ..catalog.source import decode, parse
-    from ..errors import LoadError
+    from ..catalog.source import MAX_BYTES, decode, parse
 
+    raw = read_bytes(path, "fragment", MAX_BYTES)
     try:
-        document = parse(str(path), decode(str(path), read_bytes(path)))
+        document = parse(str(path), decode(str(path), raw))
     except LoadError as exc:
         raise MergeError(exc.problems) from None
     if not isinstance(document.data, dict):
         raise MergeError.at(str(path), "a fragment is an OpenAPI document (a mapping)")
+    problems = [Problem(document.locate(where), message)
+                for where, message in fragment_shape(document.data)]
+    if problems:
+        raise MergeError(problems)
     return Fragment.located(document.data, str(path), document.locate)
+
+
+def fragment_shape(data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    """What is wrong with the shape of the parts of a fragment that merge reads."""
+    wrong: list[tuple[Path_, str]] = []
+
+    def mapping(path: Path_, value: Any, what: str) -> dict[str, Any]:
+        """`value` if it is a mapping; {} (and a problem unless it is missing) if not."""
+        if isinstance(value, dict):
+            return value
+        if value is not None:
+            wrong.append((path, f"{what} must be a mapping"))
+        return {}
+
+    components = mapping(("components",), data.get("components"), "components")
+    responses: dict[str, Any] = {}
+    for section, items in components.items():
+        found = mapping(("components", section), items, f"components/{section}")
+        responses = found if section == "responses" else responses
+    for name, response in responses.items():
+        where: Path_ = ("components", "responses", str(name))
+        extension = mapping((*where, "x-specgen"), mapping(
+            where, response, f"the response {name!r}").get("x-specgen"), "x-specgen")
+        attach = extension.get("attach", [])
+        if not (isinstance(attach, list) and all(isinstance(rule, str) for rule in attach)):
+            wrong.append(((*where, "x-specgen", "attach"), "attach is a list of rules (strings)"))
+    extension = mapping(("x-specgen",), data.get("x-specgen"), "x-specgen")
+    codes = mapping(("x-specgen", "codes"), extension.get("codes"), "x-specgen/codes")
+    wrong.extend((("x-specgen", "codes", str(code)), "a code names a response (a string)")
+                 for code, name in codes.items() if not isinstance(name, str))
+    mapping(("paths",), data.get("paths"), "paths")
+    return wrong
 
 
 def attachments(fragments: Sequence[Fragment], rules: Sequence[Rule]) -> list[Attachment]:

@@ -82,3 +82,17 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         cursor = edit.end
     parts.append(text[cursor:])
     return "".join(parts)
+
+
+def indented(text: str, start: Any, end: Any) -> bool:
+    """Whether every line after the first of text[start:end] is indented deeper than the first
+    (blank lines aside)."""
+    if start.line == end.line:
+        return True
+    first = text.rfind("\n", 0, start.index) + 1
+    indent = len(text[first:start.index]) - len(text[first:start.index].lstrip(" "))
+    for line in text[start.index : end.index].split("\n")[1:]:
+        stripped = line.lstrip(" ")
+        if stripped and len(line) - len(stripped) <= indent:
+            return False
+    return True

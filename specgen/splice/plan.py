@@ -8,11 +8,12 @@ from a located outline of the few mappings it touches (`components` sections, ea
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..catalog.rules import METHODS, Operation, Rule
+from ..catalog.rules import METHODS, Rule
 from ..errors import Location, MergeError, Problem, json_pointer, not_utf8, sorted_problems
 from .outline import (
     Edit,
@@ -24,10 +25,12 @@ from .outline import (
     apply_edits,
     line_of,
 )
+from .planner import Planner, beside_ref
 from .scan_json import JsonOutline, byte_text
 
 OnConflict = Literal["error", "keep", "replace"]
 Path_ = tuple[str, ...]
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,16 @@ def sections_of(fragments: Sequence[Fragment]) -> set[str]:
 
 
 def shape_for(sections: Iterable[str]) -> Shape:
-    """The mappings the merge must locate: operations' responses, and the components sections."""
-    operation: Shape = {"responses": {}}
+    """The mappings the merge must locate: operations' responses (under paths, webhooks and
+    callbacks), and the components sections."""
+    callback: Shape = {"responses": {}}
+    operation: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(METHODS,
+                                                                                callback)}}}
+    components: dict[str, Shape] = {section: {} for section in {*COMPONENT_SECTIONS, *sections}}
+    components["pathItems"] = {"*": dict.fromkeys(METHODS, operation)}  # followed from paths
     return {"paths": {"*": dict.fromkeys(METHODS, operation)},
-            "components": {section: {} for section in {*COMPONENT_SECTIONS, *sections}}}
+            "webhooks": {"*": dict.fromkeys(METHODS, callback)},
+            "components": components}
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class DocumentText:
     text: str
     encoding: str
     file: str
+    bom: bytes = b""
 
     @property
     def is_json(self) -> bool:
@@ -105,21 +115,23 @@ class DocumentText:
         return self.encoding == "latin-1"
 
     @classmethod
-    def of(cls, document: str | bytes, file: str) -> DocumentText:
-        """Read a document given as text or as the bytes of a file (UTF-8, a BOM is dropped)."""
+    def of(cls, document: str | bytes, file: str, *, whole: bool = True) -> DocumentText:
+        """Read a document given as text or as the bytes of a file (UTF-8; a byte order mark
+        is set aside and given back in front of the result). Not `whole`: JSON is not checked
+        to be UTF-8 (for reading a few top-level keys)."""
         if isinstance(document, str):
-            is_json = document[:256].lstrip().startswith("{")
-        else:
-            document = document.removeprefix(b"\xef\xbb\xbf")
-            is_json = document[:256].lstrip().startswith(b"{")
+            document = document.encode("utf-8", "surrogatepass")
+        bom = BOM if document.startswith(BOM) else b""
+        document = document[len(bom):]
+        # JSON's keys are quoted: `{openapi: 3.1.0, ...}` is a YAML flow mapping.
+        is_json = re.match(rb'\s*\{\s*["}]', document[:256]) is not None
         try:
             if is_json or file.endswith(".json"):
-                return cls(byte_text(document), "latin-1", file)
-            if isinstance(document, bytes):
-                document = document.decode("utf-8")
+                text = byte_text(document) if whole else document.decode("latin-1")
+                return cls(text, "latin-1", file, bom)
+            return cls(document.decode("utf-8"), "utf-8", file, bom)
         except UnicodeDecodeError as exc:
             raise MergeError([not_utf8(file, exc.object, exc.start)]) from None
-        return cls(document, "utf-8", file)
 
     def location(self, offset: int) -> Location:
         """The line and column (in characters) of an offset into the text."""
@@ -143,17 +155,18 @@ def open_outline(document: DocumentText, shape: Shape, *, compose: bool = False)
         if document.is_json:
             return JsonOutline(text, shape)
         # PyYAML is imported for YAML documents only: a JSON merge starts faster without it.
-        from .compose import ComposedOutline, check_syntax
+        from .compose import ComposedOutline
         from .scan_yaml import YamlOutline
 
         if not compose:
-            check_syntax(text)
             try:
                 return YamlOutline(text, shape)
-            except Invalid:
-                raise
-            except Unsupported:
-                pass  # flow style, CRLF, several documents...: compose instead
+            except Unsupported as exc:
+                # A duplicate key may be a line that only looks like a key (inside a quoted
+                # scalar continued at column 0, say): the syntax check tells.
+                if isinstance(exc, Invalid) and _scannable(document):
+                    raise
+                # flow style, CRLF, several documents...: compose instead
         return ComposedOutline(text, shape)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
@@ -172,6 +185,8 @@ class MergePlan:
     replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
     attached: list[tuple[str, str, str]] = field(default_factory=list)
     _edits: list[Edit] | None = None
+    _result: str | None = None
+    scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
 
     @property
     def changed(self) -> bool:
@@ -192,6 +207,14 @@ class MergePlan:
         depth = len(path)
         while depth and self.node(path[:depth]) is None:
             depth -= 1
+        node = self.node(path[:depth])
+        name = path[depth] if depth < len(path) else key
+        if node is not None and "$ref" in node:
+            raise beside_ref(node, "this mapping")
+        if node is not None and name in node:
+            # The key is there but its value was not located as a mapping (a tag, a scalar,
+            # a list): adding the key again would write a duplicate.
+            raise Unsupported(node.offset(name), f"{name!r} is not a mapping specgen can edit")
         target = self.additions.setdefault(path[:depth], {})
         for part in path[depth:]:
             target = target.setdefault(part, {})
@@ -207,94 +230,67 @@ class MergePlan:
                  for path, entries in self.additions.items()]
         return self._edits
 
+    def distinct_edits(self) -> list[Edit]:
+        """The edits, each once: a mapping reached through aliases is edited once for all."""
+        return list(dict.fromkeys(self.edits()))
+
+    def edit_at(self, path: Path_) -> Location:
+        """Where the edit closest to `path` starts (for a message about that place)."""
+        changed = [(*p, k) for p, k, _ in self.replacements] + list(self.additions)
+
+        def shared(other: Path_) -> int:
+            return next((i for i, (a, b) in enumerate(zip(path, other, strict=False)) if a != b),
+                        min(len(path), len(other)))
+
+        best = max(range(len(changed)), key=lambda i: shared(changed[i]), default=None)
+        if best is None:
+            return Location(self.document.file)
+        return self.document.location(self.edits()[best].start)
+
+    def result_text(self) -> str:
+        """The merged document's text (in the scanned form: bytes as Latin-1 for JSON)."""
+        if self._result is None:
+            self._result = apply_edits(self.document.text, self.distinct_edits())
+        return self._result
+
+    def verify(self) -> None:
+        """Read the result again and refuse (MergeError at the edit) unless it says what the
+        original said plus exactly the planned changes."""
+        from .verify import Changes, Mismatch, verify_json
+        from .verify_yaml import verify_yaml
+
+        if not self.changed:
+            return
+        try:
+            if self.document.is_json:
+                changes = [(path, key, value) for path, key, value in self.replacements] + [
+                    (path, None, entries) for path, entries in self.additions.items()]
+                verify_json(self.document.text, [
+                    (path, self.node(path), key, value, edit)
+                    for (path, key, value), edit in zip(changes, self.edits(), strict=True)])
+            else:
+                self.scannable = verify_yaml(self.document.text, self.result_text(),
+                                             Changes(self.additions, self.replacements))
+        except Mismatch as exc:
+            pointer = json_pointer(exc.path) or "/"
+            where = self.edit_at(exc.path) if exc.offset is None else (
+                self.document.location(exc.offset))
+            raise NotAsPlanned([Problem(where, (
+                f"cannot merge here: the merged document would not read as planned at {pointer}"
+                f" ({exc.message}); nothing was written"))]) from None
+
     def result_bytes(self) -> bytes:
         """The merged document as the bytes of a file."""
-        text = self.document.text
-        if self.changed:
-            text = apply_edits(text, self.edits())
-        return text.encode(self.document.encoding)
+        text = self.result_text() if self.changed else self.document.text
+        return self.document.bom + text.encode(self.document.encoding)
 
     def result(self) -> str:
         """The merged document's text."""
         return self.result_bytes().decode("utf-8")
 
 
-class _Planner:
-    """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
-
-    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
-        self.plan = plan
-        self.on_conflict = on_conflict
-        self.conflicts: list[Problem] = []
-        self.pending: dict[Path_, tuple[Any, Location]] = {}
-
-    def here(self, node: Node, key: str) -> Location:
-        return self.plan.document.location(node.offset(key))
-
-    def conflict(self, where: Location, what: str, other: Location) -> bool:
-        """Record a conflict; True when the incoming value should replace the existing one."""
-        if self.on_conflict == "error":
-            self.conflicts.append(Problem(where, f"{what}; {other} has different content"
-                                          " (use --on-conflict keep or replace)"))
-        return self.on_conflict == "replace"
-
-    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> None:
-        """Add `value` at path/key unless an equal one is there; a different one is a conflict."""
-        full = (*path, key)
-        what = what or "/".join(full) + " already exists"
-        if full in self.pending:
-            earlier, where = self.pending[full]
-            if earlier != value and self.conflict(origin, what, where):
-                self.plan.add(path, key, value)
-                self.pending[full] = (value, origin)
-            return
-        node = self.plan.node(path)
-        if node is not None and key in node:
-            if node.value(key) != value and self.conflict(self.here(node, key), what, origin):
-                self.plan.replacements.append((path, key, value))
-            self.pending[full] = (value, origin)
-            return
-        self.plan.add(path, key, value)
-        self.pending[full] = (value, origin)
-
-    def attach(self, attachments: Sequence[Attachment], file: str) -> None:
-        needs_tags = any(t.kind == "tag" for a in attachments for r in a.rules for t in r.terms)
-        needs_security = any(
-            t.kind == "secured" for a in attachments for r in a.rules for t in r.terms
-        )
-        root = self.plan.outline.root
-        default_security = root.value("security") if needs_security and "security" in root else None
-        for path, method, node in self.operations():
-            tags = tuple(node.value("tags") or ()) if needs_tags and "tags" in node else ()
-            security = default_security
-            if needs_security and "security" in node:
-                security = node.value("security")
-            secured = any(bool(requirement) for requirement in security or ())
-            operation = Operation(path, method, tags, secured)
-            for attachment in attachments:
-                if any(rule.matches(operation) for rule in attachment.rules):
-                    self.plan.attached.append((path, method, attachment.code))
-                    self.offer(("paths", path, method, "responses"), attachment.code,
-                               attachment.ref, attachment.origin or Location(file),
-                               f"{method.upper()} {path} already has a {attachment.code} response")
-
-    def operations(self) -> Iterator[tuple[str, str, Node]]:
-        paths = self.plan.node(("paths",))
-        if paths is None:
-            return
-        for path in paths.names():
-            item = paths.child(path)
-            for method in item.names() if item is not None else ():
-                operation = item.child(method) if item is not None and method in METHODS else None
-                if item is not None and method in METHODS and operation is None:
-                    raise self.unreadable(item, method, "this operation is not a block mapping")
-                if operation is not None:
-                    if "responses" in operation and operation.child("responses") is None:
-                        raise self.unreadable(operation, "responses", "responses is not a mapping")
-                    yield path, method, operation
-
-    def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
-        return Unsupported(node.offset(key), message)
+class NotAsPlanned(MergeError):
+    """The self-check found the merged text reading otherwise than planned."""
 
 
 @dataclass(frozen=True)
@@ -332,16 +328,32 @@ def plan_merge(
     shape = shape_for(scanned.sections | sections)
     if not sections <= scanned.sections:  # a fragment adds to a section of its own invention
         outline = open_outline(document, shape)
-    try:
-        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
-    except Unsupported as exc:
-        if document.is_json or isinstance(exc, Invalid):
-            raise document.unsupported(exc) from None
-        from .compose import ComposedOutline
+    from .compose import ComposedOutline
 
-        if isinstance(outline, ComposedOutline):
+    # YAML read by the line scanner is syntax-checked by the self-check's reading of the
+    # original (one libyaml pass, not two); without changes, or on an error, by check_syntax.
+    lines = not document.is_json and not isinstance(outline, ComposedOutline)
+    try:
+        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+    except NotAsPlanned:
+        if not lines:
+            raise
+        _scannable(document)  # a syntax error in the original is the message to give
+    except MergeError:
+        if not lines or _scannable(document):
+            raise
+    except Unsupported as exc:
+        if not lines or (isinstance(exc, Invalid) and _scannable(document)):
             raise document.unsupported(exc) from None
-    # The scanner found something it cannot edit (an alias, a flow operation): compose instead.
+    else:
+        if not lines:
+            return plan
+        if plan.scannable is None:
+            plan.scannable = _scannable(document)
+        if plan.scannable:
+            return plan
+    # The scanner found something it cannot edit (an alias, a flow operation) or cannot trust
+    # (text continued at column 0): compose instead.
     outline = open_outline(document, shape, compose=True)
     try:
         return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
@@ -349,9 +361,36 @@ def plan_merge(
         raise document.unsupported(exc) from None
 
 
+def _scannable(document: DocumentText) -> bool:
+    """Whether the line scanner can be trusted on a YAML document (see `check_syntax`); a
+    syntax error is a MergeError at its place."""
+    from .compose import check_syntax
+
+    try:
+        return check_syntax(document.text)
+    except Unsupported as exc:
+        raise document.unsupported(exc) from None
+
+
+def _refuse_nested(plan: MergePlan) -> None:
+    """Refuse a replacement with other changes inside it (a path item replaced, and responses
+    attached to its old operations): the two edits would overlap."""
+    changed = [(*path, key) for path, key, _ in plan.replacements] + list(plan.additions)
+    for path, key, _ in plan.replacements:
+        whole = (*path, key)
+        inside = [p for p in changed if len(p) > len(whole) and p[: len(whole)] == whole]
+        if inside:
+            node = plan.node(path)
+            where = plan.document.location(node.offset(key)) if node is not None else None
+            raise MergeError([Problem(where or Location(plan.document.file), (
+                f"cannot replace {json_pointer((*path, key))} and change"
+                f" {json_pointer(inside[0])} inside it in one merge; merge the replacement"
+                " first (--on-conflict replace without --attach), then attach"))])
+
+
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
           on_conflict: OnConflict) -> MergePlan:
-    planner = _Planner(plan, on_conflict)
+    planner = Planner(plan, on_conflict)
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
@@ -363,5 +402,7 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
         planner.attach(attachments, plan.document.file)
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
+    _refuse_nested(plan)
     plan.edits()  # rendered now, so that what cannot be edited shows before anything is written
+    plan.verify()
     return plan

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .outline import Edit, Invalid, Shape, Unsupported, line_of
@@ -159,7 +160,8 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         if colon is None:
             raise Unsupported(key_end, "expected ':'")
         value_start = colon.end()
-        sub = shape.get(key, wildcard)
+        # A `$ref` (a string) sits where a wildcard expects mappings (a callback by reference).
+        sub = shape.get(key, wildcard if key != "$ref" else None)
         entry = JsonEntry(index, key_end, value_start, value_start)
         if sub is not None:
             if not text.startswith("{", value_start):
@@ -206,6 +208,7 @@ class JsonOutline:
             raise Unsupported(self.root.close + 1, "extra data after the document")
         self.ascii = text.isascii()
         self.step, self.colon = self._style()
+        self.newline = "\r\n" if "\r\n" in text[: 1 << 16] else "\n"
         self._rendered: dict[tuple[str, str, str], str] = {}
 
     def _style(self) -> tuple[int | None, str]:
@@ -232,7 +235,7 @@ class JsonOutline:
         else:
             dumped = json.dumps(
                 value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
-            ).replace("\n", "\n" + indent)
+            ).replace("\n", self.newline + indent)
         return as_bytes_text(dumped)
 
     def _entry(self, key: str, value: Any, indent: str) -> str:
@@ -264,11 +267,37 @@ class JsonOutline:
             inner = ",".join(self._entry(k, v, "") for k, v in entries.items())
             return Edit(node.open + 1, node.close, inner)
         indent = outer + " " * self.step
-        inner = f",\n{indent}".join(self._entry(k, v, indent) for k, v in entries.items())
-        return Edit(node.open + 1, node.close, f"\n{indent}{inner}\n{outer}")
+        newline = self.newline
+        inner = f",{newline}{indent}".join(self._entry(k, v, indent) for k, v in entries.items())
+        return Edit(node.open + 1, node.close, f"{newline}{indent}{inner}{newline}{outer}")
 
     def replace(self, node: JsonNode, key: str, value: Any) -> Edit:
         """The value of an entry rendered anew, at the entry's indentation."""
         entry = node.entries[key]
         indent = self._indent(entry.key_start)
         return Edit(entry.value_start, entry.value_end, self.render(value, indent))
+
+
+def root_entries(text: str) -> Iterator[tuple[str, Callable[[], Any], int]]:
+    """The root object's entries one at a time (key, a function decoding its value, where
+    the key starts): reading stops when the caller does."""
+    start = _skip(text, 0)
+    if not text.startswith("{", start):
+        raise Unsupported(start, "the document is not a JSON object")
+    step = _OPEN.match(text, start + 1)
+    if step is None:
+        raise Unsupported(start + 1, "expected a string key or '}'")
+    while not step.group(1):
+        index = step.end() - 1
+        try:
+            key_end = _scanstring(text, index + 1, True)[1]
+        except json.JSONDecodeError as exc:
+            raise Unsupported(exc.pos, exc.msg) from None
+        colon = _COLON.match(text, key_end)
+        if colon is None:
+            raise Unsupported(key_end, "expected ':'")
+        value_start, value_end = colon.end(), _skip_value(text, colon.end())
+        yield _decode(text, index, key_end), partial(_decode, text, value_start, value_end), index
+        step = _AFTER.match(text, value_end)
+        if step is None:
+            raise Unsupported(value_end, "expected ',' or '}'")

@@ -35,6 +35,10 @@ _SEQUENCE = re.compile(
 )
 
 
+MERGE_KEY = ("a merge key (<<) in a mapping the merge reads or edits (paths, operations,"
+             " responses, components): specgen cannot tell what it merges in; write the keys out")
+
+
 @cache
 def _keys_at(indent: int) -> re.Pattern[str]:
     # A literal prefix ("\n" and the spaces) lets the regex engine skip ahead quickly, where a
@@ -142,6 +146,8 @@ def scan_block(text: str, start: int, end: int, parent_indent: int, shape: Shape
         if line.startswith(("---", "...")):
             raise Unsupported(line_start, "several YAML documents in one file")
         key, rest = _key(line, line_start)
+        if key == "<<" and line.startswith("<<"):
+            raise Invalid(line_start + indent, MERGE_KEY)
         if key in node.entries:
             earlier = line_of(text, node.entries[key].line_start)
             raise Invalid(line_start, f"duplicate key {key!r} (also on line {earlier})")
@@ -150,7 +156,7 @@ def scan_block(text: str, start: int, end: int, parent_indent: int, shape: Shape
         line_end = line_start + indent + len(line)
         previous = node.entries[key] = YamlEntry(line_start, line_end, end, rest)
     for key, entry in node.entries.items():
-        sub = shape.get(key, shape.get("*"))
+        sub = shape.get(key, shape.get("*") if key != "$ref" else None)
         if sub is not None:
             entry.node = _child(text, entry, indent, sub)
     return node
@@ -161,9 +167,11 @@ def _child(text: str, entry: YamlEntry, indent: int, shape: Shape) -> YamlNode |
     below = min(entry.line_end + 1, entry.end)
     if value == "":
         return scan_block(text, below, entry.end, indent, shape)
+    if value.startswith("!"):  # a tag, even !!map: composing reads it as libyaml does
+        raise Unsupported(entry.line_start, "a tagged value")
     if value.startswith("&") and " " not in value:
         node = scan_block(text, below, entry.end, indent, shape)
-        node.locked = "it carries an anchor, so its aliases would change too"
+        _lock(node, "it carries an anchor (or is inside one), so its aliases would change too")
         return node
     if value.startswith("{") and value.endswith("}"):
         try:
@@ -178,6 +186,14 @@ def _child(text: str, entry: YamlEntry, indent: int, shape: Shape) -> YamlNode |
         node.flow_data = {str(k): v for k, v in data.items()}
         return node
     return None
+
+
+def _lock(node: YamlNode, reason: str) -> None:
+    """Mark a mapping and every mapping located inside it as not editable by the scanner."""
+    node.locked = reason
+    for entry in node.entries.values():
+        if entry.node is not None:
+            _lock(entry.node, reason)
 
 
 class _StyleDumper(yaml.SafeDumper):

@@ -1,0 +1,163 @@
+"""The merge's planning walk: the fragments' components and paths offered one by one, and the
+operations (under paths, webhooks and callbacks) the attach rules select."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from ..catalog.rules import METHODS, Operation
+from ..errors import Location, Problem
+from .outline import Invalid, Node, Unsupported
+
+if TYPE_CHECKING:
+    from .plan import Attachment, MergePlan, OnConflict, Path_
+
+
+def beside_ref(node: Node, what: str) -> Invalid:
+    """The refusal to write beside a `$ref` (readers ignore a reference's siblings)."""
+    target = node.value("$ref")
+    return Invalid(node.offset("$ref"), (
+        f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
+        " what sits next to one) and follows only references to path items of this document"
+        " (under paths or components/pathItems); merge into the document it points to, or"
+        " bundle first"))
+
+
+def local_target(ref: Any) -> Path_ | None:
+    """The path a reference into this document names (`#/a/b~1c`), else None."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    return tuple(unquote(part).replace("~1", "/").replace("~0", "~")
+                 for part in ref[2:].split("/"))
+
+
+class Planner:
+    """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
+
+    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
+        self.plan = plan
+        self.on_conflict = on_conflict
+        self.conflicts: list[Problem] = []
+        self.pending: dict[Path_, tuple[Any, Location]] = {}
+
+    def here(self, node: Node, key: str) -> Location:
+        return self.plan.document.location(node.offset(key))
+
+    def conflict(self, where: Location, what: str, other: Location) -> bool:
+        """Record a conflict; True when the incoming value should replace the existing one."""
+        if self.on_conflict == "error":
+            self.conflicts.append(Problem(where, f"{what}; {other} has different content"
+                                          " (use --on-conflict keep or replace)"))
+        return self.on_conflict == "replace"
+
+    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> None:
+        """Add `value` at path/key unless an equal one is there; a different one is a conflict."""
+        full = (*path, key)
+        what = what or "/".join(full) + " already exists"
+        if full in self.pending:
+            earlier, where = self.pending[full]
+            if earlier != value and self.conflict(origin, what, where):
+                self.plan.add(path, key, value)
+                self.pending[full] = (value, origin)
+            return
+        node = self.plan.node(path)
+        if node is not None and key in node:
+            if node.value(key) != value and self.conflict(self.here(node, key), what, origin):
+                self.plan.replacements.append((path, key, value))
+            self.pending[full] = (value, origin)
+            return
+        self.plan.add(path, key, value)
+        self.pending[full] = (value, origin)
+
+    def attach(self, attachments: Sequence[Attachment], file: str) -> None:
+        terms = {t.kind for a in attachments for r in a.rules for t in r.terms}
+        places = {r.place for a in attachments for r in a.rules}
+        root = self.plan.outline.root
+        default_security = (
+            root.value("security") if "secured" in terms and "security" in root else None
+        )
+        decided: dict[Path_, tuple[frozenset[str], str]] = {}
+        for where, place, path, method, node in self.operations(places):
+            tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
+            security = default_security
+            if "secured" in terms and "security" in node:
+                security = node.value("security")
+            secured = any(bool(requirement) for requirement in security or ())
+            operation = Operation(path, method, tags, secured, place)
+            chosen = [a for a in attachments if any(rule.matches(operation) for rule in a.rules)]
+            # An operation reached from several paths ($ref) is edited once for all of them.
+            codes = frozenset(attachment.code for attachment in chosen)
+            earlier = decided.setdefault(where, (codes, path))
+            if earlier[0] != codes:
+                raise Invalid(node.offset(node.names()[0]) if node.names() else 0, (
+                    f"{method.upper()} {path} and {method.upper()} {earlier[1]} are one operation"
+                    f" (through $ref) that the rules select differently; attach to both or"
+                    " neither"))
+            for attachment in chosen:
+                self.plan.attached.append((path, method, attachment.code))
+                self.offer((*where, "responses"), attachment.code,
+                           attachment.ref, attachment.origin or Location(file),
+                           f"{method.upper()} {path} already has a {attachment.code} response")
+
+    def operations(self, places: set[str]) -> Iterator[tuple[Path_, str, str, str, Node]]:
+        """(where, place, path or name, method, node) of each operation in `places`."""
+        if "paths" in places or "callbacks" in places:
+            for where, path, method, node in self.path_items(("paths",)):
+                if "paths" in places:
+                    yield where, "paths", path, method, node
+                if "callbacks" in places and "callbacks" in node:
+                    callbacks = self.mapping(node, "callbacks")
+                    for name in callbacks.names():
+                        inner = (*where, "callbacks", name)
+                        if "$ref" in self.mapping(callbacks, name):
+                            raise beside_ref(self.mapping(callbacks, name), "this callback")
+                        for at, expression, verb, operation in self.path_items(inner):
+                            yield at, "callbacks", expression, verb, operation
+        if "webhooks" in places:
+            for at, name, method, node in self.path_items(("webhooks",)):
+                yield at, "webhooks", name, method, node
+
+    def mapping(self, node: Node, key: str) -> Node:
+        """The located mapping under `key`, which must be one."""
+        child = node.child(key)
+        if child is None:
+            raise self.unreadable(node, key, f"{key} is not a mapping")
+        return child
+
+    def path_items(self, where: Path_) -> Iterator[tuple[Path_, str, str, Node]]:
+        """(where the operation is, path, method, node) of each operation of the path items in
+        the mapping at `where`; a path item that is a $ref to one of this document's path items
+        is followed there."""
+        paths = self.plan.node(where)
+        if paths is None:
+            parent = self.plan.node(where[:-1])
+            if parent is not None and where[-1] in parent:
+                raise self.unreadable(parent, where[-1], f"{where[-1]} is not a mapping")
+            return
+        for path in paths.names():
+            item = paths.child(path)
+            if item is None:
+                raise self.unreadable(paths, path, "this path item is not a mapping")
+            item_where: Path_ = (*where, path)
+            if "$ref" in item:
+                item_where = local_target(item.value("$ref")) or ()
+                target = self.plan.node(item_where) if len(item_where) > 1 else None
+                if target is None or "$ref" in target:
+                    raise beside_ref(item, "this path item")
+                item = target
+            for method in item.names():
+                if method not in METHODS:
+                    continue
+                operation = item.child(method)
+                if operation is None:
+                    raise self.unreadable(item, method, "this operation is not a block mapping")
+                if "$ref" in operation:
+                    raise beside_ref(operation, "this operation")
+                if "responses" in operation and operation.child("responses") is None:
+                    raise self.unreadable(operation, "responses", "responses is not a mapping")
+                yield (*item_where, method), path, method, operation
+
+    def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
+        return Unsupported(node.offset(key), message)
