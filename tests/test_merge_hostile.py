@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import merge_text
+from conftest import DATA, merge_text
 
 from specgen.catalog.load import embedded_catalog_path, load
 from specgen.catalog.rules import parse_rule
@@ -507,3 +507,27 @@ def test_an_input_over_the_size_cap_is_refused_before_it_is_read(
     assert result.exit_code == 2
     assert result.stderr == f"{big}: file is {size:,} bytes; {message}\n"
     assert not (tmp_path / "out.yaml").exists()
+
+
+def test_digitalocean_operations_by_file_reference_are_refused_not_damaged(
+    tmp_path: Path,
+) -> None:
+    """DigitalOcean's root file: every operation is `get: {$ref: resources/...yml}`. Writing
+    `responses` beside those $refs was silently lost after bundling; now the merge stops at
+    the first one, says what to do, and leaves the file as it was."""
+    source = DATA / "merge" / "multi" / "digitalocean"
+    spec = tmp_path / "DigitalOcean-public.v2.yaml"
+    spec.write_bytes((source / spec.name).read_bytes())
+    before = spec.read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = CliRunner().invoke(cli, ["merge", spec.name, "--in-place"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{spec.name}:733:7: cannot merge here: this operation is a $ref to"
+        " 'resources/1-clicks/oneClicks_list.yml': specgen never writes beside a $ref (readers"
+        " ignore what sits next to one) and follows only references to path items of this"
+        " document (under paths or components/pathItems); merge into the document it points to,"
+        " or bundle first\n")
+    assert spec.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [spec.name]
