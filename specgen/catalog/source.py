@@ -70,6 +70,10 @@ def too_large(size: int, what: str = "catalogs", limit: int = MAX_BYTES) -> str:
     return f"file is {size:,} bytes; {what} are limited to {limit:,} bytes"
 
 
+SPEC_MAX_BYTES = 256 * 1024 * 1024
+"""The largest OpenAPI document merge and import read (GitHub's is 13 MB)."""
+
+
 def read_file(name: str, what: str = "catalog", limit: int = MAX_BYTES) -> bytes:
     """The bytes of an input file: a regular file of at most `limit` bytes, else a LoadError
     saying why (one way to read every input, so no command can block on a FIFO or read

@@ -10,10 +10,8 @@ from urllib.parse import unquote
 
 import yaml
 
-from ..catalog.source import YamlLoader
+from ..catalog.source import SPEC_MAX_BYTES, YamlLoader, read_file
 from ..errors import LoadError, parse_pointer
-
-MAX_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,15 +70,7 @@ def _parse(file: str, raw: bytes) -> Any:
 def read_document(path: Path) -> Document:
     """Read an OpenAPI 3.0 or 3.1 document (JSON or YAML); LoadError says why not."""
     name = str(path)
-    try:
-        if not path.is_file():
-            raise LoadError.at(name, "no such file" if not path.exists() else
-                               "is not a regular file")
-        if path.stat().st_size > MAX_BYTES:
-            raise LoadError.at(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError.at(name, f"cannot read: {exc.strerror or exc}") from None
+    raw = read_file(name, "OpenAPI document", SPEC_MAX_BYTES)
     try:
         data = _parse(name, raw)
     except UnicodeDecodeError as exc:

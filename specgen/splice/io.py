@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalog.rules import Rule, parse_rule
+from ..catalog.source import SPEC_MAX_BYTES
 from ..errors import LoadError, Location, MergeError, Problem
 from ..output.files import atomic_write, write_output
 from .outline import Unsupported
@@ -16,7 +17,6 @@ from .plan import Attachment, DocumentText, Fragment, OnConflict, Path_, Scanned
 if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
     from ..catalog.load import Loaded
 
-SPEC_MAX_BYTES = 256 * 1024 * 1024
 """The largest document merge reads (the largest public descriptions are tens of megabytes)."""
 
 
