@@ -441,3 +441,23 @@ def test_build_into_its_own_catalog_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (tmp_path / "specgen.yaml").read_bytes() == embedded_catalog_path().read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["specgen.yaml"]
+
+
+def test_a_hard_link_to_a_file_outside_is_replaced_not_written_into(site: Path) -> None:
+    """Each output is renamed into place: an outside file sharing its inode keeps its bytes."""
+    page = site / "out" / "docs" / "index.md"
+    page.unlink()
+    os.link(site / "outside" / "bashrc", page)
+    edit(site)
+    result = run(site, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert (site / "outside" / "bashrc").read_bytes() == b"export SAFE=1\n"
+    assert page.read_bytes() != b"export SAFE=1\n"
+
+
+def test_a_fifo_left_in_a_managed_folder_is_removed_without_being_opened(site: Path) -> None:
+    os.mkfifo(site / "out" / "transcripts" / "stray.http")
+    result = run(site, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert ", 1 changed, in " in result.stderr
+    assert not (site / "out" / "transcripts" / "stray.http").exists()
