@@ -45,8 +45,11 @@ REGISTERED = tuple(registry.registered_codes())
 # 499, 520-530 and 561 have vendor meanings, so `check` warns about them: keep them common.
 VENDOR = (444, 460, 463, 494, 495, 496, 497, 499, 520, 521, 522, 523, 524, 525, 526, 530, 561)
 WORD = st.text(string.ascii_letters, min_size=1, max_size=8)
-# Unicode without control characters or lone surrogates: what people put in prose.
-PROSE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+# Unicode without control characters, line separators (U+2028/2029) or lone surrogates: what
+# people put in prose, and all that specgen accepts there.
+PROSE = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30
+).filter(
     lambda text: text.strip() != ""
 )
 MULTILINE = st.lists(PROSE, min_size=0, max_size=3).map("\n".join)
@@ -123,7 +126,14 @@ def _object_schemas(
 
 
 # Value strategies built once: creating strategies per draw dominates generation time otherwise.
-_STRING_VALUES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+# JSON bodies may hold C0 controls (JSON escapes them) but not DEL, C1 or U+2028/2029.
+_STRING_VALUES = st.text(
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="".join(map(chr, range(0x7F, 0xA0))) + "\u2028\u2029",
+    ),
+    max_size=20,
+)
 _INTEGER_VALUES = st.integers(min_value=0, max_value=2**53)
 _NUMBER_VALUES = st.integers(-1000, 1000) | st.floats(-1e6, 1e6, allow_nan=False).map(
     lambda x: round(x, 3)

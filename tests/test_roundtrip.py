@@ -13,6 +13,7 @@ from strategies import catalog_dicts, catalogs
 from specgen import load_catalog
 from specgen.catalog import check
 from specgen.catalog.models import Catalog
+from specgen.catalog.values import unrenderable
 from specgen.text.render import dump_json, dump_yaml
 
 # Example counts come from the profile in conftest ("ci", or `--hypothesis-profile=deep`);
@@ -46,3 +47,10 @@ def test_catalog_round_trips_through_json_unchanged(tmp_path: Path, data: dict[s
     catalog = Catalog.model_validate(data)
     assert load_text(tmp_path, "a.json", dump_json(data)) == catalog
     assert load_text(tmp_path, "b.json", json.dumps(data)) == catalog
+
+
+@given(catalog_dicts())
+def test_generated_catalogs_hold_only_values_every_output_can_carry(data: dict[str, Any]) -> None:
+    """No control character, line separator, lone surrogate or non-finite number is generated
+    where specgen refuses it, so every generated catalog loads."""
+    assert unrenderable(data) == []
