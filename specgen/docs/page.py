@@ -19,7 +19,7 @@ from .links import (
     rfc_link,
     slug_of,
 )
-from .markdown import code, fence, inline, literal, plain, prose
+from .markdown import code, fence, inline, literal, meta, prose
 from .schema import Field, SchemaReader
 
 RFC_CLASSES = "https://www.rfc-editor.org/rfc/rfc9110#section-15"
@@ -111,7 +111,7 @@ def code_page(catalog: Catalog, number: int) -> CodePage:
     return CodePage(
         code=number,
         title=f"{number} {literal(status.reason)}",
-        meta_description=plain(status.summary),
+        meta_description=meta(status.summary),
         status=flag,
         summary=prose(status.summary),
         glance=_glance(catalog, number, bodies),
