@@ -14,6 +14,7 @@ from specgen import load_catalog
 from specgen.catalog.models import Catalog
 from specgen.docs.markdown import code, fence, inline, literal, prose
 from specgen.docs.plan import EXTENSIONS, docs_plan
+from specgen.docs.sanitize import render, sanitized
 
 DOCS = DATA / "docs"
 
@@ -226,6 +227,11 @@ def test_inline_prose_keeps_table_cells_whole_with_pipes_and_escaped_pipes() -> 
 def test_literal_and_code_neutralise_markdown_and_html() -> None:
     assert literal("*a* <b> {#id}") == "&#42;a&#42; &#60;b&#62; &#123;&#35;id&#125;"
     assert "".join(to_html(code("`|` *x*")).text) == "`|` *x*"
+
+
+@given(st.text(st.sampled_from(list("Aa1 ,.;?'\t\n-")), max_size=12))
+def test_plain_words_shortcut_renders_what_markdown_and_nh3_render(text: str) -> None:
+    assert render(text) == sanitized(text)
 
 
 _NASTY = st.text(

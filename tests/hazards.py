@@ -1,0 +1,71 @@
+"""What in built HTML could run script: the one checker of the sanitizer tests and site tests."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# Elements that run, embed, load or redirect: none may come from a catalog.
+DANGEROUS = frozenset({
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "meta",
+    "link", "style", "img", "svg", "math", "video", "audio", "source", "button", "template",
+    "textarea", "select",
+})
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "action", "formaction", "data", "xlink:href", "poster", "background",
+    "srcdoc", "srcset", "cite", "longdesc", "ping",
+})
+_SCHEME = re.compile(r"\s*(javascript|data|vbscript|livescript):", re.IGNORECASE)
+# Browsers drop ASCII tab and newline anywhere in a URL and C0 controls at its ends.
+_DROPPED = re.compile(r"[\t\n\r]|^[\x00-\x20]+")
+PAYLOADS = ("__pwned", "x()", "alert(")
+
+
+class Hazards(HTMLParser):
+    """Collects what could run script; with `article_only`, inside `<article>` elements only.
+
+    Outside the article (the theme's own markup), a script may exist but must carry no payload
+    from the catalog, and no element may have an event handler or a script URL.
+    """
+
+    def __init__(self, *, article_only: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.article_only = article_only
+        self.depth = 0  # how many <article> elements are open
+        self.in_script = False
+        self.found: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+        inside = self.depth > 0 or not self.article_only
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name == "style" and inside:
+                self.found.append(f"<{tag} style={value!r}>")
+            if name in URL_ATTRIBUTES and _SCHEME.match(_DROPPED.sub("", value or "")):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag in DANGEROUS and inside:
+            self.found.append(f"<{tag}> in the page's content")
+        self.in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.depth:
+            self.depth -= 1
+        self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and any(payload in data for payload in PAYLOADS):
+            self.found.append(f"a script with a catalog payload: {data[:80]!r}")
+        if self.depth or not self.article_only:
+            self.text.append(data)
+
+
+def hazards(html: str, *, article_only: bool = False) -> list[str]:
+    """Everything in `html` that could run script (empty when the page is inert)."""
+    parser = Hazards(article_only=article_only)
+    parser.feed(html)
+    parser.close()
+    return parser.found
