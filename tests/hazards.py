@@ -33,10 +33,14 @@ class Hazards(HTMLParser):
         self.article_only = article_only
         self.depth = 0  # how many <article> elements are open
         self.in_script = False
+        self.in_title = False
         self.found: list[str] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.in_title:  # a browser reads <title> as text up to `</title`: a tag broke out
+            self.found.append(f"<{tag}> inside <title>")
+        self.in_title = tag == "title"
         if tag == "article":
             self.depth += 1
         inside = self.depth > 0 or not self.article_only
@@ -52,6 +56,9 @@ class Hazards(HTMLParser):
         self.in_script = tag == "script"
 
     def handle_endtag(self, tag: str) -> None:
+        if self.in_title and tag != "title":
+            self.found.append(f"</{tag}> inside <title>")
+        self.in_title = False
         if tag == "article" and self.depth:
             self.depth -= 1
         self.in_script = False

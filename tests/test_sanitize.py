@@ -122,12 +122,12 @@ def build_both_ways(catalog_file: Path, root: Path) -> list[Path]:
     (plugin_root / "docs").mkdir(parents=True)
     plugin_site = _mkdocs({
         "site_name": "Plugin", "theme": theme,
-        "plugins": [{"specgen": {"catalog": str(catalog_file)}}],
+        "plugins": ["search", {"specgen": {"catalog": str(catalog_file)}}],
     }, plugin_root)
     plain_root = root / "plain"
     build(load(catalog_file).catalog, plain_root / "out")
     plain_site = _mkdocs({
-        "site_name": "Plain", "theme": theme, "docs_dir": "out/docs",
+        "site_name": "Plain", "theme": theme, "docs_dir": "out/docs", "plugins": ["search"],
         "markdown_extensions": [
             name if not options else {name: options}
             for name, options in {**{n: {} for n in USER_EXTENSIONS}, **EXTENSIONS}.items()
@@ -141,6 +141,10 @@ def assert_site_inert(sites: list[Path]) -> None:
     assert len(pages) >= 2 * len(sites)
     for page in pages:
         assert hazards(page.read_text("utf-8"), article_only=True) == [], page
+    for site in sites:  # Material shows search results' titles and text as HTML
+        index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+        for entry in index["docs"]:
+            assert hazards(entry["title"] + entry["text"]) == [], entry["location"]
 
 
 @pytest.mark.slow

@@ -79,10 +79,25 @@ def plain(text: str) -> str:
 
 
 def meta(text: str) -> str:
-    """Prose as a YAML string for the front matter, in escapes every YAML reader accepts."""
+    """Prose as a YAML string for the front matter's description (an HTML attribute's text)."""
+    return _yaml_string(plain(text))
+
+
+def meta_title(text: str) -> str:
+    """A page title as a YAML string for the front matter: the nav, the header and `<title>`.
+
+    Themes insert the title unescaped, and some unescape it first (Jinja's `striptags`), so an
+    escaped `<` would come back as a tag and `</title>` could end the element. A fullwidth sign
+    reads the same and is never markup; `&` is escaped for the themes that insert it as is.
+    """
+    flat = " ".join(text.split())
+    return _yaml_string(flat.replace("&", "&amp;").replace("<", "\uff1c").replace(">", "\uff1e"))
+
+
+def _yaml_string(text: str) -> str:
     # PyYAML escapes what YAML forbids in a stream (controls, U+FEFF…) and writes characters
     # beyond the BMP as one \\U escape, never as the surrogate pairs MkDocs' loader refuses.
-    return yaml.dump(plain(text), allow_unicode=True, width=1 << 30, default_style='"').strip()
+    return yaml.dump(text, allow_unicode=True, width=1 << 30, default_style='"').strip()
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from ..catalog.models import Catalog
 from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
 from .links import INDEX, class_title, code_link, dangling, is_custom, page_path
-from .markdown import code, collecting_links, inline, literal, meta, prose
+from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
 from .page import code_page
 
 EXTENSIONS = {
@@ -69,6 +69,7 @@ class IndexView:
     """What the index page shows."""
 
     title: str
+    meta_title: str
     meta_description: str
     description: str
     version: str
@@ -97,6 +98,7 @@ def index_view(catalog: Catalog) -> IndexView:
     info = catalog.info
     return IndexView(
         title=literal(info.title),
+        meta_title=meta_title(info.title),
         meta_description=meta(info.description or info.title),
         description=prose(info.description),
         version=code(info.version),
