@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 # Elements that run, embed, load or redirect: none may come from a catalog.
 DANGEROUS = frozenset({
@@ -76,3 +80,16 @@ def hazards(html: str, *, article_only: bool = False) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+def combined_catalog(cases: list[Path], first: int = 550) -> dict[str, Any]:
+    """The hostile catalogs (each with code 599) as one catalog, a code each from `first`."""
+    combined: dict[str, Any] = {
+        "specgen": 1, "info": {"title": "Hostile", "version": "1"}, "schemas": {}, "codes": {},
+    }
+    for number, case in enumerate(cases, start=first):
+        document = yaml.safe_load(case.read_text("utf-8"))
+        combined["schemas"].update(document.get("schemas", {}))
+        combined["codes"][number] = document["codes"][599]
+        combined["info"] = {**combined["info"], **document["info"]}
+    return combined

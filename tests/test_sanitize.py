@@ -22,7 +22,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import DATA
-from hazards import hazards
+from hazards import combined_catalog, hazards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build as mkdocs_build
@@ -152,15 +152,8 @@ def test_every_hand_written_hostile_catalog_builds_an_inert_site_both_ways(
     tmp_path: Path,
 ) -> None:
     """All hostile cases in one catalog (a code each), built by MkDocs --strict both ways."""
-    combined: dict[str, Any] = {"specgen": 1, "info": {"title": "Hostile", "version": "1"},
-                                "schemas": {}, "codes": {}}
-    for number, case in enumerate(HOSTILE, start=550):
-        document = yaml.safe_load(case.read_text("utf-8"))
-        combined["schemas"].update(document.get("schemas", {}))
-        combined["codes"][number] = document["codes"][599]
-        combined["info"] = {**combined["info"], **document["info"]}
     catalog_file = tmp_path / "specgen.json"
-    catalog_file.write_text(json.dumps(combined), "utf-8")
+    catalog_file.write_text(json.dumps(combined_catalog(HOSTILE)), "utf-8")
     assert_site_inert(build_both_ways(catalog_file, tmp_path))
 
 
