@@ -79,7 +79,7 @@ class _NoImages(Treeprocessor):
 class _Prose(Extension):
     """Raw HTML stays text (its `<` is escaped); images become links."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_NoImages(md), "specgen_no_images", 5)
