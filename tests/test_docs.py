@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 
 import markdown
@@ -266,3 +267,15 @@ def test_any_catalog_text_renders_inert_with_whole_tables(
         tags = to_html(page)
         assert_inert(tags)
         assert set(tags.cells) <= {4, 6}
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 8000 + "x",
+    ("[" + "a " * 200) * 256,
+    "".join("    " * depth + "- a\n" for depth in range(300)),
+], ids=["bracket-run", "brackets-spread", "nested-lists"])
+def test_prose_markdown_cannot_render_in_time_shows_as_written_at_once(text: str) -> None:
+    started = time.monotonic()
+    shown = "".join(to_html(prose(text)).text)
+    assert time.monotonic() - started < 4
+    assert shown.split() == text.split()

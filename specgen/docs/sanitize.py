@@ -50,6 +50,13 @@ _INERT = str.maketrans({
 _TAG = re.compile(r"<(/?[a-z0-9]+)((?: [a-z-]+=\"[^\"]*\")*)(/?)>")
 _ATTRIBUTE = re.compile(r" ([a-z-]+)=\"([^\"]*)\"")
 _WRAPPER = '<div class="specgen-prose">'
+# Python-Markdown looks for the end of a link or code span from every `[` and backtick of a
+# paragraph, to the paragraph's end when there is none: about 0.6 µs per `[` per character,
+# so 4,000 `[` take a minute. Capping them per paragraph, and their product with its length,
+# bounds that work (to about a second); prose beyond the caps is shown as written.
+_MAX_OPENERS = 128
+_MAX_SCAN = 2_000_000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # One line of words that no Markdown syntax can start: a letter first (not a list number or an
 # indent), no space last (two make a line break).
 _WORDS = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;?']*[A-Za-z0-9,.;?'])?")
@@ -97,7 +104,12 @@ def render(text: str) -> Rendered:
         # What Markdown and nh3 make of one line of words, without their cost (most prose of a
         # big catalog); test_docs checks that both paths agree.
         return Rendered(f"{_WRAPPER}<p>{text.translate(_INERT)}</p></div>", ())
-    return sanitized(text)
+    if not all(map(_tractable, _BLANK_LINE.split(text))):
+        return verbatim(text)
+    try:
+        return sanitized(text)
+    except RecursionError:  # lists or quotes nested thousands deep
+        return verbatim(text)
 
 
 def sanitized(text: str) -> Rendered:
@@ -128,6 +140,17 @@ def unwrap(rendered: str) -> str:
     if inner.startswith("<p>") and inner.endswith("</p>") and inner.count("<p>") == 1:
         return inner[3:-4]
     return inner
+
+
+def _tractable(paragraph: str) -> bool:
+    openers = max(paragraph.count("["), paragraph.count("`"))
+    return openers <= _MAX_OPENERS and openers * len(paragraph) <= _MAX_SCAN
+
+
+def verbatim(text: str) -> Rendered:
+    """The text as it is written, one paragraph, for prose Markdown cannot render in time."""
+    clean = _CLEANER.clean(html.escape(text, quote=False))
+    return Rendered(f"{_WRAPPER}<p>{inert(clean)}</p></div>", ())
 
 
 def _text(escaped: str) -> str:
