@@ -23,10 +23,13 @@ _SCHEME = re.compile(r"\s*(javascript|data|vbscript|livescript):", re.IGNORECASE
 # Browsers drop ASCII tab and newline anywhere in a URL and C0 controls at its ends.
 _DROPPED = re.compile(r"[\t\n\r]|^[\x00-\x20]+")
 PAYLOADS = ("__pwned", "x()", "alert(")
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 class Hazards(HTMLParser):
-    """Collects what could run script; with `article_only`, inside `<article>` elements only.
+    """Collects what could run script; with `article_only`, inside the page's content only.
+
+    The content is the `<article>` (Material) or the `role="main"` element (MkDocs' themes).
 
     Outside the article (the theme's own markup), a script may exist but must carry no payload
     from the catalog, and no element may have an event handler or a script URL.
@@ -35,7 +38,8 @@ class Hazards(HTMLParser):
     def __init__(self, *, article_only: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.article_only = article_only
-        self.depth = 0  # how many <article> elements are open
+        self.root = ""  # the tag of the content element, once inside it
+        self.depth = 0  # how many elements named `root` are open
         self.in_script = False
         self.in_title = False
         self.found: list[str] = []
@@ -45,14 +49,14 @@ class Hazards(HTMLParser):
         if self.in_title:  # a browser reads <title> as text up to `</title`: a tag broke out
             self.found.append(f"<{tag}> inside <title>")
         self.in_title = tag == "title"
-        if tag == "article":
+        if not self.depth and (tag == "article" or ("role", "main") in attrs):
+            self.root = tag
+        if tag == self.root:
             self.depth += 1
         inside = self.depth > 0 or not self.article_only
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}={value!r}>")
-            if name == "style" and inside:
-                self.found.append(f"<{tag} style={value!r}>")
             if name in URL_ATTRIBUTES and _SCHEME.match(_DROPPED.sub("", value or "")):
                 self.found.append(f"<{tag} {name}={value!r}>")
         if tag in DANGEROUS and inside:
@@ -63,12 +67,14 @@ class Hazards(HTMLParser):
         if self.in_title and tag != "title":
             self.found.append(f"</{tag}> inside <title>")
         self.in_title = False
-        if tag == "article" and self.depth:
+        if tag == self.root and self.depth:
             self.depth -= 1
         self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and any(payload in data for payload in PAYLOADS):
+        # A payload inside a JSON string literal (readthedocs' `tojson` page name) is data.
+        code = _STRING.sub('""', data) if self.in_script else ""
+        if any(payload in code for payload in PAYLOADS):
             self.found.append(f"a script with a catalog payload: {data[:80]!r}")
         if self.depth or not self.article_only:
             self.text.append(data)

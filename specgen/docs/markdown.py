@@ -88,10 +88,11 @@ def meta_title(text: str) -> str:
 
     Themes insert the title unescaped, and some unescape it first (Jinja's `striptags`), so an
     escaped `<` would come back as a tag and `</title>` could end the element. A fullwidth sign
-    reads the same and is never markup; `&` is escaped for the themes that insert it as is.
+    reads the same and is never markup. `&` and quotes are escaped for the themes that insert the
+    title as is, into text or an attribute (readthedocs' `title="..."`).
     """
-    flat = " ".join(text.split())
-    return _yaml_string(flat.replace("&", "&amp;").replace("<", "\uff1c").replace(">", "\uff1e"))
+    flat = " ".join(text.split()).replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;")
+    return _yaml_string(flat.replace("<", "\uff1c").replace(">", "\uff1e"))
 
 
 def _yaml_string(text: str) -> str:
