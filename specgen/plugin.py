@@ -26,7 +26,7 @@ from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path,
 from .catalog.models import Catalog
 from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.plan import EXTENSIONS, docs_plan
-from .errors import SpecgenError
+from .errors import SpecgenError, locating
 from .text.render import render
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -72,7 +72,8 @@ class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]
         source = self._source(config)
         try:
             loaded = load(source)
-            pages = docs_plan(loaded.catalog)
+            with locating(loaded.locate):
+                pages = docs_plan(loaded.catalog)
         except SpecgenError as exc:
             raise PluginError(f"specgen: the catalog has errors:\n{exc}") from None
         self.catalog = loaded.catalog

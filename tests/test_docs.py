@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 
 import markdown
@@ -14,6 +15,7 @@ from specgen import load_catalog
 from specgen.catalog.models import Catalog
 from specgen.docs.markdown import code, fence, inline, literal, prose
 from specgen.docs.plan import EXTENSIONS, docs_plan
+from specgen.docs.sanitize import render, sanitized
 
 DOCS = DATA / "docs"
 
@@ -181,32 +183,56 @@ def test_fence_is_longer_than_any_backtick_run_inside() -> None:
     assert "".join(to_html(block).text) == "a ```` b\n```\n"
 
 
-def test_prose_closes_a_fence_the_author_left_open() -> None:
-    assert prose("Intro\n\n~~~~\ncode") == "Intro\n\n~~~~\ncode\n~~~~"
+def test_prose_shows_raw_html_attribute_lists_and_comments_as_text() -> None:
+    tags = to_html(prose("a <b>x</b> {: onclick=y}\n\n<!-- c --> <![CDATA[d]]>"))
+    assert "".join(tags.text) == "a <b>x</b> {: onclick=y}\n<!-- c --> <![CDATA[d]]>"
+    assert [tag for tag, _ in tags.tags] == ["div", "p", "p"]
 
 
-def test_prose_shows_raw_html_and_attribute_lists_as_text() -> None:
-    assert prose("a <b>x</b> {: onclick=y}") == "a &lt;b>x&lt;/b> &#123;: onclick=y}"
+def test_prose_keeps_emphasis_code_spans_lists_and_safe_links() -> None:
+    tags = to_html(prose(
+        "**Use** `<b>` and <https://example.com/a?b=1>.\n\n- [z](#causes)\n- *y*"
+    ))
+    assert [tag for tag, _ in tags.tags] == [
+        "div", "p", "strong", "code", "a", "ul", "li", "a", "li", "em",
+    ]
+    hrefs = [attrs["href"] for tag, attrs in tags.tags if tag == "a"]
+    assert hrefs == ["https://example.com/a?b=1", "#causes"]
+    assert "<b>" in "".join(tags.text)
 
 
-def test_prose_keeps_code_spans_autolinks_and_markdown() -> None:
-    text = "**Use** `<b>` and <https://example.com/a?b=1> or <help@example.com>."
-    assert prose(text) == text
-
-
-def test_prose_disables_links_that_run_code() -> None:
-    assert prose("[x](JavaScript:alert) [y](java&#115;cript:z) [z](../a.md)") == (
-        "[x](#unsafe-link) [y](#unsafe-link) [z](../a.md)"
+def test_prose_drops_link_targets_that_run_code() -> None:
+    text = (
+        "[x](JavaScript:alert) [y](java&#115;cript:z) [w](data:text/html,x)"
+        " [v][r] ![i](vbscript:q)\n\n[r]: javascript:alert(1)"
     )
+    tags = to_html(prose(text))
+    links = [attrs for tag, attrs in tags.tags if tag == "a"]
+    assert len(links) == 5
+    assert all("href" not in attrs for attrs in links), links
 
 
-def test_inline_prose_escapes_pipes_outside_and_inside_code() -> None:
-    assert inline("a | b `c|d` `e`\nf") == "a \\| b <code>c&#124;d</code> `e` f"
+def test_prose_images_become_links_so_pages_load_nothing() -> None:
+    tags = to_html(prose("![logo](https://example.com/a.png)"))
+    assert ("a", {"href": "https://example.com/a.png", "rel": "noopener noreferrer"}) in tags.tags
+    assert "img" not in [tag for tag, _ in tags.tags]
+
+
+def test_inline_prose_keeps_table_cells_whole_with_pipes_and_escaped_pipes() -> None:
+    cell = inline("a | b \\| `c|d` `e`\nf")
+    tags = to_html(f"| x |\n| --- |\n| {cell} |")
+    assert tags.cells == [1, 1]
+    assert "".join(tags.text).split() == ["x", "a", "|", "b", "|", "c|d", "e", "f"]
 
 
 def test_literal_and_code_neutralise_markdown_and_html() -> None:
     assert literal("*a* <b> {#id}") == "&#42;a&#42; &#60;b&#62; &#123;&#35;id&#125;"
     assert "".join(to_html(code("`|` *x*")).text) == "`|` *x*"
+
+
+@given(st.text(st.sampled_from(list("Aa1 ,.;?'\t\n-")), max_size=12))
+def test_plain_words_shortcut_renders_what_markdown_and_nh3_render(text: str) -> None:
+    assert render(text) == sanitized(text)
 
 
 _NASTY = st.text(
@@ -241,3 +267,15 @@ def test_any_catalog_text_renders_inert_with_whole_tables(
         tags = to_html(page)
         assert_inert(tags)
         assert set(tags.cells) <= {4, 6}
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 8000 + "x",
+    ("[" + "a " * 200) * 256,
+    "".join("    " * depth + "- a\n" for depth in range(300)),
+], ids=["bracket-run", "brackets-spread", "nested-lists"])
+def test_prose_markdown_cannot_render_in_time_shows_as_written_at_once(text: str) -> None:
+    started = time.monotonic()
+    shown = "".join(to_html(prose(text)).text)
+    assert time.monotonic() - started < 4
+    assert shown.split() == text.split()

@@ -122,13 +122,3 @@ def test_the_media_type_grammar_still_takes_quoted_escapes_and_refuses_a_bare_qu
         syntax.media_type('a/b; a="x"y"')
     with pytest.raises(ValueError, match="not a valid media type"):
         syntax.media_type('a/b; a="\\"')
-
-
-def test_code_spans_close_at_the_next_run_of_the_same_length() -> None:
-    """CommonMark's rule: a run of n backticks opens a span that the next run of n closes; a run
-    nothing closes is text."""
-    from specgen.docs.markdown import code_spans
-
-    assert code_spans("a `x` b ``y`z`` `open") == [(2, 5, "x"), (8, 15, "y`z")]
-    assert code_spans("```x`") == []
-    assert inline("a | `x|y` | ``b``") == "a \\| <code>x&#124;y</code> \\| ``b``"

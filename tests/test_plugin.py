@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -200,3 +201,19 @@ def test_full_build_renders_the_pages_with_admonitions_and_links(tmp_path: Path)
     assert 'href="codes/561/"' in index
     page = tmp_path / "out" / "codes" / "404" / "index.html"
     assert "errors&#91;&#93;.field" in page.read_text(encoding="utf-8")
+
+
+def test_a_link_to_a_missing_anchor_stops_the_build_at_its_line(tmp_path: Path) -> None:
+    config_file = make_site(tmp_path)
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(
+            "Authentication failed.", "See [below](#nowhere)."
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(PluginError) as caught:
+        prepare(config_file)
+    where = re.escape(str(catalog))
+    message = str(caught.value)
+    assert re.search(rf"{where}:\d+:\d+: the link to '#nowhere' leads nowhere", message), message

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from ..catalog import registry
 from ..catalog.models import Catalog, slugify
-from .markdown import literal
+from ..errors import Location, Problem
+from .markdown import links_of, literal
 
 INDEX = "index.md"
 CODES_DIR = "codes"
 CUSTOM_STATUS = "custom"
 """Front-matter `status` of a code that is not IANA-registered; Material marks it in the nav."""
 CUSTOM_STATUS_TEXT = "Not a standard HTTP status code"
+CATALOG = "catalog"
+"""The file name of render errors: the docs see a Catalog, not where it was read."""
+_ANCHOR = re.compile(r"\{#([A-Za-z0-9_-]+)\}")
 _RFC = re.compile(r"RFC (\d+)(?:, Section ([\d.]+))?")
 
 
@@ -73,3 +79,48 @@ def slug_of(text: str, used: set[str]) -> str:
         slug, counter = f"{base}-{counter}", counter + 1
     used.add(slug)
     return slug
+
+
+def anchors(page: str) -> set[str]:
+    """The anchors a page's Markdown sets on its headings (`{#id}`)."""
+    return set(_ANCHOR.findall(page))
+
+
+def dangling(
+    page: str, name: str, links: Iterable[str], fields: Iterable[tuple[str, str]], fallback: str
+) -> list[Problem]:
+    """Problems for links in prose that lead nowhere: to an anchor the page lacks, or relative.
+
+    The prose is HTML that MkDocs neither rewrites nor validates, so a relative link would break
+    on a site with directory URLs and a wrong anchor would fail silently. `fields` are the
+    (JSON pointer, text) pairs shown on the page, to place each problem; `fallback` is the
+    pointer of a link found in none of them (a schema's description).
+    """
+    present = anchors(page)
+    problems = []
+    for target in dict.fromkeys(links):
+        message = _link_problem(target, present, name)
+        if message is None:
+            continue
+        pointer = next(
+            (pointer for pointer, text in fields if target in links_of(text)), fallback
+        )
+        problems.append(Problem(Location(CATALOG, pointer=pointer), message))
+    return problems
+
+
+def _link_problem(target: str, present: set[str], name: str) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target:
+        return None
+    if target.startswith("#"):
+        if target[1:] in present:
+            return None
+        return (
+            f"the link to {target!r} leads nowhere: {name} has no such anchor (it has "
+            + ", ".join(f"#{anchor}" for anchor in sorted(present)) + ")"
+        )
+    return (
+        f"the link to {target!r} is relative, and links in catalog text are not resolved:"
+        " use an absolute URL, or an #anchor of the page"
+    )

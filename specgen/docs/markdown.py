@@ -6,12 +6,10 @@ Two kinds of text go into a page, and they are treated differently:
   shown exactly as written: every character Markdown or HTML could read as syntax becomes a numeric
   character reference, so a value can neither format nor break a heading, table cell or list;
 * **prose** (summaries, descriptions, causes, remedies, scenarios, schema descriptions) is the
-  author's Markdown and keeps its emphasis, links, lists and code. Raw HTML is the exception: the
-  catalog is data that may come from many hands, so `<` outside code is shown as text. A
-  description containing `<script>` therefore reads "<script>" and runs nothing. So does `{`, as
-  attribute lists (`{onclick=...}`) would otherwise set any HTML attribute. Autolinks
-  (`<https://example.com>`) still work, and a fence the author left open is closed at the end of the
-  prose so it cannot swallow the rest of the page.
+  author's Markdown. It becomes HTML only through the sanitizer (`sanitize`): rendered by
+  Python-Markdown, cleaned by nh3's allowlist, and embedded as HTML that no later Markdown pass
+  reads as syntax. Raw HTML in prose shows as text; links keep http, https, mailto and `#anchor`
+  targets (`links.dangling` refuses anchors a page lacks).
 
 Code blocks use a backtick fence longer than any backtick run in their content, so no content can
 close them early.
@@ -19,48 +17,19 @@ close them early.
 
 from __future__ import annotations
 
-import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import yaml
+
+from .sanitize import render, unwrap
 
 # ASCII punctuation that Markdown, its extensions (attr_list's {#id}, tables' |) or HTML may
 # read as syntax. Letters, digits, spaces and harmless punctuation stay as they are.
 _LITERAL_SPECIAL = frozenset("&<>\"'|\\`*_{}[]()#~^=:!+$")
-# Any indentation: fences nested in list items count too.
-_FENCE_OPEN = re.compile(r"([ \t]*)(`{3,}|~{3,})(.*)")
-_BACKTICKS = re.compile(r"`+")
-# Autolinks Python-Markdown turns into links itself (web URLs and e-mail addresses), limited to
-# URI characters: anything else that starts with `<` could be read as an HTML tag.
-_AUTOLINK = re.compile(
-    r"<(?:(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+"
-    r"|(?:mailto:)?[A-Za-z0-9.!#$%&*+/=?^_{}~-]+@[A-Za-z0-9.-]+)>"
-)
-
-# Inline links `[text](target` and reference definitions `[label]: target`.
-_LINK_TARGET = re.compile(r"(\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?)([^\s)>]+)", re.MULTILINE)
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
-
-
-def code_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of each code span: a backtick run closed by the next run of the
-    same length. Found in one pass over the runs; the regex it replaces (`(`+)(.+?)\\1`) tried
-    every opener against the rest of the text, so 5 kB of runs of distinct lengths took 30 s."""
-    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
-    closer: list[int | None] = [None] * len(runs)
-    later: dict[int, int] = {}  # run length -> index of the nearest run of that length to the right
-    for index in range(len(runs) - 1, -1, -1):
-        length = runs[index][1] - runs[index][0]
-        closer[index] = later.get(length)
-        later[length] = index
-    spans = []
-    index = 0
-    while index < len(runs):
-        end = closer[index]
-        if end is None:  # no run of the same length follows: the backticks are text
-            index += 1
-            continue
-        spans.append((runs[index][0], runs[end][1], text[runs[index][1] : runs[end][0]]))
-        index = end + 1
-    return spans
+_LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default=None)
 
 
 def literal(text: str) -> str:
@@ -82,49 +51,22 @@ def fence(text: str, info: str = "") -> str:
     opening = f"{ticks} {info}".rstrip()
     return f"{opening}\n{body}{ticks}"
 
-
 def prose(text: str) -> str:
-    """The author's Markdown as a block, with raw HTML shown as text and open fences closed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
-    out: list[str] = []
-    pending: list[str] = []
-    closing: re.Pattern[str] | None = None
-    fence_mark = ""
-    for line in lines:
-        if closing is not None:
-            out.append(line)
-            if closing.fullmatch(line):
-                closing = None
-            continue
-        opened = _FENCE_OPEN.fullmatch(line)
-        if opened and not (opened[2][0] == "`" and "`" in opened[3]):
-            if pending:
-                out.append(_tame("\n".join(pending)))
-            pending = []
-            out.append(line)
-            fence_mark = opened[2]
-            closing = re.compile(rf"[ \t]*{re.escape(fence_mark[0])}{{{len(fence_mark)},}}[ \t]*")
-            continue
-        pending.append(line)
-    if pending:
-        out.append(_tame("\n".join(pending)))
-    if closing is not None:
-        out.append(fence_mark)
-    return "\n".join(out).strip()
+    """The author's Markdown as one line of sanitized HTML, a block of its own on the page."""
+    if not text.strip():
+        return ""
+    rendered = render(text)
+    _note(rendered.links)
+    return rendered.html
 
 
 def inline(text: str) -> str:
-    """The author's Markdown on one line, for table cells: no raw HTML, no line breaks, `|` kept."""
-    flat = " ".join(prose(text).split())
-    # A pipe outside a code span would split the table cell; inside one, a backslash would show.
-    pieces = []
-    position = 0
-    for start, end, content in code_spans(flat):
-        pieces.append(flat[position:start].replace("|", "\\|"))
-        pieces.append(code(content.strip()) if "|" in content else flat[start:end])
-        position = end
-    pieces.append(flat[position:].replace("|", "\\|"))
-    return "".join(pieces)
+    """The author's Markdown as sanitized HTML for table cells: one line, no `|` to split them."""
+    if not text.strip():
+        return ""
+    rendered = render(text)
+    _note(rendered.links)
+    return unwrap(rendered.html)
 
 
 def plain(text: str) -> str:
@@ -136,42 +78,46 @@ def plain(text: str) -> str:
     )
 
 
-def _tame(text: str) -> str:
-    """Escape `<` and `{` outside code: raw HTML shows as text, and no attribute list applies."""
-    pieces = []
-    position = 0
-    for start, end, _ in code_spans(text):
-        pieces.append(_escape_tags(text[position:start]))
-        pieces.append(text[start:end])
-        position = end
-    pieces.append(_escape_tags(text[position:]))
-    return "".join(pieces)
+def meta(text: str) -> str:
+    """Prose as a YAML string for the front matter's description (an HTML attribute's text)."""
+    return _yaml_string(plain(text))
 
 
-def _escape_tags(text: str) -> str:
-    pieces = []
-    position = 0
-    for match in _AUTOLINK.finditer(text):
-        pieces.append(_escape_outside(text[position:match.start()]))
-        pieces.append(match[0])
-        position = match.end()
-    pieces.append(_escape_outside(text[position:]))
-    return "".join(pieces)
+def meta_title(text: str) -> str:
+    """A page title as a YAML string for the front matter: the nav, the header and `<title>`.
+
+    Themes insert the title unescaped, and some unescape it first (Jinja's `striptags`), so an
+    escaped `<` would come back as a tag and `</title>` could end the element. A fullwidth sign
+    reads the same and is never markup. `&` and quotes are escaped for the themes that insert the
+    title as is, into text or an attribute (readthedocs' `title="..."`).
+    """
+    flat = " ".join(text.split()).replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;")
+    return _yaml_string(flat.replace("<", "\uff1c").replace(">", "\uff1e"))
 
 
-def _escape_outside(text: str) -> str:
-    # attr_list reads `{onclick=...}` after a paragraph, cell or link as HTML attributes.
-    text = text.replace("<", "&lt;").replace("{", "&#123;")
-    return _LINK_TARGET.sub(_safe_target, text)
+def _yaml_string(text: str) -> str:
+    # PyYAML escapes what YAML forbids in a stream (controls, U+FEFF…) and writes characters
+    # beyond the BMP as one \\U escape, never as the surrogate pairs MkDocs' loader refuses.
+    return yaml.dump(text, allow_unicode=True, width=1 << 30, default_style='"').strip()
 
 
-def _safe_target(match: re.Match[str]) -> str:
-    """Neutralise link targets with a scheme that runs code (javascript:, data:, …)."""
-    target = match[2]
-    # Browsers drop whitespace and control characters and decode references before reading
-    # the scheme, so `java&#115;cript:` must be caught too.
-    bare = re.sub(r"[\x00-\x20]", "", html.unescape(target))
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", bare)
-    if scheme and scheme[1].lower() not in _SAFE_SCHEMES:
-        return f"{match[1]}#unsafe-link"
-    return match[0]
+@contextmanager
+def collecting_links() -> Iterator[list[str]]:
+    """The link targets of the prose rendered inside the block, to check them against a page."""
+    found: list[str] = []
+    token = _LINKS.set(found)
+    try:
+        yield found
+    finally:
+        _LINKS.reset(token)
+
+
+def links_of(text: str) -> tuple[str, ...]:
+    """The link targets of the author's Markdown, as its sanitized HTML has them."""
+    return render(text).links if text.strip() else ()
+
+
+def _note(links: tuple[str, ...]) -> None:
+    found = _LINKS.get()
+    if found is not None:
+        found.extend(links)

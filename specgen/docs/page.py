@@ -19,7 +19,7 @@ from .links import (
     rfc_link,
     slug_of,
 )
-from .markdown import code, fence, inline, literal, plain, prose
+from .markdown import code, fence, inline, literal, meta, meta_title, prose
 from .schema import Field, SchemaReader
 
 RFC_CLASSES = "https://www.rfc-editor.org/rfc/rfc9110#section-15"
@@ -85,6 +85,7 @@ class CodePage:
 
     code: int
     title: str
+    meta_title: str
     meta_description: str
     status: str
     summary: str
@@ -111,7 +112,8 @@ def code_page(catalog: Catalog, number: int) -> CodePage:
     return CodePage(
         code=number,
         title=f"{number} {literal(status.reason)}",
-        meta_description=plain(status.summary),
+        meta_title=meta_title(f"{number} {status.reason}"),
+        meta_description=meta(status.summary),
         status=flag,
         summary=prose(status.summary),
         glance=_glance(catalog, number, bodies),

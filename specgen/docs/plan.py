@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog.models import Catalog
+from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
-from .links import INDEX, class_title, code_link, is_custom, page_path
-from .markdown import code, inline, literal, plain, prose
+from .links import INDEX, class_title, code_link, dangling, is_custom, page_path
+from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
 from .page import code_page
 
 EXTENSIONS = {
@@ -30,9 +31,23 @@ EXTENSIONS = {
 
 def docs_plan(catalog: Catalog) -> dict[str, str]:
     """Markdown pages relative to the docs folder: `index.md` and `codes/<code>.md` per code."""
-    pages = {INDEX: render("docs/index.md.jinja", index=index_view(catalog))}
+    problems: list[Problem] = []
+    with collecting_links() as links:
+        index = render("docs/index.md.jinja", index=index_view(catalog))
+    shown = [("/info/description", catalog.info.description)] + [
+        (f"/codes/{number}/summary", status.summary) for number, status in catalog.codes.items()
+    ]
+    problems += dangling(index, f"the index page ({INDEX})", links, shown, "/info")
+    pages = {INDEX: index}
     for number in sorted(catalog.codes):
-        pages[page_path(number)] = render("docs/code.md.jinja", page=code_page(catalog, number))
+        path = page_path(number)
+        with collecting_links() as links:
+            page = render("docs/code.md.jinja", page=code_page(catalog, number))
+        problems += dangling(page, f"the page of {number}", links, _prose_fields(catalog, number),
+                             f"/codes/{number}")
+        pages[path] = page
+    if problems:
+        raise RenderError(problems)
     return pages
 
 
@@ -54,6 +69,7 @@ class IndexView:
     """What the index page shows."""
 
     title: str
+    meta_title: str
     meta_description: str
     description: str
     version: str
@@ -82,9 +98,28 @@ def index_view(catalog: Catalog) -> IndexView:
     info = catalog.info
     return IndexView(
         title=literal(info.title),
-        meta_description=plain(info.description or info.title),
+        meta_title=meta_title(info.title),
+        meta_description=meta(info.description or info.title),
         description=prose(info.description),
         version=code(info.version),
         rows=rows,
         custom=[number for number in sorted(catalog.codes) if is_custom(number)],
     )
+
+
+def _prose_fields(catalog: Catalog, number: int) -> list[tuple[str, str]]:
+    """(JSON pointer, Markdown) of the prose a code's page shows from the code itself."""
+    status = catalog.codes[number]
+    fields: list[tuple[tuple[str | int, ...], str]] = [
+        (("summary",), status.summary), (("description",), status.description),
+        (("retry",), status.retry),
+    ]
+    fields += [(("causes", i), text) for i, text in enumerate(status.causes)]
+    fields += [(("remedies", i), text) for i, text in enumerate(status.remedies)]
+    fields += [(("headers", name, "description"), header.description)
+               for name, header in status.headers.items()]
+    fields += [(("content", media_type, "description"), media.description)
+               for media_type, media in status.content.items()]
+    fields += [(("examples", i, "scenario"), example.scenario)
+               for i, example in enumerate(status.examples)]
+    return [(json_pointer(("codes", number, *path)), text) for path, text in fields]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import DATA, ROOT
+from hazards import combined_catalog
 
 from specgen.output.init import init_plan
 
@@ -62,6 +64,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return mkdocs_build(root / "mkdocs.yml", root / "site")
 
 
+@pytest.fixture(scope="session")
+def hostile_cases_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A `specgen init` site documenting every hand-written hostile catalog, a code each."""
+    root = tmp_path_factory.mktemp("hostile-cases")
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(
+        init_plan()["mkdocs.yml"].replace("specgen.yaml", "specgen.json"), encoding="utf-8"
+    )
+    cases = sorted((DATA / "docs" / "hostile").glob("*.yaml"))
+    (root / "specgen.json").write_text(json.dumps(combined_catalog(cases)), encoding="utf-8")
+    return mkdocs_build(root / "mkdocs.yml", root / "site")
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""
@@ -92,6 +107,13 @@ def hostile_url(hostile_site: Built) -> Iterator[str]:
     """The hostile catalog's site served over HTTP; stops at the end of the session."""
     assert hostile_site.returncode == 0, hostile_site.log
     yield from _serve(hostile_site.site)
+
+
+@pytest.fixture(scope="session")
+def hostile_cases_url(hostile_cases_site: Built) -> Iterator[str]:
+    """The hand-written hostile catalogs' site served over HTTP; stops with the session."""
+    assert hostile_cases_site.returncode == 0, hostile_cases_site.log
+    yield from _serve(hostile_cases_site.site)
 
 
 @pytest.fixture(scope="session")

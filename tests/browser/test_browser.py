@@ -136,3 +136,37 @@ def test_hostile_catalog_renders_script_as_text_and_runs_nothing(
     watched.locator("article a", has_text="a link").click()
     assert watched.evaluate("typeof window.__pwned") == "undefined"
 
+
+
+# Fires every handler an attribute could have set, on every element of the page's content.
+_PROVOKE = """() => {
+  for (const element of document.querySelectorAll("article *")) {
+    for (const kind of ["mouseover", "click", "focus", "error", "load", "toggle"]) {
+      const event = kind === "click" || kind === "mouseover"
+        ? new MouseEvent(kind, {bubbles: true, cancelable: true}) : new Event(kind);
+      if (kind === "click") event.preventDefault();  // stay on the page; hrefs are checked apart
+      element.dispatchEvent(event);
+    }
+  }
+  return Array.from(document.querySelectorAll("article a[href]"), (a) => a.protocol);
+}"""
+
+
+def test_hand_written_hostile_payloads_run_nothing_in_chromium(
+    watched: Page, hostile_cases_url: str
+) -> None:
+    """Every page of the hostile cases: no payload runs on load or on any event, no dialog."""
+    dialogs: list[str] = []
+    watched.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    watched.goto(hostile_cases_url)
+    pages = watched.locator("article table tbody tr td:first-child a").all()
+    paths = [link.get_attribute("href") or "" for link in pages]
+    assert len(paths) >= 20
+    for path in ["", *paths]:
+        watched.goto(hostile_cases_url + path)
+        title = watched.title()
+        protocols = watched.evaluate(_PROVOKE)
+        assert set(protocols) <= {"http:", "https:", "mailto:"}, (path, protocols)
+        assert watched.evaluate("typeof window.__pwned") == "undefined", path
+        assert watched.title() == title and "pwned" not in title, path
+    assert dialogs == []
