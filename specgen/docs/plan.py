@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from ..catalog.models import Catalog
 from ..text.render import render
-from .links import INDEX, class_title, code_link, is_custom, page_path
+from .links import CODES_DIR, INDEX, class_title, code_link, is_custom, page_path
 from .markdown import code, inline, literal, plain, prose
 from .page import code_page
+from .problem import problem_page, problem_path, problem_rows
 
 EXTENSIONS = {
     "admonition": {},
@@ -29,10 +30,16 @@ EXTENSIONS = {
 
 
 def docs_plan(catalog: Catalog) -> dict[str, str]:
-    """Markdown pages relative to the docs folder: `index.md` and `codes/<code>.md` per code."""
-    pages = {INDEX: render("docs/index.md.jinja", index=index_view(catalog))}
+    """Markdown pages relative to the docs folder: `index.md`, `codes/<code>.md` per code and
+    `problems/<slug>.md` per problem type."""
+    pages = {INDEX: render("docs/index.md.jinja", index=index_view(catalog),
+                           problems=problem_rows(catalog, ""))}
     for number in sorted(catalog.codes):
-        pages[page_path(number)] = render("docs/code.md.jinja", page=code_page(catalog, number))
+        pages[page_path(number)] = render("docs/code.md.jinja", page=code_page(catalog, number),
+                                          problems=problem_rows(catalog, CODES_DIR, number))
+    for number, slug, _ in catalog.problem_types():
+        pages[problem_path(slug)] = render("docs/problem.md.jinja",
+                                           page=problem_page(catalog, number, slug))
     return pages
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..catalog.models import Catalog
+from ..docs.export import export_plan
 from ..docs.plan import docs_plan
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
@@ -14,12 +15,18 @@ from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
 
+
+def _docs(catalog: Catalog) -> dict[str, str]:
+    """The pages, and catalog.json beside them so that the site publishes it."""
+    return {**docs_plan(catalog), **export_plan(catalog)}
+
+
 # The folders under OUT that specgen owns (files there that the catalog no longer produces go),
 # and what renders each. Transcripts, most of the files, are the background part of a build.
 PARTS: tuple[tuple[str, Part], ...] = (
     ("transcripts", transcripts_plan),
     ("openapi", openapi_plan),
-    ("docs", docs_plan),
+    ("docs", _docs),
 )
 MANAGED = tuple(folder for folder, _ in PARTS)
 
