@@ -9,12 +9,20 @@ against the code's problem+json schema and against the type's extensions.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .models import Catalog, MediaType, ProblemType, is_json_media_type, is_problem_media_type
-from .schemas import BodyValidator, SchemaProblem, check_schema, ref_cycles
+from .models import (
+    Catalog,
+    JsonSchema,
+    MediaType,
+    ProblemType,
+    is_json_media_type,
+    is_problem_media_type,
+)
+from .schemas import COMPONENT_PREFIX, BodyValidator, SchemaProblem, check_schema, ref_cycles
 
 PathT = tuple[str | int, ...]
 Found = tuple[PathT, str]
@@ -35,14 +43,14 @@ def errors(
     """
     slugs: dict[str, int] = {}
     uris: dict[str, tuple[int, str]] = {}
+    schemas = _Schemas()
     for code, slug, problem in catalog.problem_types():
         base: PathT = ("codes", code, "problems", slug)
-        if slug in slugs:
+        uri = catalog.problem_uri(slug, problem)
+        if slug in slugs:  # its default type URI is taken too: one message says both
             yield base, (f"problem type {slug!r} is also under code {slugs[slug]};"
                          " slugs are unique in the catalog")
-        slugs.setdefault(slug, code)
-        uri = catalog.problem_uri(slug, problem)
-        if uri is None:
+        elif uri is None:
             yield base, (f"problem type {slug!r} has no type URI: give it 'type', or give the"
                          " catalog a 'problem_base'")
         elif uri in uris:
@@ -53,6 +61,7 @@ def errors(
                 f" (code {other[0]}); type URIs are unique in the catalog")
         else:
             uris[uri] = (code, slug)
+        slugs.setdefault(slug, code)
         status = catalog.codes[code]
         if status.problem_media_type is None:
             yield base, (f"code {code} has problem types but no problem+json media type in"
@@ -64,7 +73,8 @@ def errors(
                 yield (*base, "deprecated", "use_instead"), (
                     f"use_instead {instead!r} names no other problem type of this catalog")
         sound = bodies is not None and code not in broken
-        yield from _example_errors(catalog, code, slug, problem, bodies if sound else None)
+        yield from _example_errors(catalog, code, slug, problem, bodies if sound else None,
+                                   schemas)
 
 
 def _extension_errors(problem: ProblemType, names: set[str], base: PathT) -> Iterator[Found]:
@@ -95,13 +105,47 @@ def _extension_errors(problem: ProblemType, names: set[str], base: PathT) -> Ite
                 " letters, digits or '_' (RFC 9457 §3.2)")
 
 
+class _Schemas:
+    """The schema each problem type's examples are validated against, shared between types.
+
+    One schema per type: `allOf` the code's problem+json schema and the type's extensions, so
+    each body is validated once. Types with the same base and extensions share a validator.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[MediaType]] = {}
+
+    def of(self, base: MediaType, extensions: JsonSchema) -> list[MediaType]:
+        key = json.dumps([base.schema_, extensions], sort_keys=True, default=str)
+        if key not in self.known:
+            self.known[key] = self._make(base, extensions)
+        return self.known[key]
+
+    @staticmethod
+    def _make(base: MediaType, extensions: JsonSchema) -> list[MediaType]:
+        if not extensions:
+            return [base]
+        if base.schema_ is None:
+            return [MediaType(schema=extensions)]
+        if isinstance(base.schema_, str):
+            named = {"$ref": COMPONENT_PREFIX + base.schema_}
+            return [MediaType(schema={"allOf": [named, extensions]})]
+        # An inline base may point into itself ('#/$defs/…'): nested under allOf, such a
+        # pointer would miss, so it is validated on its own.
+        return [base, MediaType(schema=extensions)]
+
+
 def _example_errors(
-    catalog: Catalog, code: int, slug: str, problem: ProblemType, bodies: BodyValidator | None
+    catalog: Catalog,
+    code: int,
+    slug: str,
+    problem: ProblemType,
+    bodies: BodyValidator | None,
+    schemas: _Schemas,
 ) -> Iterator[Found]:
     status = catalog.codes[code]
     expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
                                 "title": problem.title, "status": code}
-    extensions = MediaType(schema=problem.extensions or None)
     for index, example in enumerate(problem.examples):
         path: PathT = ("codes", code, "problems", slug, "examples", index, "response")
         what = f"example {example.title!r} of problem type {slug!r}"
@@ -121,12 +165,12 @@ def _example_errors(
         for member, value in expected.items():
             if value is not None and body.get(member) != value:
                 yield (*path, "body", member), (
-                    f"{what}: {member} is {body.get(member)!r}, but the type's {member} is"
+                    f"{what}: {member} is {body.get(member)!r}, but the problem type's is"
                     f" {value!r} (leave it out and specgen fills it in)")
         if bodies is None:
             continue
-        for schema_media, against in ((media, f"the {media_type} schema"),
-                                      (extensions, "the type's extensions")):
-            for inside, message in bodies.errors(schema_media, body):
+        for schema in schemas.of(media, problem.extensions):
+            for inside, message in bodies.errors(schema, body):
                 yield (*path, "body", *inside), (
-                    f"{what}: body does not match {against}: {message}")
+                    f"{what}: body does not match the {media_type} schema with the type's"
+                    f" extensions: {message}")
