@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from openapi_spec_validator import validate
 from scale import problem_catalog
 from test_openapi import assert_valid
 from test_transcripts import parse
@@ -220,8 +221,9 @@ def test_a_twilio_size_catalog_checks_and_renders_valid_outputs() -> None:
     catalog = load_catalog_from(Catalog.model_validate(problem_catalog()))
     assert sum(len(s.problems) for s in catalog.codes.values()) == 2000
     for oas in ("3.0", "3.1"):
-        document = render_openapi(catalog, oas)  # type: ignore[arg-type]
-        assert_valid(document)
+        # openapi-spec-validator alone (about 25 ms per type): example bodies are validated
+        # against the oneOf schemas for the embedded catalog above.
+        validate(render_openapi(catalog, oas))  # type: ignore[arg-type]
     transcripts = [t for t in iter_transcripts(catalog) if t.problem is not None]
     assert len(transcripts) == 6000
     for transcript in transcripts[::97]:
