@@ -24,8 +24,8 @@ from mkdocs.structure.pages import Page
 
 from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
 from .catalog.models import Catalog
-from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.export import export_plan
+from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.plan import EXTENSIONS, docs_plan
 from .docs.problem import problem_path
 from .errors import SpecgenError

@@ -1,4 +1,4 @@
-"""Problem types (RFC 9457): the catalog fills example bodies, and every output carries the types."""
+"""Problem types (RFC 9457): the catalog fills example bodies; every output carries the types."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from scale import problem_catalog
 from test_openapi import assert_valid
 from test_transcripts import parse
 
-from specgen import load_catalog
 from specgen.catalog.models import Catalog
 from specgen.cli import cli
 from specgen.docs.export import EXPORT, EXPORT_SCHEMA, export_data, export_schema_text

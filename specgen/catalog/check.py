@@ -46,7 +46,8 @@ def errors(catalog: Catalog) -> list[Finding]:
             _code_findings(catalog, code, status, names, bodies, found)
             _framing_findings(code, status, found)
         # Problem documents are checked against their code's media type schemas when sound.
-        broken = {f.path[1] for f in found if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
+        broken = {f.path[1] for f in found
+                  if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
         found += [Finding(path, message)
                   for path, message in problems.errors(catalog, names, bodies, broken)]
     _name_findings(catalog, found)

@@ -34,7 +34,7 @@ STANDARD_MEMBERS = ("type", "title", "status", "detail", "instance")
 
 
 def errors(
-    catalog: Catalog, names: set[str], bodies: BodyValidator | None, broken: set[int]
+    catalog: Catalog, names: set[str], bodies: BodyValidator | None, broken: set[str | int]
 ) -> Iterator[Found]:
     """Every way the catalog's problem types break the rules.
 
@@ -126,13 +126,13 @@ class _Schemas:
         if not extensions:
             return [base]
         if base.schema_ is None:
-            return [MediaType(schema=extensions)]
+            return [MediaType(schema_=extensions)]
         if isinstance(base.schema_, str):
             named = {"$ref": COMPONENT_PREFIX + base.schema_}
-            return [MediaType(schema={"allOf": [named, extensions]})]
+            return [MediaType(schema_={"allOf": [named, extensions]})]
         # An inline base may point into itself ('#/$defs/…'): nested under allOf, such a
         # pointer would miss, so it is validated on its own.
-        return [base, MediaType(schema=extensions)]
+        return [base, MediaType(schema_=extensions)]
 
 
 def _example_errors(
