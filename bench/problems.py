@@ -10,7 +10,7 @@ each a fresh process, interpreter start-up included):
   10 % of MkDocs). The problem pages stay out of the navigation (`not_in_nav`), as the plugin
   keeps them out, so that MkDocs does not render a 2,000-entry menu into each of 2,000 pages.
 
-    python bench/problems.py [--types 2000] [--codes 60] [--examples 3] [--runs 3]
+    python bench/problems.py [--types 2000] [--codes 60] [--examples 3] [--runs 3] [--quiet 6]
 """
 
 from __future__ import annotations
@@ -32,12 +32,22 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "problems"
 sys.path.insert(0, str(HERE.parent))
 
+from scale import fresh, settle  # noqa: E402 - bench/scale.py: idle-disk waiting
+
 import specgen  # noqa: E402 - after the path is set
 from specgen.docs.plan import EXTENSIONS  # noqa: E402
 from specgen.docs.problem import PROBLEMS_DIR  # noqa: E402
 from tests.scale import problem_catalog  # noqa: E402 - the generator is shared with the tests
 
-from scale import fresh, run, settle  # noqa: E402 - bench/scale.py: idle-disk timing
+
+def run(command: list[str], cwd: Path, quiet_s: float) -> float:
+    """Wall time of one run of a command, started on a disk idle for `quiet_s` seconds (at
+    most a minute's wait: on a machine shared with busy neighbours it may never be idle)."""
+    settle(quiet_s, limit_s=60)
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -47,6 +57,8 @@ def main() -> None:
     parser.add_argument("--codes", type=int, default=60)
     parser.add_argument("--examples", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quiet", type=float, default=6.0,
+                        help="seconds of disk idleness to wait for before each timed run")
     args = parser.parse_args()
     if WORK.exists():
         shutil.rmtree(WORK)
@@ -61,7 +73,7 @@ def main() -> None:
     specgen_cli = [sys.executable, "-m", "specgen"]
 
     check_s = statistics.median(
-        run([*specgen_cli, "check", "specgen.json"], WORK) for _ in range(args.runs)
+        run([*specgen_cli, "check", "specgen.json"], WORK, args.quiet) for _ in range(args.runs)
     )
     from specgen.catalog.load import load
 
@@ -70,7 +82,7 @@ def main() -> None:
     in_process = time.perf_counter() - started
 
     build_s = statistics.median(
-        run([*specgen_cli, "build", "specgen.json", "-o", fresh(WORK, "out")], WORK)
+        run([*specgen_cli, "build", "specgen.json", "-o", fresh(WORK, "out")], WORK, args.quiet)
         for _ in range(args.runs)
     )
     (WORK / "mkdocs.yml").write_text(yaml.safe_dump({
@@ -82,7 +94,7 @@ def main() -> None:
     }), "utf-8")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-d"]
     mkdocs_s = statistics.median(
-        run([*mkdocs, fresh(WORK, "site")], WORK) for _ in range(max(1, args.runs - 1))
+        run([*mkdocs, fresh(WORK, "site")], WORK, args.quiet) for _ in range(max(1, args.runs - 1))
     )
     docs = WORK / "out-0" / "docs"
     pages = len(list(docs.rglob("*.md")))
