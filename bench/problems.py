@@ -32,9 +32,8 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "problems"
 sys.path.insert(0, str(HERE.parent))
 
-from scale import fresh, settle  # noqa: E402 - bench/scale.py: idle-disk waiting
-
 import specgen  # noqa: E402 - after the path is set
+from bench.scale import fresh, settle  # noqa: E402 - idle-disk waiting, shared
 from specgen.docs.plan import EXTENSIONS  # noqa: E402
 from specgen.docs.problem import PROBLEMS_DIR  # noqa: E402
 from tests.scale import problem_catalog  # noqa: E402 - the generator is shared with the tests
