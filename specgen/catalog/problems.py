@@ -158,6 +158,11 @@ def _example_errors(
                 f"{what}: content_type {media_type!r} is not a problem+json media type of"
                 f" code {code} (declared: {', '.join(status.content) or 'none'})")
             continue
+        if example.request.method == "HEAD":
+            yield (*path[:-1], "request", "method"), (
+                f"{what}: a response to HEAD has no body to carry the problem document"
+                " (RFC 9110 §9.3.2)")
+            continue
         body = example.response.body
         if not isinstance(body, dict) or not is_json_media_type(media_type):
             yield (*path, "body"), f"{what}: a problem document is a JSON object"
