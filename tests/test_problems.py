@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from scale import problem_catalog
 from test_openapi import assert_valid
@@ -229,5 +231,46 @@ def test_a_twilio_size_catalog_checks_and_renders_valid_outputs() -> None:
         assert parse(transcript).response.status_code == transcript.code
     pages = docs_plan(catalog)
     assert sum(name.startswith("problems/") for name in pages) == 2000
+    jsonschema.Draft202012Validator(json.loads(export_schema_text())).validate(
+        export_data(catalog))
+
+
+_SLUGS = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,2}", fullmatch=True)
+_MEMBERS = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{2,8}", fullmatch=True).filter(
+    lambda name: name not in ("type", "title", "status", "detail", "instance"))
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                max_size=30).filter(str.strip)
+
+
+@st.composite
+def _problem(draw: st.DrawFn) -> dict[str, Any]:
+    members = draw(st.dictionaries(_MEMBERS, st.sampled_from(["string", "integer"]), max_size=3))
+    values = {"string": _TEXT, "integer": st.integers(-10**6, 10**6)}
+    examples = [
+        {"title": f"Case {index}", "request": {"path": f"/items/{index}"},
+         "response": {"body": {name: draw(values[kind]) for name, kind in members.items()}}}
+        for index in range(draw(st.integers(0, 2)))
+    ]
+    return {
+        "title": draw(_TEXT), "detail": draw(st.one_of(st.just(""), _TEXT)),
+        "extensions": {"type": "object",
+                       "properties": {name: {"type": kind} for name, kind in members.items()}},
+        "retryable": draw(st.booleans()), "examples": examples,
+    }
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems=st.dictionaries(_SLUGS, _problem(), min_size=1, max_size=3))
+def test_any_checked_problem_types_give_valid_openapi_transcripts_and_pages(
+    problems: dict[str, Any],
+) -> None:
+    catalog = small(problems)
+    for oas in ("3.0", "3.1"):
+        assert_valid(render_openapi(catalog, oas))  # type: ignore[arg-type]
+    for transcript in iter_transcripts(catalog):
+        body = json.loads(parse(transcript).response_body)
+        assert (body["type"], body["status"]) == (BASE + (transcript.problem or ""), 403)
+    pages = docs_plan(catalog)
+    assert all(problem_path(slug) in pages for slug in problems)
     jsonschema.Draft202012Validator(json.loads(export_schema_text())).validate(
         export_data(catalog))
