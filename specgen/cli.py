@@ -116,9 +116,11 @@ def check_command(catalog: str | None, strict: bool) -> None:
     report(warnings)
     codes = loaded.catalog.codes
     examples = sum(len(status.examples) for status in codes.values())
+    problems = [problem for _, _, problem in loaded.catalog.problem_types()]
+    examples += sum(len(problem.examples) for problem in problems)
     click.echo(
-        f"{loaded.source.name}: {len(codes)} code(s), {examples} example(s),"
-        f" {len(warnings)} warning(s)",
+        f"{loaded.source.name}: {len(codes)} code(s), {len(problems)} problem type(s),"
+        f" {examples} example(s), {len(warnings)} warning(s)",
         err=True,
     )
     if strict and warnings:

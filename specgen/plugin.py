@@ -24,8 +24,10 @@ from mkdocs.structure.pages import Page
 
 from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
 from .catalog.models import Catalog
+from .docs.export import export_plan
 from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.plan import EXTENSIONS, docs_plan
+from .docs.problem import problem_path
 from .errors import SpecgenError, locating
 from .text.render import render
 
@@ -73,11 +75,14 @@ class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]
         try:
             loaded = load(source)
             with locating(loaded.locate):
-                pages = docs_plan(loaded.catalog)
+                pages = {**docs_plan(loaded.catalog), **export_plan(loaded.catalog)}
         except SpecgenError as exc:
             raise PluginError(f"specgen: the catalog has errors:\n{exc}") from None
         self.catalog = loaded.catalog
         codes = {self._uri(page_path(code)) for code in loaded.catalog.codes}
+        # Problem types stay out of the navigation: a catalog may hold thousands, and every
+        # page carries the whole navigation. Their code's page, the index and search list them.
+        hidden = {self._uri(problem_path(slug)) for _, slug, _ in loaded.catalog.problem_types()}
         for relative, content in {**pages, STYLESHEET: render("docs/specgen.css")}.items():
             uri = self._uri(relative)
             if files.get_file_from_path(uri) is not None:
@@ -86,7 +91,8 @@ class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]
                     " move the file, or set the plugin's 'prefix' to put the pages in a folder"
                 )
             # Code pages enter the navigation through on_nav, grouped by class.
-            inclusion = InclusionLevel.NOT_IN_NAV if uri in codes else InclusionLevel.UNDEFINED
+            inclusion = (InclusionLevel.NOT_IN_NAV if uri in codes or uri in hidden
+                         else InclusionLevel.UNDEFINED)
             files.append(File.generated(config, uri, content=content, inclusion=inclusion))
         return files
 

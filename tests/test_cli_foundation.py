@@ -47,7 +47,9 @@ def test_check_without_catalog_uses_the_embedded_example_and_says_so(tmp_path: P
         "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
         " (561 Unauthorized)"
     )
-    assert lines[-1] == f"{embedded_catalog_path()}: 1 code(s), 4 example(s), 1 warning(s)"
+    assert lines[-1] == (
+        f"{embedded_catalog_path()}: 1 code(s), 3 problem type(s), 7 example(s), 1 warning(s)"
+    )
     assert result.stdout == ""
     assert list(tmp_path.iterdir()) == []
 
@@ -56,7 +58,9 @@ def test_check_prefers_specgen_yaml_in_the_current_folder(warned: Path) -> None:
     (warned / "lint.yaml").rename(warned / "specgen.yaml")
     result = run(["check"], warned)
     assert "note:" not in result.stderr
-    assert result.stderr.splitlines()[-1] == "specgen.yaml: 3 code(s), 0 example(s), 5 warning(s)"
+    assert result.stderr.splitlines()[-1] == (
+        "specgen.yaml: 3 code(s), 0 problem type(s), 0 example(s), 5 warning(s)"
+    )
 
 
 def test_check_prints_located_warnings_and_succeeds(warned: Path) -> None:
@@ -76,7 +80,7 @@ def test_check_prints_located_warnings_and_succeeds(warned: Path) -> None:
         " behind it cannot tell the two apart",
         "lint.yaml:6:3: warning: custom code 561 gives no 'equivalent': clients that do not know"
         " it treat it as 500; name the standard code it stands for",
-        "lint.yaml: 3 code(s), 0 example(s), 5 warning(s)",
+        "lint.yaml: 3 code(s), 0 problem type(s), 0 example(s), 5 warning(s)",
     ]
 
 

@@ -29,7 +29,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return target
 
 
-def test_the_embedded_catalog_is_the_seed_561_with_four_examples(embedded: Catalog) -> None:
+def test_the_embedded_catalog_is_the_seed_561_with_four_examples_and_three_problem_types(
+    embedded: Catalog,
+) -> None:
     status = embedded.codes[561]
     assert (status.reason, status.equivalent) == ("Unauthorized", 401)
     assert [example.id for example in status.examples] == [
@@ -38,7 +40,8 @@ def test_the_embedded_catalog_is_the_seed_561_with_four_examples(embedded: Catal
         "expired-token",
         "identity-provider-error",
     ]
-    assert set(status.content) == {"application/json", "text/plain"}
+    assert set(status.content) == {"application/json", "application/problem+json", "text/plain"}
+    assert list(status.problems) == ["token-missing", "token-expired", "identity-provider-error"]
     assert "WWW-Authenticate" in status.headers
 
 

@@ -169,6 +169,9 @@ def test_component_names_are_valid_and_referenced(embedded: Catalog) -> None:
     assert list(examples) == [
         "Unauthorized561.api-request-without-token", "Unauthorized561.expired-token",
         "Unauthorized561.identity-provider-error", "Unauthorized561.invalid-credentials",
+        "Unauthorized561.token-missing.api-request-without-token",
+        "Unauthorized561.token-expired.expired-token",
+        "Unauthorized561.identity-provider-error.identity-provider-error",
     ]
 
 

@@ -141,7 +141,9 @@ def expected_response(catalog: Catalog, code: int, example: Example) -> list[tup
 def assert_matches_catalog(catalog: Catalog, transcript: Transcript) -> None:
     """The transcript parses whole, and says exactly what the catalog says."""
     status = catalog.codes[transcript.code]
-    (example,) = [e for e in status.examples if e.id == transcript.slug]
+    examples = (status.examples if transcript.problem is None
+                else status.problems[transcript.problem].examples)
+    (example,) = [e for e in examples if e.id == transcript.slug]
     parsed = parse(transcript)
     request = example.request
     assert parsed.request.method.decode() == request.method
@@ -163,7 +165,8 @@ def assert_matches_catalog(catalog: Catalog, transcript: Transcript) -> None:
 
 def test_every_embedded_transcript_parses_whole_and_matches_the_catalog(embedded: Catalog) -> None:
     found = list(iter_transcripts(embedded))
-    assert len(found) == sum(len(status.examples) for status in embedded.codes.values()) == 4
+    assert len(found) == 7  # four examples of 561, one of each of its three problem types
+    assert [t.problem for t in found[4:]] == list(embedded.codes[561].problems)
     for transcript in found:
         assert_matches_catalog(embedded, transcript)
 
@@ -303,9 +306,12 @@ def test_readable_uses_lf_in_the_head_and_keeps_the_body() -> None:
 
 def test_plan_names_three_files_per_example(embedded: Catalog) -> None:
     plan = transcripts_plan(embedded)
-    slugs = [e.id for e in embedded.codes[561].examples]
+    status = embedded.codes[561]
+    stems = [e.id for e in status.examples] + [
+        f"{slug}/{e.id}" for slug, problem in status.problems.items() for e in problem.examples
+    ]
     kinds = ("request.http", "response.http", "curl.sh")
-    assert sorted(plan) == sorted(f"561/{slug}.{kind}" for slug in slugs for kind in kinds)
+    assert sorted(plan) == sorted(f"561/{stem}.{kind}" for stem in stems for kind in kinds)
     assert all(isinstance(plan[k], bytes) for k in plan if k.endswith(".http"))
     assert all(isinstance(plan[k], str) for k in plan if k.endswith(".sh"))
 

@@ -33,7 +33,7 @@ def test_prints_every_file_of_the_embedded_catalog_under_its_name(
     assert result.exit_code == 0, result.output
     assert "embedded example catalog" in result.stderr
     for transcript in iter_transcripts(embedded):
-        stem = f"{transcript.code}/{transcript.slug}"
+        stem = transcript.stem
         assert f"==> {stem}.request.http <==\n{readable(transcript.request)}" in result.stdout
         assert f"==> {stem}.response.http <==\n{readable(transcript.response)}" in result.stdout
         assert f"==> {stem}.curl.sh <==\n{transcript.curl}" in result.stdout

@@ -77,7 +77,7 @@ def test_installed_check_uses_the_embedded_catalog(installed: Installed, tmp_pat
     done = installed.run("check", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "using the embedded example catalog" in done.stderr
-    assert "1 code(s), 4 example(s)" in done.stderr
+    assert "1 code(s), 3 problem type(s), 7 example(s)" in done.stderr
     assert str(ROOT) not in done.stderr  # the packaged copy, not the repository's
     assert list(tmp_path.iterdir()) == []
 

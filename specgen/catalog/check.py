@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
-from . import registry, syntax
+from . import problems, registry, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -46,6 +46,11 @@ def errors(catalog: Catalog) -> list[Finding]:
         for code, status in catalog.codes.items():
             _code_findings(catalog, code, status, names, bodies, found)
             _framing_findings(code, status, found)
+        # Problem documents are checked against their code's media type schemas when sound.
+        broken = {f.path[1] for f in found
+                  if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
+        found += [Finding(path, message)
+                  for path, message in problems.errors(catalog, names, bodies, broken)]
     _name_findings(catalog, found)
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -37,6 +38,8 @@ Slug = Annotated[str, AfterValidator(syntax.slug)]
 ComponentName = Annotated[str, AfterValidator(syntax.component_name)]
 Host = Annotated[str, AfterValidator(syntax.host)]
 Text = Annotated[str, AfterValidator(syntax.not_blank)]
+AbsoluteUri = Annotated[str, AfterValidator(syntax.absolute_uri)]
+MonthOrDay = Annotated[str, AfterValidator(syntax.month_or_day)]
 JsonSchema = dict[str, Any]
 
 
@@ -69,6 +72,18 @@ def is_json_media_type(media_type: str) -> bool:
     """Whether a media type carries JSON (application/json, application/*+json)."""
     essence = media_type.split(";", 1)[0].strip().lower()
     return essence == "application/json" or essence.endswith("+json")
+
+
+def is_problem_media_type(media_type: str) -> bool:
+    """Whether a media type is a problem document (application/problem+json, RFC 9457 §3)."""
+    return media_type.split(";", 1)[0].strip().lower().endswith("/problem+json")
+
+
+def _examples_unique(examples: list[Example]) -> None:
+    ids = [example.id for example in examples]
+    twice = sorted({slug for slug in ids if ids.count(slug) > 1})
+    if twice:
+        raise ValueError(f"two examples have the slug {twice[0]!r}; give one a distinct slug")
 
 
 class Info(Model):
@@ -241,6 +256,55 @@ class Example(Model):
         return self.slug or slugify(self.title)
 
 
+class Deprecation(Model):
+    """How a problem type is phased out."""
+
+    since: MonthOrDay | None = None
+    """When it was deprecated (YYYY-MM or YYYY-MM-DD)."""
+    sunset: MonthOrDay | None = None
+    """When the API stops sending it (YYYY-MM or YYYY-MM-DD)."""
+    use_instead: Slug | None = None
+    """The slug of the problem type that replaces it."""
+
+
+class ProblemType(Model):
+    """An application error under a status code: a problem type of RFC 9457."""
+
+    title: Text
+    """The problem's `title`, the same for every occurrence (RFC 9457 §3.1.3)."""
+    type: AbsoluteUri | None = None
+    """The type URI (default: `problem_base` followed by the slug); it should lead to this
+    problem type's page."""
+    detail: str = ""
+    """The usual `detail` text of an occurrence: what the client can do to fix it."""
+    extensions: JsonSchema = Field(default_factory=dict)
+    """A JSON Schema of the extension members this type adds, e.g.
+    `{type: object, properties: {realm: {type: string}}}`; names are a letter, then letters,
+    digits or `_`, three characters at least (RFC 9457 §3.2)."""
+    causes: list[Text] = Field(default_factory=list)
+    """Markdown: the situations in which this problem occurs."""
+    remedies: list[Text] = Field(default_factory=list)
+    """Markdown: what the client should do about it."""
+    retryable: bool = False
+    """Whether repeating the same request may succeed (for tools; `retry` explains)."""
+    retry: str = ""
+    """Markdown: whether and when to send the request again."""
+    since: MonthOrDay | None = None
+    """When the API started sending it (YYYY-MM or YYYY-MM-DD)."""
+    deprecated: Deprecation | None = None
+    """Set when the API is phasing this problem type out."""
+    tags: list[Text] = Field(default_factory=list)
+    """Free-form labels."""
+    examples: list[Example] = Field(default_factory=list)
+    """Scenarios whose responses are problem documents of this type; specgen fills in the
+    `type`, `title` and `status` members a body leaves out."""
+
+    @model_validator(mode="after")
+    def _check(self) -> ProblemType:
+        _examples_unique(self.examples)
+        return self
+
+
 class StatusCode(Model):
     """Everything specgen knows about one status code."""
 
@@ -276,15 +340,20 @@ class StatusCode(Model):
     """Whether the API is phasing the code out."""
     tags: list[Text] = Field(default_factory=list)
     """Free-form labels."""
+    problems: dict[Slug, ProblemType] = Field(default_factory=dict)
+    """The problem types (RFC 9457) sent with this code, by slug: stable, URL-safe and unique
+    in the catalog."""
 
     @model_validator(mode="after")
     def _check(self) -> StatusCode:
         _headers_unique(self.headers, RESPONSE_RESERVED, "responses (Date and Server from server)")
-        ids = [example.id for example in self.examples]
-        twice = sorted({slug for slug in ids if ids.count(slug) > 1})
-        if twice:
-            raise ValueError(f"two examples have the slug {twice[0]!r}; give one a distinct slug")
+        _examples_unique(self.examples)
         return self
+
+    @property
+    def problem_media_type(self) -> str | None:
+        """The first problem+json media type of the code's content (None: it has none)."""
+        return next((name for name in self.content if is_problem_media_type(name)), None)
 
 
 class Catalog(Model):
@@ -301,12 +370,58 @@ class Catalog(Model):
         default="{Reason}{code}",
         description="Pattern for OpenAPI response component names: {Reason}, {reason}, {code}.",
     )
+    problem_base: AbsoluteUri | None = None
+    """The prefix of problem type URIs: a type's URI is this followed by its slug, unless it
+    gives `type`. Set it to the URL of the site's `problems/` folder and every type URI is
+    its page's URL."""
     schemas: dict[ComponentName, SchemaDef] = Field(default_factory=dict)
     """Error-body schemas by name, referenced from the codes' `content`."""
     codes: Annotated[
         dict[StatusCodeNumber, StatusCode], BeforeValidator(syntax.codes_unique)
     ] = Field(default_factory=dict)
     """The status codes, keyed by their three-digit number."""
+
+    @model_validator(mode="after")
+    def _fill_problem_examples(self) -> Catalog:
+        """Complete the problem documents of problem-type examples, so no output disagrees.
+
+        An example of a problem type answers with the code's problem+json media type unless it
+        names another; a JSON object body gets the `type`, `title` and `status` it leaves out
+        (the ones it gives are checked by `check`), and a missing body becomes the minimal
+        document of the type.
+        """
+        for code, slug, problem in self.problem_types():
+            media_type = self.codes[code].problem_media_type
+            members: dict[str, Any] = {"type": self.problem_uri(slug, problem),
+                                       "title": problem.title,
+                                       "status": code}
+            if members["type"] is None:
+                del members["type"]  # `check` reports the missing URI
+            for example in problem.examples:
+                response = example.response
+                if response.content_type is None:
+                    response.content_type = media_type
+                if (response.content_type is None or example.request.method == "HEAD"
+                        or not is_json_media_type(response.content_type)):
+                    continue  # `check` refuses these: a HEAD response has no body to fill
+                if response.body is None:
+                    response.body = {**members, **({"detail": problem.detail} if problem.detail
+                                                   else {})}
+                elif isinstance(response.body, dict):
+                    response.body = {**members, **response.body}
+        return self
+
+    def problem_types(self) -> Iterator[tuple[int, str, ProblemType]]:
+        """Every problem type as (code, slug, problem): codes ascending, then catalog order."""
+        for code in sorted(self.codes):
+            for slug, problem in self.codes[code].problems.items():
+                yield code, slug, problem
+
+    def problem_uri(self, slug: str, problem: ProblemType) -> str | None:
+        """A problem type's URI: its `type`, else `problem_base` + slug (None: neither)."""
+        if problem.type is not None:
+            return problem.type
+        return None if self.problem_base is None else self.problem_base + slug
 
     def response_name(self, code: int) -> str:
         """The OpenAPI component name of a code's response."""

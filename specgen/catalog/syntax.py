@@ -34,6 +34,12 @@ _QUOTED = r'"(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*"'
 _MEDIA_TYPE = re.compile(rf"{_TCHARS}/{_TCHARS}(?:; ?{_TCHARS}=(?:{_TCHARS}|{_QUOTED}))*")
 _MODEL_REF = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# RFC 3986 §3: an absolute URI (scheme ":" then unreserved, reserved and percent-encoded
+# characters), without quotes and parentheses (percent-encode them): with no spaces, quotes,
+# parentheses, '<', '>' or backslashes, a URI is safe in Markdown links, YAML and JSON as is.
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+")
+# A month or a day: the `since` and `sunset` of problem types.
+_DATE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?")
 # OpenAPI 3.x: component names match ^[a-zA-Z0-9.\-_]+$; specgen also refuses a leading '.'
 # because names may become file names ('..' must never climb out of an output folder).
 _COMPONENT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -226,3 +232,13 @@ def host(value: str) -> str:
 def model_reference(value: str) -> str:
     """A 'package.module:Model' reference to a Pydantic model."""
     return full(_MODEL_REF, value, "model reference (package.module:Model)")
+
+
+def absolute_uri(value: str) -> str:
+    """An absolute URI (RFC 3986 §4.3) such as a problem type's `type`."""
+    return full(_ABSOLUTE_URI, value, "absolute URI (scheme:..., no spaces or quotes)")
+
+
+def month_or_day(value: str) -> str:
+    """A date written YYYY-MM or YYYY-MM-DD."""
+    return full(_DATE, value, "date (YYYY-MM or YYYY-MM-DD)")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import registry
-from ..catalog.models import Catalog, MediaType, StatusCode
+from ..catalog.models import Catalog, Example, MediaType, StatusCode
 from ..catalog.schemas import resolve
-from ..http.transcripts import readable, render_transcript
+from ..http.transcripts import Transcript, readable, render_transcript
 from ..openapi.fragment import response_snippet
 from ..text.render import dump_json
 from .links import (
@@ -261,18 +261,22 @@ def field_row(row: Field) -> FieldRow:
 
 
 def _examples(catalog: Catalog, number: int) -> list[ExampleView]:
-    views = []
-    for example in catalog.codes[number].examples:
-        transcript = render_transcript(catalog, number, example)
-        views.append(ExampleView(
-            anchor=f"example-{example.id}",
-            title=literal(example.title),
-            scenario=prose(example.scenario),
-            request=fence(readable(transcript.request), 'http title="Request"'),
-            curl=fence(_command(transcript.curl), 'sh title="Request"'),
-            response=fence(readable(transcript.response), 'http title="Response"'),
-        ))
-    return views
+    return [
+        example_view(render_transcript(catalog, number, example), example)
+        for example in catalog.codes[number].examples
+    ]
+
+
+def example_view(transcript: Transcript, example: Example) -> ExampleView:
+    """An example's scenario and transcripts, ready for the HTTP and curl tabs."""
+    return ExampleView(
+        anchor=f"example-{example.id}",
+        title=literal(example.title),
+        scenario=prose(example.scenario),
+        request=fence(readable(transcript.request), 'http title="Request"'),
+        curl=fence(_command(transcript.curl), 'sh title="Request"'),
+        response=fence(readable(transcript.response), 'http title="Response"'),
+    )
 
 
 def _command(script: str) -> str:

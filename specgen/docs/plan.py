@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from ..catalog.models import Catalog
 from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
-from .links import INDEX, class_title, code_link, dangling, is_custom, page_path
+from .links import CODES_DIR, INDEX, class_title, code_link, dangling, is_custom, page_path
 from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
 from .page import code_page
+from .problem import problem_page, problem_path, problem_rows
 
 EXTENSIONS = {
     "admonition": {},
@@ -30,10 +31,12 @@ EXTENSIONS = {
 
 
 def docs_plan(catalog: Catalog) -> dict[str, str]:
-    """Markdown pages relative to the docs folder: `index.md` and `codes/<code>.md` per code."""
+    """Markdown pages relative to the docs folder: `index.md`, `codes/<code>.md` per code and
+    `problems/<slug>.md` per problem type. Links in prose that lead nowhere are render errors."""
     problems: list[Problem] = []
     with collecting_links() as links:
-        index = render("docs/index.md.jinja", index=index_view(catalog))
+        index = render("docs/index.md.jinja", index=index_view(catalog),
+                       problems=problem_rows(catalog, ""))
     shown = [("/info/description", catalog.info.description)] + [
         (f"/codes/{number}/summary", status.summary) for number, status in catalog.codes.items()
     ]
@@ -42,10 +45,25 @@ def docs_plan(catalog: Catalog) -> dict[str, str]:
     for number in sorted(catalog.codes):
         path = page_path(number)
         with collecting_links() as links:
-            page = render("docs/code.md.jinja", page=code_page(catalog, number))
+            page = render("docs/code.md.jinja", page=code_page(catalog, number),
+                          problems=problem_rows(catalog, CODES_DIR, number))
         problems += dangling(page, f"the page of {number}", links, _prose_fields(catalog, number),
                              f"/codes/{number}")
         pages[path] = page
+    for number, slug, problem in catalog.problem_types():
+        with collecting_links() as links:
+            page = render("docs/problem.md.jinja", page=problem_page(catalog, number, slug))
+        base = ("codes", number, "problems", slug)
+        fields: list[tuple[tuple[str | int, ...], str]] = [
+            (("detail",), problem.detail), (("retry",), problem.retry),
+            *((("causes", i), text) for i, text in enumerate(problem.causes)),
+            *((("remedies", i), text) for i, text in enumerate(problem.remedies)),
+            *((("examples", i, "scenario"), e.scenario) for i, e in enumerate(problem.examples)),
+        ]
+        problems += dangling(page, f"the page of problem type {slug}", links,
+                             [(json_pointer((*base, *path)), text) for path, text in fields],
+                             json_pointer(base))
+        pages[problem_path(slug)] = page
     if problems:
         raise RenderError(problems)
     return pages

@@ -49,6 +49,15 @@ class Transcript:
     request: bytes
     response: bytes
     curl: str
+    problem: str | None = None
+    """The slug of the problem type whose example this is (None: an example of the code)."""
+
+    @property
+    def stem(self) -> str:
+        """The files' path without suffix: `<code>/<slug>`, `<code>/<problem>/<slug>`."""
+        if self.problem is None:
+            return f"{self.code}/{self.slug}"
+        return f"{self.code}/{self.problem}/{self.slug}"
 
 
 def forbids_content(code: int) -> bool:
@@ -63,14 +72,18 @@ def format_body(body: Any, media_type: str) -> str:
     return str(body)
 
 
-def render_transcript(catalog: Catalog, code: int, example: Example) -> Transcript:
-    """The transcript of one example of one code (rendered once per catalog object)."""
+def render_transcript(
+    catalog: Catalog, code: int, example: Example, problem: str | None = None
+) -> Transcript:
+    """The transcript of one example of one code or of one of its problem types (rendered
+    once per catalog object)."""
     return derived(
-        catalog, ("transcript", code, id(example)), lambda: _render(catalog, code, example)
+        catalog, ("transcript", code, id(example)),
+        lambda: _render(catalog, code, example, problem),
     )
 
 
-def _render(catalog: Catalog, code: int, example: Example) -> Transcript:
+def _render(catalog: Catalog, code: int, example: Example, problem: str | None) -> Transcript:
     status = catalog.codes[code]
     request, curl_headers, body = _request(catalog, example)
     url = catalog.server.base_url + example.request.path
@@ -84,21 +97,32 @@ def _render(catalog: Catalog, code: int, example: Example) -> Transcript:
             code, status.reason, example.id, url, example.request.method,
             example.request.path, curl_headers, body,
         ),
+        problem=problem,
     )
 
 
 def iter_transcripts(catalog: Catalog) -> Iterator[Transcript]:
-    """Every example's transcript: codes ascending, examples in catalog order."""
+    """Every example's transcript: codes ascending, each code's examples in catalog order,
+    then its problem types' examples."""
     for code in sorted(catalog.codes):
-        for example in catalog.codes[code].examples:
-            yield render_transcript(catalog, code, example)
+        yield from _code_transcripts(catalog, code)
+
+
+def _code_transcripts(catalog: Catalog, code: int) -> Iterator[Transcript]:
+    status = catalog.codes[code]
+    for example in status.examples:
+        yield render_transcript(catalog, code, example)
+    for slug, problem in status.problems.items():
+        for example in problem.examples:
+            yield render_transcript(catalog, code, example, slug)
 
 
 def transcripts_plan(catalog: Catalog) -> dict[str, bytes | str]:
-    """The files of OUT/transcripts/: `<code>/<slug>.request.http`, `.response.http`, `.curl.sh`."""
+    """The files of OUT/transcripts/: `<code>/<slug>.request.http`, `.response.http`, `.curl.sh`
+    (`<code>/<problem>/<slug>.…` for the examples of problem types)."""
     plan: dict[str, bytes | str] = {}
     for transcript in iter_transcripts(catalog):
-        stem = f"{transcript.code}/{transcript.slug}"
+        stem = transcript.stem
         plan[f"{stem}.request.http"] = transcript.request
         plan[f"{stem}.response.http"] = transcript.response
         plan[f"{stem}.curl.sh"] = transcript.curl
@@ -108,19 +132,16 @@ def transcripts_plan(catalog: Catalog) -> dict[str, bytes | str]:
 def select_transcripts(
     catalog: Catalog, code: int | None = None, slug: str | None = None
 ) -> list[Transcript]:
-    """The transcripts of one code and/or one example slug; LookupError names what exists."""
+    """The transcripts of one code and/or one example slug (or problem type slug); LookupError
+    names what exists."""
     if code is not None and code not in catalog.codes:
         known = ", ".join(str(c) for c in sorted(catalog.codes)) or "none"
         raise LookupError(f"code {code} is not in the catalog (codes: {known})")
     codes = [code] if code is not None else sorted(catalog.codes)
-    chosen = [
-        render_transcript(catalog, number, example)
-        for number in codes
-        for example in catalog.codes[number].examples
-        if slug is None or example.id == slug
-    ]
+    every = [transcript for number in codes for transcript in _code_transcripts(catalog, number)]
+    chosen = [t for t in every if slug is None or slug in (t.slug, t.problem)]
     if slug is not None and not chosen:
-        slugs = sorted({e.id for number in codes for e in catalog.codes[number].examples})
+        slugs = sorted({t.slug for t in every} | {t.problem for t in every if t.problem})
         where = f" of code {code}" if code is not None else ""
         raise LookupError(
             f"no example{where} has the slug {slug!r} (slugs: {', '.join(slugs) or 'none'})"
@@ -148,7 +169,7 @@ def transcripts_text(transcripts: Iterable[Transcript]) -> str:
     with what a terminal would act on (escape sequences, lone CRs) shown escaped."""
     parts = []
     for transcript in transcripts:
-        stem = f"{transcript.code}/{transcript.slug}"
+        stem = transcript.stem
         parts += [
             f"==> {stem}.request.http <==\n{readable(transcript.request)}",
             f"==> {stem}.response.http <==\n{readable(transcript.response)}",

@@ -11,6 +11,7 @@ from ..catalog.memo import derived
 from ..catalog.models import Catalog, Example, StatusCode
 from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
+from . import problems
 from .downconvert import Inexpressible, Path, downconvert
 from .schemas import Lifted, Owner, component_name, lift, unique_name
 
@@ -28,6 +29,7 @@ class _Schemas:
 
     components: dict[str, Any]
     inline: dict[Path, Any]  # catalog path of an inline schema → its OpenAPI form
+    oas: Oas
 
 
 def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
@@ -125,6 +127,10 @@ def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
             if isinstance(media.schema_, dict):
                 owners.append(Owner(f"{response}.{component_name(media_type)}", media.schema_,
                                     ("codes", code, "content", media_type, "schema"), named=False))
+        for slug, problem in status.problems.items():
+            if problem.extensions:
+                owners.append(Owner(f"{response}.{slug}", problem.extensions,
+                                    problems.extensions_path(code, slug), named=False))
     try:
         lifted = lift(owners)
     except Inexpressible as exc:
@@ -136,7 +142,7 @@ def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
               for owner, schema in zip([o for o in owners if not o.named], lifted.inline,
                                        strict=True)}
     if oas == "3.1":
-        return _Schemas(lifted.schemas, inline)
+        return _Schemas(lifted.schemas, inline, oas)
     return _downconvert(lifted, inline)
 
 
@@ -166,7 +172,7 @@ def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
             ]
     if problems:
         raise RenderError(problems)
-    return _Schemas(components, converted)
+    return _Schemas(components, converted, "3.0")
 
 
 def _headers(
@@ -237,13 +243,15 @@ def _response(
         refs = {}
         for example in status.examples:
             if _media_type(status, example) == media_type:
-                examples[f"{name}.{example.id}"] = _example(example)
+                examples[f"{name}.{example.id}"] = problems.example_object(example)
                 refs[example.id] = {"$ref": f"#/components/examples/{name}.{example.id}"}
         if refs:
             obj["examples"] = refs
         if media.description:
             obj["x-specgen"] = {"description": media.description}
         content[media_type] = obj
+    problems.attach(catalog, code, name, content, schemas.components, schemas.inline, examples,
+                    schemas.oas)
     if content:
         response["content"] = content
     response["x-specgen"] = _extension(code, status)
@@ -257,14 +265,6 @@ def _media_type(status: StatusCode, example: Example) -> str | None:
     if example.response.content_type is None and len(status.content) == 1:
         return next(iter(status.content))
     return example.response.content_type
-
-
-def _example(example: Example) -> dict[str, Any]:
-    obj: dict[str, Any] = {"summary": example.title}
-    if example.scenario:
-        obj["description"] = example.scenario
-    obj["value"] = example.response.body
-    return obj
 
 
 def _extension(code: int, status: StatusCode) -> dict[str, Any]:

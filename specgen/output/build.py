@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..catalog.models import Catalog
+from ..docs.export import export_plan
 from ..docs.plan import docs_plan
 from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
@@ -17,12 +18,18 @@ from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
 
+
+def _docs(catalog: Catalog) -> dict[str, str]:
+    """The pages, and catalog.json beside them so that the site publishes it."""
+    return {**docs_plan(catalog), **export_plan(catalog)}
+
+
 # The folders under OUT that specgen owns (files there that the catalog no longer produces go),
 # and what renders each. Transcripts, most of the files, are the background part of a build.
 PARTS: tuple[tuple[str, Part], ...] = (
     ("transcripts", transcripts_plan),
     ("openapi", openapi_plan),
-    ("docs", docs_plan),
+    ("docs", _docs),
 )
 MANAGED = tuple(folder for folder, _ in PARTS)
 

@@ -134,3 +134,33 @@ def base_url() -> None:
     method), so that warnings-as-errors keeps working.
     """
     return None
+
+
+@dataclass(frozen=True)
+class Served:
+    """A site built for the address it is served at, and that address."""
+
+    url: str
+    built: Built
+
+
+@pytest.fixture(scope="session")
+def problems_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The embedded catalog as a `specgen init` site whose `problem_base` is the site's own
+    `problems/` URL, so that every type URI is the address of its page (RFC 9457 §3.1.1)."""
+    root = tmp_path_factory.mktemp("problems")
+    site = root / "site"
+    site.mkdir()
+    # The server takes its port first; the site is built for that address, then served.
+    for url in _serve(site):
+        (root / "docs").mkdir()
+        config = init_plan()["mkdocs.yml"].replace("site_name:", f"site_url: {url}\nsite_name:", 1)
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+        catalog = (ROOT / "specgen" / "catalog" / "data" / "example.yaml").read_text("utf-8")
+        base = "problem_base: https://docs.example.com/problems/"
+        assert base in catalog
+        (root / "specgen.yaml").write_text(
+            catalog.replace(base, f"problem_base: {url}problems/"), encoding="utf-8")
+        built = mkdocs_build(root / "mkdocs.yml", site)
+        assert built.returncode == 0, built.log
+        yield Served(url, built)

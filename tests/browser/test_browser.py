@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from playwright.sync_api import ConsoleMessage, Error, Page, Request, expect
 
+from .conftest import Served
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "artifacts"
@@ -170,3 +172,23 @@ def test_hand_written_hostile_payloads_run_nothing_in_chromium(
         assert watched.evaluate("typeof window.__pwned") == "undefined", path
         assert watched.title() == title and "pwned" not in title, path
     assert dialogs == []
+def test_a_problem_type_uri_opens_its_page(watched: Page, problems_site: Served) -> None:
+    """RFC 9457 §3.1.1: the type URI resolves to the problem type's documentation."""
+    uri = problems_site.url + "problems/token-expired"
+    watched.goto(uri)
+    expect(watched.locator("article h1")).to_have_text(heading("Authentication token has expired"))
+    expect(watched.locator("article")).to_contain_text(uri)
+    watched.locator("article a", has_text="561 Unauthorized").first.click()
+    expect(watched.locator("article h1")).to_have_text(heading("561 Unauthorized"))
+    table = watched.locator("xpath=//h2[@id='problems']/following::table[1]")
+    expect(table.locator("tbody tr")).to_have_count(3)
+
+
+def test_search_finds_a_problem_type_by_its_title(watched: Page, problems_site: Served) -> None:
+    watched.goto(problems_site.url)
+    watched.get_by_label("Search", exact=True).first.click()
+    watched.locator("input.md-search__input").press_sequentially("identity provider", delay=50)
+    result = watched.locator(".md-search-result__item").filter(has_text="Identity provider error")
+    expect(result.first).to_be_visible()
+    result.first.locator("a").first.click()
+    expect(watched.locator("article h1")).to_have_text(heading("Identity provider error"))

@@ -1,0 +1,181 @@
+"""The rules of problem types (RFC 9457) that `check` enforces, each at its place in the catalog.
+
+A problem type lives under a status code; its slug and type URI are unique in the catalog, its
+code declares a problem+json media type, its extension members are named as RFC 9457 §3.2 asks,
+and its examples are problem documents of the type: JSON objects whose `type`, `title` and
+`status` are the type's (the catalog fills in the ones left out, see models.Catalog), valid
+against the code's problem+json schema and against the type's extensions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .models import (
+    Catalog,
+    JsonSchema,
+    MediaType,
+    ProblemType,
+    is_json_media_type,
+    is_problem_media_type,
+)
+from .schemas import COMPONENT_PREFIX, BodyValidator, SchemaProblem, check_schema, ref_cycles
+
+PathT = tuple[str | int, ...]
+Found = tuple[PathT, str]
+
+# RFC 9457 §3.2: extension member names start with a letter, continue with letters, digits or
+# "_", and have at least three characters, so that all formats can hold them.
+_MEMBER = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,}")
+STANDARD_MEMBERS = ("type", "title", "status", "detail", "instance")
+
+
+def errors(
+    catalog: Catalog, names: set[str], bodies: BodyValidator | None, broken: set[str | int]
+) -> Iterator[Found]:
+    """Every way the catalog's problem types break the rules.
+
+    `bodies` is None when the catalog's schemas are broken, `broken` holds the codes whose
+    media type schemas are; example bodies are validated only against sound schemas.
+    """
+    slugs: dict[str, int] = {}
+    uris: dict[str, tuple[int, str]] = {}
+    schemas = _Schemas()
+    for code, slug, problem in catalog.problem_types():
+        base: PathT = ("codes", code, "problems", slug)
+        uri = catalog.problem_uri(slug, problem)
+        if slug in slugs:  # its default type URI is taken too: one message says both
+            yield base, (f"problem type {slug!r} is also under code {slugs[slug]};"
+                         " slugs are unique in the catalog")
+        elif uri is None:
+            yield base, (f"problem type {slug!r} has no type URI: give it 'type', or give the"
+                         " catalog a 'problem_base'")
+        elif uri in uris:
+            other = uris[uri]
+            where = "type" if problem.type is not None else ()
+            yield (*base, *([where] if where else [])), (
+                f"problem type {slug!r} has the type URI {uri!r} of {other[1]!r}"
+                f" (code {other[0]}); type URIs are unique in the catalog")
+        else:
+            uris[uri] = (code, slug)
+        slugs.setdefault(slug, code)
+        status = catalog.codes[code]
+        if status.problem_media_type is None:
+            yield base, (f"code {code} has problem types but no problem+json media type in"
+                         " its content; add application/problem+json")
+        yield from _extension_errors(problem, names, base)
+        if problem.deprecated is not None and problem.deprecated.use_instead is not None:
+            instead = problem.deprecated.use_instead
+            if instead == slug or not any(instead in s.problems for s in catalog.codes.values()):
+                yield (*base, "deprecated", "use_instead"), (
+                    f"use_instead {instead!r} names no other problem type of this catalog")
+        sound = bodies is not None and code not in broken
+        yield from _example_errors(catalog, code, slug, problem, bodies if sound else None,
+                                   schemas)
+
+
+def _extension_errors(problem: ProblemType, names: set[str], base: PathT) -> Iterator[Found]:
+    schema = problem.extensions
+    where: PathT = (*base, "extensions")
+    if not schema:
+        return
+    try:
+        check_schema(schema, names)
+    except SchemaProblem as exc:
+        yield (*where, *exc.path), str(exc)
+        return
+    if ref_cycles({"": schema}):
+        yield where, "the schema loops: its $refs lead back to themselves"
+        return
+    if schema.get("type", "object") != "object":
+        yield (*where, "type"), "extensions describe members of the problem object: type object"
+    properties = schema.get("properties")
+    members = list(properties) if isinstance(properties, dict) else []
+    for name in members:
+        if name in STANDARD_MEMBERS:
+            yield (*where, "properties", name), (
+                f"{name!r} is a standard member of every problem (RFC 9457 §3.1); extensions"
+                " add members of their own")
+        elif not _MEMBER.fullmatch(name):
+            yield (*where, "properties", name), (
+                f"extension member {name!r} must start with a letter and have three or more"
+                " letters, digits or '_' (RFC 9457 §3.2)")
+
+
+class _Schemas:
+    """The schema each problem type's examples are validated against, shared between types.
+
+    One schema per type: `allOf` the code's problem+json schema and the type's extensions, so
+    each body is validated once. Types with the same base and extensions share a validator.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[MediaType]] = {}
+
+    def of(self, base: MediaType, extensions: JsonSchema) -> list[MediaType]:
+        key = json.dumps([base.schema_, extensions], sort_keys=True, default=str)
+        if key not in self.known:
+            self.known[key] = self._make(base, extensions)
+        return self.known[key]
+
+    @staticmethod
+    def _make(base: MediaType, extensions: JsonSchema) -> list[MediaType]:
+        if not extensions:
+            return [base]
+        if base.schema_ is None:
+            return [MediaType(schema_=extensions)]
+        if isinstance(base.schema_, str):
+            named = {"$ref": COMPONENT_PREFIX + base.schema_}
+            return [MediaType(schema_={"allOf": [named, extensions]})]
+        # An inline base may point into itself ('#/$defs/…'): nested under allOf, such a
+        # pointer would miss, so it is validated on its own.
+        return [base, MediaType(schema_=extensions)]
+
+
+def _example_errors(
+    catalog: Catalog,
+    code: int,
+    slug: str,
+    problem: ProblemType,
+    bodies: BodyValidator | None,
+    schemas: _Schemas,
+) -> Iterator[Found]:
+    status = catalog.codes[code]
+    expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
+                                "title": problem.title, "status": code}
+    for index, example in enumerate(problem.examples):
+        path: PathT = ("codes", code, "problems", slug, "examples", index, "response")
+        what = f"example {example.title!r} of problem type {slug!r}"
+        media_type = example.response.content_type
+        if media_type is None:
+            continue  # the code has no problem+json media type: reported once, above
+        media = status.content.get(media_type)
+        if not is_problem_media_type(media_type) or media is None:
+            yield (*path, "content_type"), (
+                f"{what}: content_type {media_type!r} is not a problem+json media type of"
+                f" code {code} (declared: {', '.join(status.content) or 'none'})")
+            continue
+        if example.request.method == "HEAD":
+            yield (*path[:-1], "request", "method"), (
+                f"{what}: a response to HEAD has no body to carry the problem document"
+                " (RFC 9110 §9.3.2)")
+            continue
+        body = example.response.body
+        if not isinstance(body, dict) or not is_json_media_type(media_type):
+            yield (*path, "body"), f"{what}: a problem document is a JSON object"
+            continue
+        for member, value in expected.items():
+            if value is not None and body.get(member) != value:
+                yield (*path, "body", member), (
+                    f"{what}: {member} is {body.get(member)!r}, but the problem type's is"
+                    f" {value!r} (leave it out and specgen fills it in)")
+        if bodies is None:
+            continue
+        for schema in schemas.of(media, problem.extensions):
+            for inside, message in bodies.errors(schema, body):
+                yield (*path, "body", *inside), (
+                    f"{what}: body does not match the {media_type} schema with the type's"
+                    f" extensions: {message}")
