@@ -63,11 +63,11 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     """
     from .catalog import check
     from .errors import locating
-    from .output.build import build_plan
+    from .output.build import render_all
 
     loaded = _loaded(catalog)
     with locating(loaded.locate):
-        build_plan(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
+        render_all(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     return loaded.problems(check.warnings(loaded.catalog))
 
 

@@ -107,11 +107,11 @@ def check_command(catalog: str | None, strict: bool) -> None:
     no standard equivalent.
     """
     from .catalog import check
-    from .output.build import build_plan
+    from .output.build import render_all
 
     loaded = load_for_command(catalog)
     with locating(loaded.locate):
-        build_plan(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
+        render_all(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     warnings = loaded.problems(check.warnings(loaded.catalog))
     report(warnings)
     codes = loaded.catalog.codes
@@ -164,25 +164,36 @@ def schema_command(output: str | None) -> None:
     "--check", "check_only", is_flag=True,
     help="Write nothing; exit 1 and list the stale files when OUT differs from the catalog.",
 )
-def build_command(catalog: str | None, out: str, check_only: bool) -> None:
+@click.option(
+    "--since", metavar="REV",
+    help="Also write OUT/docs/changes.md: what changed for consumers since the catalog of git"
+         " revision REV (a tag, a branch, a commit), as `specgen diff` reports it.",
+)
+def build_command(catalog: str | None, out: str, check_only: bool, since: str | None) -> None:
     """Render every output of a catalog into OUT.
 
     Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
     (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
-    (Markdown pages for MkDocs). Files are written atomically and only when they change;
-    files the catalog no longer produces are removed from those folders.
+    (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
+    they change; files the catalog no longer produces are removed from those folders.
     """
     from .output.build import build, check_build, refuse_inputs_inside
 
     refuse_inputs_inside(Path(out), [catalog_file(catalog)])
     loaded = load_for_command(catalog)
+    if since is None:
+        changes = None
+    else:
+        from .diff.revision import changes_since
+
+        changes = changes_since(loaded, since)
     started = time.perf_counter()
     root = Path(out)
     with locating(loaded.locate):
         if check_only:
-            total, found = check_build(loaded.catalog, root)
+            total, found = check_build(loaded.catalog, root, changes)
         else:
-            total, changed = build(loaded.catalog, root)
+            total, changed = build(loaded.catalog, root, changes)
     if check_only:
         for item in found:
             click.echo(f"{root / item.path}: {item.reason}", err=True)

@@ -24,8 +24,9 @@ from mkdocs.structure.pages import Page
 
 from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
 from .catalog.models import Catalog
+from .diff.revision import changes_since
 from .docs.export import export_plan
-from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
+from .docs.links import CHANGES, CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.plan import EXTENSIONS, docs_plan
 from .docs.problem import problem_path
 from .errors import SpecgenError, locating
@@ -44,6 +45,9 @@ class SpecgenConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __
     Default: specgen.yaml beside mkdocs.yml, else the embedded example catalog."""
     prefix = opt.Type(str, default="")
     """The folder under docs_dir where the pages go ('' = the site's root)."""
+    since = opt.Optional(opt.Type(str))
+    """A git revision (tag, branch, commit): adds a Changes page of what changed for consumers
+    in the catalog since then, as `specgen build --since` does."""
 
 
 class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]  # as above
@@ -76,6 +80,8 @@ class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]
             loaded = load(source)
             with locating(loaded.locate):
                 pages = {**docs_plan(loaded.catalog), **export_plan(loaded.catalog)}
+            if self.config.since is not None:
+                pages[CHANGES] = changes_since(loaded, self.config.since)
         except SpecgenError as exc:
             raise PluginError(f"specgen: the catalog has errors:\n{exc}") from None
         self.catalog = loaded.catalog

@@ -223,10 +223,10 @@ def test_a_part_that_fails_leaves_the_output_as_it_was(
     if first:
         shutil.rmtree(tmp_path / "out")
     before = snapshot(tmp_path / "out")
-    renderers = dict(build_module.PARTS)
+    renderers = dict(build_module._parts())
     renderers[part] = fails
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "PARTS", tuple(renderers.items()))
+        patch.setattr(build_module, "_parts", lambda changes=None: tuple(renderers.items()))
         patch.setattr(background, "can_fork", lambda: fork)
         result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 2
@@ -242,7 +242,8 @@ def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[
         pytest.skip("no fork here")
     catalog = write_catalog(tmp_path, data)
     parent = os.getpid()
-    render = build_module.transcripts_plan
+    parts = build_module._parts()
+    render = dict(parts)["transcripts"]
 
     def dies_in_the_child(catalog: Catalog) -> Any:
         if os.getpid() != parent:
@@ -250,8 +251,8 @@ def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[
         return render(catalog)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "PARTS", (("transcripts", dies_in_the_child),
-                                              *build_module.PARTS[1:]))
+        patch.setattr(build_module, "_parts",
+                      lambda changes=None: (("transcripts", dies_in_the_child), *parts[1:]))
         result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 0, result.output
     assert tree(tmp_path / "out") == expected(catalog)

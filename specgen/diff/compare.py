@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog.models import Catalog, Header, MediaType, StatusCode
+from ..catalog.models import Catalog, Header, MediaType, ProblemType, StatusCode
 from ..catalog.schemas import resolve
 from .fields import CatalogPath, FieldInfo, body_fields, json_types, type_text
 from .rules import RULES, Rule
@@ -45,6 +45,7 @@ class _Comparison:
                 self.add("code-added", str(code), f"{code} {after.reason} was added", new=where)
             elif before is not None and after is not None:
                 self.code(code, before, after)
+        self.problems()
         for name, users in self.shared.items():
             if name in self.old_schemas and name in self.new_schemas:
                 place: CatalogPath = ("schemas", name)
@@ -73,6 +74,62 @@ class _Comparison:
                      (*where, "retry") if after.retry else where)
         self.headers(subject, where, before.headers, after.headers)
         self.content(subject, where, before.content, after.content)
+
+    def problems(self) -> None:
+        """Problem types by slug (unique in a catalog), wherever their code is."""
+        old = {slug: (code, problem) for code, slug, problem in self.old.problem_types()}
+        new = {slug: (code, problem) for code, slug, problem in self.new.problem_types()}
+        for slug in sorted(old.keys() | new.keys()):
+            subject = f"problem {slug}"
+            if slug not in new:
+                code, problem = old[slug]
+                self.add("problem-removed", subject, f"{problem.title!r} under {code} was removed",
+                         ("codes", code, "problems", slug))
+            elif slug not in old:
+                code, problem = new[slug]
+                self.add("problem-added", subject, f"{problem.title!r} under {code} was added",
+                         new=("codes", code, "problems", slug))
+            else:
+                self.problem(slug, *old[slug], *new[slug])
+
+    def problem(self, slug: str, old_code: int, before: ProblemType, new_code: int,
+                after: ProblemType) -> None:
+        subject = f"problem {slug}"
+        was: CatalogPath = ("codes", old_code, "problems", slug)
+        now: CatalogPath = ("codes", new_code, "problems", slug)
+        if old_code != new_code:
+            self.add("problem-status-changed", subject, f"moved from {old_code} to {new_code}",
+                     was, now)
+        old_uri, new_uri = self.old.problem_uri(slug, before), self.new.problem_uri(slug, after)
+        if old_uri != new_uri:
+            self.add("problem-type-changed", subject, f"type {old_uri} became {new_uri}", was,
+                     now)
+        if before.title != after.title:
+            self.add("problem-title-changed", subject,
+                     f"title {before.title!r} became {after.title!r}", (*was, "title"),
+                     (*now, "title"))
+        if before.retryable != after.retryable:
+            self.add("problem-retryable-changed", subject,
+                     "now retryable" if after.retryable else "no longer retryable", was, now)
+        if _words(before.retry) != _words(after.retry):
+            self.add("retry-changed", subject, _retry_message(before.retry, after.retry), was,
+                     now)
+        old_sunset = before.deprecated.sunset if before.deprecated else None
+        new_sunset = after.deprecated.sunset if after.deprecated else None
+        if after.deprecated is not None and before.deprecated is None:
+            instead = after.deprecated.use_instead
+            self.add("problem-deprecated", subject,
+                     "deprecated" + (f"; use {instead} instead" if instead else ""),
+                     was, (*now, "deprecated"))
+        if old_sunset != new_sunset and (old_sunset or new_sunset):
+            self.add("problem-sunset-changed", subject,
+                     f"sunset {old_sunset or 'none'} became {new_sunset or 'none'}", was,
+                     (*now, "deprecated"))
+        self.fields(f"{subject} extension members", ((*was, "extensions"), (*now, "extensions")),
+                    body_fields(before.extensions or None, self.old_schemas,
+                                (*was, "extensions")),
+                    body_fields(after.extensions or None, self.new_schemas,
+                                (*now, "extensions")))
 
     def headers(self, subject: str, where: CatalogPath,
                 before: dict[str, Header], after: dict[str, Header]) -> None:

@@ -76,16 +76,16 @@ def text(changes: Sequence[Located]) -> str:
 
 
 def markdown(changes: Sequence[Located], title: str = "Changes") -> str:
-    """A Markdown page: the changes grouped by severity, each a list item."""
-    parts = [f"# {title}\n", f"{summary(changes).capitalize()}.\n"]
+    """A Markdown page: the changes grouped by severity, each a list item (`title` is text)."""
+    parts = [f"# {literal(title)}\n", f"{summary(changes).capitalize()}.\n"]
     for severity in SEVERITIES:
         group = [item.change for item in changes if item.change.rule.severity == severity]
         if not group:
             continue
         parts.append(f"## {_HEADINGS[severity]}\n")
         parts.extend(
-            f"- {code(change.subject)}: {literal(change.message)}"
-            f" ([{change.rule.id}](#{change.rule.id}))\n" for change in group
+            f"- {code(change.subject)}: {literal(change.message)} ({code(change.rule.id)})\n"
+            for change in group
         )
         parts.append("")
     return "\n".join(parts)

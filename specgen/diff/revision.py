@@ -10,18 +10,20 @@ from ..catalog.load import Loaded, load, load_bytes
 from ..errors import LoadError
 
 
-def _git_blob(revision: str, path: str) -> bytes | None:
-    """The file at `path` in `revision`, or None when `revision` is not a git revision here."""
+def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | None:
+    """The file at `path` in `revision`, or None when `revision` is not a git revision of the
+    repository holding `folder` (default: the current folder)."""
     git = shutil.which("git")
     if git is None or not revision or revision.startswith("-"):
         return None
     known = subprocess.run(
         [git, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
-        capture_output=True, check=False,
+        capture_output=True, check=False, cwd=folder,
     )
     if known.returncode != 0:
         return None
-    shown = subprocess.run([git, "show", f"{revision}:{path}"], capture_output=True, check=False)
+    shown = subprocess.run([git, "show", f"{revision}:{path}"], capture_output=True, check=False,
+                           cwd=folder)
     if shown.returncode != 0:
         message = shown.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = message[-1].removeprefix("fatal: ") if message else "git show failed"
@@ -38,3 +40,27 @@ def load_version(argument: str) -> Loaded:
         if blob is not None:
             return load_bytes(argument, blob)
     return load(argument)
+
+
+def load_revision(revision: str, catalog: Path) -> Loaded:
+    """The catalog file `catalog` as it was in git revision `revision`."""
+    name = f"{revision}:{catalog}"
+    blob = _git_blob(revision, f"./{catalog.name}", catalog.resolve().parent)
+    if blob is None:
+        raise LoadError.at(name, f"{revision!r} is not a revision of a git repository holding"
+                                 f" {catalog}")
+    return load_bytes(name, blob)
+
+
+def changes_since(loaded: Loaded, revision: str) -> str:
+    """The Markdown of a Changes page: what changed for consumers in a catalog file since git
+    revision `revision` (`build --since`, the plugin's `since`)."""
+    from .compare import compare
+    from .report import locate, markdown
+
+    if loaded.source.embedded or loaded.source.is_python or loaded.document is None:
+        raise LoadError.at(loaded.source.name, "a Changes page compares the catalog file with"
+                                               " its past in git: give a catalog file")
+    old = load_revision(revision, Path(loaded.source.name))
+    changes = locate(compare(old.catalog, loaded.catalog), old.locate, loaded.locate)
+    return markdown(changes, f"Changes since {revision}")

@@ -84,9 +84,9 @@ _TABLE = (
          " match it change what they show."),
     Rule("problem-retryable-changed", "warning", "Whether a problem type is retryable changed",
          "Clients that decide to retry by the flag now decide the other way."),
-    Rule("deprecated", "warning", "A problem type was deprecated",
+    Rule("problem-deprecated", "warning", "A problem type was deprecated",
          "The API is phasing the type out; clients should move to the one it names instead."),
-    Rule("sunset-changed", "warning", "A sunset date changed",
+    Rule("problem-sunset-changed", "warning", "A problem type's sunset date changed",
          "Clients planning their migration by the date must plan again."),
 )
 

@@ -12,6 +12,8 @@ from ..errors import Location, Problem
 from .markdown import links_of, literal
 
 INDEX = "index.md"
+CHANGES = "changes.md"
+"""The page of what changed since a git revision (`build --since`, the plugin's `since`)."""
 CODES_DIR = "codes"
 CUSTOM_STATUS = "custom"
 """Front-matter `status` of a code that is not IANA-registered; Material marks it in the nav."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..catalog.models import Catalog
 from ..docs.export import export_plan
+from ..docs.links import CHANGES
 from ..docs.plan import docs_plan
 from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
@@ -17,21 +18,24 @@ from .lock import build_lock
 from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
+Parts = tuple[tuple[str, Part], ...]
 
 
-def _docs(catalog: Catalog) -> dict[str, str]:
-    """The pages, and catalog.json beside them so that the site publishes it."""
-    return {**docs_plan(catalog), **export_plan(catalog)}
+def _parts(changes: str | None = None) -> Parts:
+    """The folders under OUT that specgen owns (files there that the catalog no longer produces
+    go), and what renders each; `changes` is the Markdown of the Changes page, if any.
+    Transcripts, most of the files, are the background part of a build."""
+
+    def docs(catalog: Catalog) -> dict[str, str]:
+        pages = {**docs_plan(catalog), **export_plan(catalog)}  # catalog.json is published too
+        if changes is not None:
+            pages[CHANGES] = changes
+        return pages
+
+    return (("transcripts", transcripts_plan), ("openapi", openapi_plan), ("docs", docs))
 
 
-# The folders under OUT that specgen owns (files there that the catalog no longer produces go),
-# and what renders each. Transcripts, most of the files, are the background part of a build.
-PARTS: tuple[tuple[str, Part], ...] = (
-    ("transcripts", transcripts_plan),
-    ("openapi", openapi_plan),
-    ("docs", _docs),
-)
-MANAGED = tuple(folder for folder, _ in PARTS)
+MANAGED = tuple(folder for folder, _ in _parts())
 
 
 def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
@@ -54,22 +58,40 @@ def refuse_inputs_inside(out: Path, inputs: Iterable[str]) -> None:
         raise WriteError(problems)
 
 
-def build_plan(catalog: Catalog) -> Plan:
+def build_plan(catalog: Catalog, changes: str | None = None) -> Plan:
     """Relative path → content for OUT/openapi/, OUT/transcripts/ and OUT/docs/."""
     plan: dict[str, bytes | str] = {}
-    for folder, render in PARTS:
+    for folder, render in _parts(changes):
         plan.update(_part(catalog, folder, render))
     return plan
 
 
-def _stage(catalog: Catalog, staging: Staging, parts: tuple[tuple[str, Part], ...]) -> Staging:
+def _render(catalog: Catalog, parts: Parts) -> int:
+    return sum(len(render(catalog)) for _, render in parts)
+
+
+def render_all(catalog: Catalog) -> int:
+    """Render every output as `build` would and keep nothing: the number of files. What build
+    would refuse raises here, so `check` refuses it too. The transcripts, most of the work,
+    render in a forked child while this process does the rest, as in `build`."""
+    parts = _parts()
+    background = Background(lambda: _render(catalog, parts[:1]))
+    try:
+        count = _render(catalog, parts[1:])
+        return count + background.result()
+    except BaseException:
+        background.settle()
+        raise
+
+
+def _stage(catalog: Catalog, staging: Staging, parts: Parts) -> Staging:
     """Render the parts and stage their files."""
     for folder, render in parts:
         staging.stage(_part(catalog, folder, render), (folder,))
     return staging
 
 
-def _stage_alone(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...]) -> Staging:
+def _stage_alone(catalog: Catalog, out: Path, parts: Parts) -> Staging:
     """`_stage` into a Staging of its own, which a failure takes back."""
     staging = Staging(out)
     try:
@@ -79,8 +101,9 @@ def _stage_alone(catalog: Catalog, out: Path, parts: tuple[tuple[str, Part], ...
         raise
 
 
-def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
-    """Write the catalog's outputs under `out`: (files in the build, paths that changed).
+def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int, list[str]]:
+    """Write the catalog's outputs under `out`: (files in the build, paths that changed);
+    `changes` is the Markdown of a Changes page to publish with the pages.
 
     Every file is first staged (written to a temporary beside its target); only when every
     part has rendered and staged are they renamed into place, so a render error or a full disk
@@ -95,7 +118,7 @@ def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
         staging.make_root()  # before the fork, so that only this process removes it, and last
         with build_lock(out):
             try:
-                changed = _commit(catalog, out, staging)
+                changed = _commit(catalog, out, staging, _parts(changes))
             except BaseException:
                 staging.abort()  # under the lock: no other build sees the half-removed work
                 raise
@@ -105,11 +128,11 @@ def build(catalog: Catalog, out: Path) -> tuple[int, list[str]]:
     return staging.count, changed
 
 
-def _commit(catalog: Catalog, out: Path, staging: Staging) -> list[str]:
+def _commit(catalog: Catalog, out: Path, staging: Staging, parts: Parts) -> list[str]:
     """Stage every part (the transcripts in a forked child) and commit them together."""
-    background = Background(lambda: _stage_alone(catalog, out, PARTS[:1]))
+    background = Background(lambda: _stage_alone(catalog, out, parts[:1]))
     try:
-        _stage(catalog, staging, PARTS[1:])
+        _stage(catalog, staging, parts[1:])
         staging.adopt(background.result())
     except BaseException:
         staged = background.settle()  # the child finishes; what it staged is taken back too
@@ -119,7 +142,9 @@ def _commit(catalog: Catalog, out: Path, staging: Staging) -> list[str]:
     return staging.commit()
 
 
-def check_build(catalog: Catalog, out: Path) -> tuple[int, list[Stale]]:
+def check_build(
+    catalog: Catalog, out: Path, changes: str | None = None
+) -> tuple[int, list[Stale]]:
     """(files in the build, outputs under `out` that differ from them); writes nothing."""
-    plan = build_plan(catalog)
+    plan = build_plan(catalog, changes)
     return len(plan), stale(out, plan, MANAGED)
