@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from specgen import load_catalog
 from specgen.catalog.models import Catalog
-from specgen.docs.markdown import code, fence, inline, literal, prose
+from specgen.docs.markdown import code, fence, inline, links_of, literal, prose
 from specgen.docs.plan import EXTENSIONS, docs_plan
 from specgen.docs.sanitize import render, sanitized
 
@@ -279,3 +279,8 @@ def test_prose_markdown_cannot_render_in_time_shows_as_written_at_once(text: str
     shown = "".join(to_html(prose(text)).text)
     assert time.monotonic() - started < 4
     assert shown.split() == text.split()
+
+
+def test_links_are_still_found_after_prose_too_deep_for_the_parser() -> None:
+    prose("".join("    " * depth + "- a\n" for depth in range(300)))
+    assert links_of("[a](https://example.com/b) [c](#d)") == ("https://example.com/b", "#d")

@@ -92,9 +92,14 @@ class _Prose(Extension):
         md.treeprocessors.register(_NoImages(md), "specgen_no_images", 5)
 
 
-_MARKDOWN = markdown.Markdown(
-    extensions=["fenced_code", "tables", "sane_lists", _Prose()], output_format="html"
-)
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["fenced_code", "tables", "sane_lists", _Prose()], output_format="html"
+    )
+
+
+# One instance, reset per text: building one costs more than converting most texts.
+_MARKDOWN = [_new_markdown()]
 
 
 @lru_cache(maxsize=65536)
@@ -108,14 +113,16 @@ def render(text: str) -> Rendered:
         return verbatim(text)
     try:
         return sanitized(text)
-    except RecursionError:  # lists or quotes nested thousands deep
+    except RecursionError:  # lists or quotes nested hundreds deep
+        # The instance's parser state is left half-way (it then drops links): start afresh.
+        _MARKDOWN[0] = _new_markdown()
         return verbatim(text)
 
 
 def sanitized(text: str) -> Rendered:
     """`render` without the shortcut for plain words: Python-Markdown, then nh3, then `inert`."""
-    _MARKDOWN.reset()
-    clean = _CLEANER.clean(_MARKDOWN.convert(text))
+    engine = _MARKDOWN[0].reset()
+    clean = _CLEANER.clean(engine.convert(text))
     return Rendered(f"{_WRAPPER}{inert(clean)}</div>", tuple(_links(clean)))
 
 
