@@ -14,7 +14,7 @@ from ..catalog.models import Catalog, ProblemType
 from ..catalog.schemas import resolve
 from ..http.transcripts import render_transcript
 from .links import CUSTOM_STATUS, is_custom, page_path
-from .markdown import code, inline, literal, plain, prose
+from .markdown import code, inline, literal, meta, meta_title, prose
 from .page import ExampleView, FieldRow, Notice, example_view, field_row
 from .schema import SchemaReader
 
@@ -66,6 +66,7 @@ class ProblemPage:
     """Everything a problem type's page shows; every string is safe Markdown."""
 
     title: str
+    meta_title: str
     meta_description: str
     status: str
     detail: str
@@ -99,7 +100,8 @@ def problem_page(catalog: Catalog, number: int, slug: str) -> ProblemPage:
     flag = "deprecated" if problem.deprecated else CUSTOM_STATUS if is_custom(number) else ""
     return ProblemPage(
         title=literal(problem.title),
-        meta_description=plain(problem.detail or problem.title),
+        meta_title=meta_title(problem.title),
+        meta_description=meta(problem.detail or problem.title),
         status=flag,
         detail=prose(problem.detail),
         glance=glance,
