@@ -254,13 +254,15 @@ def test_a_base_url_path_prefixes_every_request(tmp_path: Path) -> None:
 
 
 def test_the_embedded_catalogs_get_examples_verify(tmp_path: Path) -> None:
-    """Against a server implementing the embedded catalog, its GET examples pass and its POST
-    examples are skipped."""
+    """Against a server implementing the embedded catalog, its GET examples pass (those of its
+    problem types too, their type, title and status compared) and its POST examples are
+    skipped."""
     app = CatalogApp(load_catalog(embedded_catalog_path()))
     with serve(app) as base:
         result = _verify("--base-url", base)
     assert result.exit_code == 0, result.output
-    assert "2 passed, 0 failed, 0 error, 2 skipped" in result.stderr
+    assert "4 passed, 0 failed, 0 error, 3 skipped" in result.stderr
+    assert "PASSED 561/token-expired/expired-token GET" in result.output
     assert all(seen.method == "GET" for seen in app.seen)
     assert EXPIRED not in result.output and "eyJhbGciOiJIUzI1NiJ9.expired" not in result.output
 

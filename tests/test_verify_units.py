@@ -48,7 +48,10 @@ def test_the_catalog_host_is_replaced_by_the_base_urls() -> None:
     """Host and framing headers are the client's to compute; the rest is sent as written."""
     catalog = load_catalog(embedded_catalog_path())
     run = plan(catalog, Selection(example="identity-provider-error"), [("X-Key", "k1")])
-    (item,) = run.exchanges
+    # The slug names the code's example and the identity-provider-error problem type's alike.
+    assert [e.name for e in run.exchanges] == [
+        "561/identity-provider-error", "561/identity-provider-error/identity-provider-error"]
+    item = run.exchanges[0]
     names = [name for name, _ in item.headers]
     assert names == ["Accept", "Content-Type", "X-Key"]
     assert item.body == b'{\n  "item": "widget",\n  "quantity": 2\n}'
@@ -60,7 +63,7 @@ def test_a_header_replaces_the_examples_header_of_that_name() -> None:
     values are secrets."""
     catalog = load_catalog(embedded_catalog_path())
     run = plan(catalog, Selection(example="expired-token"), [("authorization", "Bearer real")])
-    (item,) = run.exchanges
+    item = run.exchanges[0]
     assert [v for n, v in item.headers if n.lower() == "authorization"] == ["Bearer real"]
     assert "Bearer real" in run.secrets
 
@@ -118,3 +121,15 @@ def test_a_response_to_head_is_checked_without_a_body(tmp_path: Path) -> None:
     assert comparer.compare(item.expected, ok) == []
     wrong = Received(404, [("content-type", "text/html")], b"")
     assert [m.check for m in comparer.compare(item.expected, wrong)] == ["content type"]
+
+
+def test_problem_type_examples_expect_their_types_uri_title_and_status() -> None:
+    """The examples of a problem type are verified too, against the type's own `type` URI and
+    `title` (not whatever the example body says) and the code as `status`."""
+    catalog = load_catalog(embedded_catalog_path())
+    run = plan(catalog, Selection(problem="token-expired"), [])
+    (item,) = run.exchanges
+    assert item.name == "561/token-expired/expired-token"
+    assert item.expected.problem == ProblemFields(
+        "https://docs.example.com/problems/token-expired", "Authentication token has expired", 561
+    )

@@ -64,11 +64,8 @@ class Exchange:
     expected: Expected
     problem: str | None = None
     """The slug of the problem type the example documents, if any."""
-
-    @property
-    def name(self) -> str:
-        """`<code>/<slug>`, as the transcripts' file names have it."""
-        return f"{self.code}/{self.slug}"
+    name: str = ""
+    """`<code>/<slug>` or `<code>/<problem>/<slug>`, as the transcripts' file names have it."""
 
     @property
     def safe(self) -> bool:
@@ -120,14 +117,16 @@ def problem_slug(type_uri: str) -> str:
     return type_uri.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0]
 
 
-def _expected_problem(code: int, content_type: str | None, body: Any) -> ProblemFields | None:
-    """The problem members an example's response documents, when its body is a problem.
-
-    This is where problem types (issue 13) plug in: a problem type's own `type` URI and
-    `title` take the place of the example body's members, and the comparison stays the same.
-    """
+def _expected_problem(
+    catalog: Catalog, code: int, content_type: str | None, body: Any, problem: str | None
+) -> ProblemFields | None:
+    """The problem members an example's response documents, when its body is a problem: the
+    problem type's own `type` URI and `title` for its examples, else the body's members."""
     if content_type is None or content_type.split(";")[0].strip().lower() != PROBLEM_MEDIA_TYPE:
         return None
+    if problem is not None:
+        documented = catalog.codes[code].problems[problem]
+        return ProblemFields(catalog.problem_uri(problem, documented), documented.title, code)
     if not isinstance(body, dict):
         return None
     member_type, title = body.get("type"), body.get("title")
@@ -138,7 +137,9 @@ def _expected_problem(code: int, content_type: str | None, body: Any) -> Problem
     )
 
 
-def _expected(catalog: Catalog, code: int, example: Example, response: bytes) -> Expected:
+def _expected(
+    catalog: Catalog, code: int, example: Example, response: bytes, problem: str | None
+) -> Expected:
     """The documented response, its content type as the transcript's response has it."""
     status = catalog.codes[code]
     _start, fields, body = parse_message(response)
@@ -149,16 +150,19 @@ def _expected(catalog: Catalog, code: int, example: Example, response: bytes) ->
         content_type=content_type,
         media=status.content.get(content_type) if content_type is not None else None,
         headers=required,
-        problem=_expected_problem(code, content_type, example.response.body),
+        problem=_expected_problem(catalog, code, content_type, example.response.body, problem),
         has_body=bool(body),
     )
 
 
-def exchange(catalog: Catalog, code: int, example: Example) -> Exchange:
-    """The exchange of one example: its transcript's request and the documented response."""
-    transcript = render_transcript(catalog, code, example)
+def exchange(
+    catalog: Catalog, code: int, example: Example, problem: str | None = None
+) -> Exchange:
+    """The exchange of one example of a code (or of its problem type `problem`): its
+    transcript's request and the documented response."""
+    transcript = render_transcript(catalog, code, example, problem)
     method, target, fields, body = parse_request(transcript.request)
-    expected = _expected(catalog, code, example, transcript.response)
+    expected = _expected(catalog, code, example, transcript.response, problem)
     return Exchange(
         code=code,
         slug=transcript.slug,
@@ -168,11 +172,12 @@ def exchange(catalog: Catalog, code: int, example: Example) -> Exchange:
         headers=tuple((n, v) for n, v in fields if n.lower() not in _COMPUTED),
         body=body,
         expected=expected,
-        problem=(
+        problem=problem or (
             problem_slug(expected.problem.type)
             if expected.problem is not None and expected.problem.type
             else None
         ),
+        name=transcript.stem,
     )
 
 
@@ -186,7 +191,15 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
                 "--code", f"code {selection.code} is not in the catalog (codes: {known})"
             )
         codes = [selection.code]
-    every = [exchange(catalog, code, ex) for code in codes for ex in catalog.codes[code].examples]
+    every = [
+        exchange(catalog, code, example, problem)
+        for code in codes
+        for problem, example in [
+            *((None, example) for example in catalog.codes[code].examples),
+            *((slug, example) for slug, documented in catalog.codes[code].problems.items()
+              for example in documented.examples),
+        ]
+    ]
     chosen = [
         item for item in every
         if (selection.example is None or item.slug == selection.example)
