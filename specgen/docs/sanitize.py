@@ -57,6 +57,9 @@ _WRAPPER = '<div class="specgen-prose">'
 _MAX_OPENERS = 128
 _MAX_SCAN = 2_000_000
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Lists or quotes nested this deep document nothing, and Python-Markdown recurses once per
+# level until the interpreter's limit, which takes seconds: such prose is shown as written.
+_TOO_DEEP = re.compile(r"^(?:(?: {4}|\t|>[ \t]?)){32}", re.M)
 # One line of words that no Markdown syntax can start: a letter first (not a list number or an
 # indent), no space last (two make a line break).
 _WORDS = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;?']*[A-Za-z0-9,.;?'])?")
@@ -109,7 +112,7 @@ def render(text: str) -> Rendered:
         # What Markdown and nh3 make of one line of words, without their cost (most prose of a
         # big catalog); test_docs checks that both paths agree.
         return Rendered(f"{_WRAPPER}<p>{text.translate(_INERT)}</p></div>", ())
-    if not all(map(_tractable, _BLANK_LINE.split(text))):
+    if _TOO_DEEP.search(text) or not all(map(_tractable, _BLANK_LINE.split(text))):
         return verbatim(text)
     try:
         return sanitized(text)
