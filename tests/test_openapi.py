@@ -320,3 +320,12 @@ def test_generated_catalogs_give_valid_deterministic_fragments(catalog: Catalog)
         assert_valid(document)
         assert render_openapi(catalog, oas) == document
         assert yaml.safe_load(dump_openapi(document, "yaml")) == document
+
+
+@pytest.mark.parametrize("oas", ["3.0", "3.1"])
+def test_fragment_names_the_catalogs_server(embedded: Catalog, oas: Oas) -> None:
+    """Issue 15: a fragment has one `servers` entry, the examples' server (Redocly's
+    `no-empty-servers`)."""
+    document = render_openapi(embedded, oas)
+    assert document["servers"] == [{"url": embedded.server.base_url}]
+    assert document["servers"][0]["url"].startswith("https://")

@@ -60,6 +60,9 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     document = {
         "openapi": VERSIONS[oas],
         "info": info,
+        # The examples' server (Redocly's `no-empty-servers`); merge never copies it into a
+        # document, whose own servers stay as they are.
+        "servers": [{"url": catalog.server.base_url}],
         "paths": {},
         "components": components,
         "x-specgen": {"codes": {str(code): names[code] for code in codes}},
