@@ -330,7 +330,9 @@ def merge_command(
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
-    status = run(job, scanned)
+    status, summary = run(job, scanned)
+    for line in summary.lines(check=check_only):
+        click.echo(f"{spec}: {line}", err=True)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)

@@ -25,6 +25,7 @@ from .outline import (
     apply_edits,
     line_of,
 )
+from .owned import marked
 from .planner import Planner, beside_ref
 from .scan_json import JsonOutline, byte_text
 
@@ -184,6 +185,13 @@ class MergePlan:
     additions: dict[Path_, dict[str, Any]] = field(default_factory=dict)
     replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
     attached: list[tuple[str, str, str]] = field(default_factory=list)
+    # What the merge did, for its summary: each component offered (path, outcome) and each
+    # response placed on an operation (code, "METHOD path", outcome); see Planner.offer.
+    offered: list[tuple[Path_, str]] = field(default_factory=list)
+    placed: list[tuple[str, str, str]] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)  # code → response name, of fragments
+    ruled: set[str] = field(default_factory=set)  # the codes some rule attaches
+    stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
@@ -390,16 +398,24 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
           on_conflict: OnConflict) -> MergePlan:
-    planner = Planner(plan, on_conflict)
+    planner = Planner(plan, on_conflict, sorted(sections_of(fragments)))
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
-                planner.offer(("components", section), name, value,
-                              fragment.locate(("components", section, name)))
+                path = ("components", section, name)
+                plan.offered.append((path, planner.offer(path[:2], name, marked(value),
+                                                         fragment.locate(path))))
         for path, item in (fragment.data.get("paths") or {}).items():
             planner.offer(("paths",), path, item, fragment.locate(("paths", path)))
+        plan.codes.update((fragment.data.get("x-specgen") or {}).get("codes") or {})
+    plan.ruled = {attachment.code for attachment in attachments}
     if attachments:
         planner.attach(attachments, plan.document.file)
+    if any(outcome != "added" for _, outcome in plan.offered):
+        # Perhaps a re-merge: what an earlier one wrote and the fragments no longer have is
+        # reported, and left in place (operations, the team's too, may still refer to it).
+        offered = {path for path, _ in plan.offered}
+        plan.stale = sorted(path for path in planner.owned if path not in offered)
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
     _refuse_nested(plan)
