@@ -14,7 +14,6 @@ from openapi_spec_validator import validate
 from specgen.catalog.load import embedded_catalog_path, load
 from specgen.catalog.rules import parse_rule
 from specgen.splice.io import attachments, catalog_fragment, spec_version
-from specgen.splice.owned import marked
 from specgen.splice.plan import Attachment, Fragment, plan_merge
 
 LOADED = load(embedded_catalog_path())
@@ -27,12 +26,10 @@ def parse(text: str, name: str) -> Any:
 
 
 def expected(document: Any, fragment: Fragment, attached: list[Attachment]) -> Any:
-    """The original data plus the fragment's components (marked as specgen's) and a $ref on
-    every matched operation."""
+    """The original data plus the fragment's components and a $ref on every matched operation."""
     components = document.setdefault("components", {})
     for section, items in fragment.data["components"].items():
-        components.setdefault(section, {}).update(
-            (name, marked(value)) for name, value in items.items())
+        components.setdefault(section, {}).update(items)
     for item in document["paths"].values():
         for method, operation in item.items():
             if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):

@@ -329,3 +329,14 @@ def test_fragment_names_the_catalogs_server(embedded: Catalog, oas: Oas) -> None
     document = render_openapi(embedded, oas)
     assert document["servers"] == [{"url": embedded.server.base_url}]
     assert document["servers"][0]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize("oas", ["3.0", "3.1"])
+def test_every_fragment_component_carries_specgens_mark(embedded: Catalog, oas: Oas) -> None:
+    """What `specgen merge` recognises as its own on a re-merge: every component of the
+    fragment has an `x-specgen` mapping (responses their code, the rest `generated`)."""
+    components = render_openapi(embedded, oas)["components"]
+    for section, items in components.items():
+        for name, value in items.items():
+            assert isinstance(value.get("x-specgen"), dict), f"{section}/{name}"
+    assert components["headers"]["WWW-Authenticate"]["x-specgen"] == {"generated": True}

@@ -13,6 +13,7 @@ from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
 from . import problems
 from .downconvert import Inexpressible, Path, downconvert
+from .marks import marked
 from .schemas import Lifted, Owner, component_name, lift, unique_name
 
 Oas = Literal["3.0", "3.1"]
@@ -53,7 +54,7 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     for section, content in (("schemas", schemas.components), ("headers", headers),
                              ("examples", examples)):
         if content:
-            components[section] = content
+            components[section] = {name: marked(value) for name, value in content.items()}
     info = {"title": catalog.info.title, "version": catalog.info.version}
     if catalog.info.description:
         info["description"] = catalog.info.description

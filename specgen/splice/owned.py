@@ -1,11 +1,10 @@
-"""The mark on what a merge writes, so that a re-merge may update it and nothing else.
+"""The mark on what specgen writes, so that a re-merge may update it and nothing else.
 
-Every component a merge adds carries specgen's extension, `x-specgen`: a response already has
-it (its code, class, attach rules); a schema, header or example gets `x-specgen: {merged:
-true}`. A component of the document without the mark is the team's, whatever its name, and a
-different version of it stays a conflict. A value that cannot carry a mark (a boolean schema, or
-a bare `$ref`, whose siblings readers ignore) is written unmarked, and is the team's from then
-on.
+Every component of the catalog's fragment carries specgen's extension, `x-specgen`: a response
+its code, class and attach rules; a schema, header or example `x-specgen: {generated: true}`
+(see openapi.marks). A component of the document without the mark is the team's,
+whatever its name, and a different version of it stays a conflict. A value that cannot carry a
+mark (a boolean schema, a bare `$ref`) is the team's once merged.
 """
 
 from __future__ import annotations
@@ -13,26 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..openapi.marks import EXTENSION
+
 if TYPE_CHECKING:
     from .plan import MergePlan, Path_
-
-EXTENSION = "x-specgen"
-MARK = {"merged": True}
-
-
-def marked(value: Any) -> Any:
-    """A component as a merge writes it: with specgen's extension where it has none."""
-    if not isinstance(value, dict) or EXTENSION in value or "$ref" in value:
-        return value
-    return {**value, EXTENSION: dict(MARK)}  # a fresh dict: YAML would alias a shared one
-
-
-def unmarked(value: Any) -> Any:
-    """A component without the mark `marked` gave it (to compare with the team's own)."""
-    if isinstance(value, dict) and value.get(EXTENSION) == MARK:
-        return {key: item for key, item in value.items() if key != EXTENSION}
-    return value
-
 
 def is_marked(value: Any) -> bool:
     """Whether a value of the document carries specgen's extension (a merge wrote it)."""

@@ -25,7 +25,6 @@ from .outline import (
     apply_edits,
     line_of,
 )
-from .owned import marked
 from .planner import Planner, beside_ref
 from .scan_json import JsonOutline, byte_text
 
@@ -403,7 +402,7 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
                 path = ("components", section, name)
-                plan.offered.append((path, planner.offer(path[:2], name, marked(value),
+                plan.offered.append((path, planner.offer(path[:2], name, value,
                                                          fragment.locate(path))))
         for path, item in (fragment.data.get("paths") or {}).items():
             planner.offer(("paths",), path, item, fragment.locate(("paths", path)))

@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 from ..catalog.rules import METHODS, Operation
 from ..errors import Location, Problem
+from ..openapi.marks import unmarked
 from .outline import Invalid, Node, Unsupported
-from .owned import unmarked
 
 if TYPE_CHECKING:
     from .plan import Attachment, MergePlan, OnConflict, Path_
