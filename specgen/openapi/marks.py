@@ -24,3 +24,8 @@ def unmarked(value: Any) -> Any:
     if isinstance(value, dict) and value.get(EXTENSION) == MARK:
         return {key: item for key, item in value.items() if key != EXTENSION}
     return value
+
+
+def is_marked(value: Any) -> bool:
+    """Whether a value of a document carries specgen's extension (specgen wrote it)."""
+    return isinstance(value, dict) and isinstance(value.get(EXTENSION), dict)

@@ -12,15 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..openapi.marks import EXTENSION
+from ..openapi.marks import is_marked
 
 if TYPE_CHECKING:
     from .plan import MergePlan, Path_
-
-def is_marked(value: Any) -> bool:
-    """Whether a value of the document carries specgen's extension (a merge wrote it)."""
-    return isinstance(value, dict) and isinstance(value.get(EXTENSION), dict)
-
 
 def written_by_specgen(plan: MergePlan, sections: Iterable[str]) -> dict[Path_, Any]:
     """The components of some sections an earlier merge wrote (path → value in the document)."""

@@ -397,7 +397,7 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
           on_conflict: OnConflict) -> MergePlan:
-    planner = Planner(plan, on_conflict, sorted(sections_of(fragments)))
+    planner = Planner(plan, on_conflict)
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
@@ -410,11 +410,15 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
     plan.ruled = {attachment.code for attachment in attachments}
     if attachments:
         planner.attach(attachments, plan.document.file)
-    if any(outcome != "added" for _, outcome in plan.offered):
-        # Perhaps a re-merge: what an earlier one wrote and the fragments no longer have is
-        # reported, and left in place (operations, the team's too, may still refer to it).
+    if any(path[1] == "responses" and outcome in ("same", "updated")
+           for path, outcome in plan.offered):
+        # A re-merge: what an earlier one wrote and the fragments no longer have is reported,
+        # and left in place (operations, the team's too, may still refer to it).
+        from .owned import written_by_specgen
+
         offered = {path for path, _ in plan.offered}
-        plan.stale = sorted(path for path in planner.owned if path not in offered)
+        plan.stale = [path for path in written_by_specgen(plan, sorted(sections_of(fragments)))
+                      if path not in offered]
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
     _refuse_nested(plan)

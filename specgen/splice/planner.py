@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from ..catalog.rules import METHODS, Operation
 from ..errors import Location, Problem
-from ..openapi.marks import unmarked
+from ..openapi.marks import is_marked, unmarked
 from .outline import Invalid, Node, Unsupported
 
 if TYPE_CHECKING:
@@ -37,34 +37,24 @@ def local_target(ref: Any) -> Path_ | None:
 class Planner:
     """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
 
-    def __init__(self, plan: MergePlan, on_conflict: OnConflict,
-                 sections: Sequence[str] = ()) -> None:
+    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
         self.plan = plan
         self.on_conflict = on_conflict
-        self.sections = sections  # the components sections the fragments write to
         self.conflicts: list[Problem] = []
         self.pending: dict[Path_, tuple[Any, Location]] = {}
-        self._owned: dict[Path_, Any] | None = None
-
-    @property
-    def owned(self) -> dict[Path_, Any]:
-        """The components an earlier merge wrote (found when first needed: a first merge
-        into a document never looks)."""
-        if self._owned is None:
-            from .owned import written_by_specgen
-
-            self._owned = written_by_specgen(self.plan, self.sections)
-        return self._owned
 
     def specgens(self, full: Path_, existing: Any) -> bool:
-        """Whether the value at `full` is what an earlier merge wrote: one of its components,
-        or an operation's reference to one of its responses."""
-        if full in self.owned:
-            return True
+        """Whether the value at `full` is what an earlier merge wrote: a component with
+        specgen's mark, or an operation's reference to a response with it."""
+        if full[0] == "components" and len(full) == 3:
+            return is_marked(existing)
         ref = existing.get("$ref") if isinstance(existing, dict) and len(existing) == 1 else None
         target = local_target(ref)
-        on_operation = len(full) > 3 and full[-2] == "responses"  # not components/responses
-        return on_operation and target is not None and target in self.owned
+        if full[-2] != "responses" or target is None or target[:2] != ("components", "responses"):
+            return False
+        responses = self.plan.node(target[:2])
+        return (responses is not None and target[2] in responses
+                and is_marked(responses.value(target[2])))
 
     def here(self, node: Node, key: str) -> Location:
         return self.plan.document.location(node.offset(key))
