@@ -303,8 +303,10 @@ def merge_command(
     the operations its rules select. Only the added text changes: comments, key order, quoting
     and indentation survive. A response an operation already has for a code, or a component
     of the same name with different content, is a conflict (exit 2, nothing written) unless
-    --on-conflict says otherwise; identical components are shared. Merging twice changes
-    nothing the second time.
+    --on-conflict says otherwise; identical components are shared. What an earlier merge
+    wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
+    edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
+    what was done (or, with --check, would be) goes to stderr.
     """
     from .output.background import Background
     from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version
