@@ -280,7 +280,10 @@ def merge_summary(
     ```python
     from specgen import merge, merge_summary
 
-    spec = 'openapi: 3.1.0\ninfo: {title: Pets, version: "1"}\npaths: {}\n'
+    spec = '''openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths: {}
+    '''
     summary = merge_summary(spec, attach=["all"])
     assert summary.added["responses"] == ["Unauthorized561"]
     assert summary.unattached == {"561": "rules matched no operation"}
