@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .http.transcripts import Transcript
     from .output.write import Stale
     from .splice.plan import MergePlan, OnConflict
+    from .splice.summary import MergeSummary
     from .verify.report import VerifyReport
 
 def _loaded(catalog: Catalog | str | Path | None) -> Loaded:
@@ -261,6 +262,37 @@ def merge_overlay(
     from .splice.overlay import overlay
 
     return overlay(_merge_plan(spec, catalog, attach, on_conflict, fragments, file))
+
+
+def merge_summary(
+    spec: str | bytes,
+    catalog: Catalog | str | Path | None = None,
+    *,
+    attach: Sequence[str] = (),
+    on_conflict: OnConflict = "error",
+    fragments: Sequence[str | Path] = (),
+    file: str = "<spec>",
+) -> MergeSummary:
+    """What `merge` would do, as data (the summary `specgen merge` prints on stderr):
+    components added, updated or left in place by section, the operations each code's response
+    is on, and the codes no rule attached with the reason.
+
+    ```python
+    from specgen import merge, merge_summary
+
+    spec = '''openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths: {}
+    '''
+    summary = merge_summary(spec, attach=["all"])
+    assert summary.added["responses"] == ["Unauthorized561"]
+    assert summary.unattached == {"561": "rules matched no operation"}
+    assert merge_summary(merge(spec), attach=["all"]).added == {}
+    ```
+    """
+    from .splice.summary import MergeSummary
+
+    return MergeSummary.of(_merge_plan(spec, catalog, attach, on_conflict, fragments, file))
 
 
 def init(directory: str | Path = ".") -> list[Path]:

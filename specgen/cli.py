@@ -314,8 +314,10 @@ def merge_command(
     the operations its rules select. Only the added text changes: comments, key order, quoting
     and indentation survive. A response an operation already has for a code, or a component
     of the same name with different content, is a conflict (exit 2, nothing written) unless
-    --on-conflict says otherwise; identical components are shared. Merging twice changes
-    nothing the second time.
+    --on-conflict says otherwise; identical components are shared. What an earlier merge
+    wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
+    edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
+    what was done (or, with --check, would be) goes to stderr.
     """
     from .output.background import Background
     from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version
@@ -341,7 +343,9 @@ def merge_command(
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
-    status = run(job, scanned)
+    status, summary = run(job, scanned)
+    for line in summary.lines(check=check_only):
+        click.echo(f"{spec}: {line}", err=True)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)

@@ -55,5 +55,5 @@ def test_boolean_subschemas_render_valid_openapi_and_pages(schema: dict[str, Any
 def test_three_oh_spells_out_true_and_false() -> None:
     rendered = render_openapi(catalog({"anyOf": [True, False, {"type": "string"}]}), "3.0")
     assert rendered["components"]["schemas"]["S"] == {
-        "anyOf": [{}, {"not": {}}, {"type": "string"}]
+        "anyOf": [{}, {"not": {}}, {"type": "string"}], "x-specgen": {"generated": True}
     }

@@ -337,3 +337,16 @@ def test_a_yaml_alias_bomb_is_merged_without_being_expanded(
     assert levels in result
     assert yaml.safe_load(result)["paths"]["/a"]["get"]["responses"]["561"] == REF
     assert yaml.compose(result).value  # still YAML (composing does not expand aliases either)
+
+
+def test_merge_leaves_the_documents_servers_alone(fragments: dict[str, Fragment]) -> None:
+    """The fragment's `servers` entry is never copied: a document without servers gets none,
+    one with its own keeps exactly those."""
+    text = (MERGE / "commented.yaml").read_text()
+    assert "servers" not in yaml.safe_load(text)
+    merged = yaml.safe_load(merge_text(text, fragments["3.0"], attach_all(fragments["3.0"])))
+    assert "servers" not in merged
+    own = "servers:\n  - url: https://api.internal\n" + text.split("\n", 1)[1]
+    own = text.split("\n", 1)[0] + "\n" + own
+    merged = yaml.safe_load(merge_text(own, fragments["3.0"], attach_all(fragments["3.0"])))
+    assert merged["servers"] == [{"url": "https://api.internal"}]

@@ -320,3 +320,23 @@ def test_generated_catalogs_give_valid_deterministic_fragments(catalog: Catalog)
         assert_valid(document)
         assert render_openapi(catalog, oas) == document
         assert yaml.safe_load(dump_openapi(document, "yaml")) == document
+
+
+@pytest.mark.parametrize("oas", ["3.0", "3.1"])
+def test_fragment_names_the_catalogs_server(embedded: Catalog, oas: Oas) -> None:
+    """Issue 15: a fragment has one `servers` entry, the examples' server (Redocly's
+    `no-empty-servers`)."""
+    document = render_openapi(embedded, oas)
+    assert document["servers"] == [{"url": embedded.server.base_url}]
+    assert document["servers"][0]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize("oas", ["3.0", "3.1"])
+def test_every_fragment_component_carries_specgens_mark(embedded: Catalog, oas: Oas) -> None:
+    """What `specgen merge` recognises as its own on a re-merge: every component of the
+    fragment has an `x-specgen` mapping (responses their code, the rest `generated`)."""
+    components = render_openapi(embedded, oas)["components"]
+    for section, items in components.items():
+        for name, value in items.items():
+            assert isinstance(value.get("x-specgen"), dict), f"{section}/{name}"
+    assert components["headers"]["WWW-Authenticate"]["x-specgen"] == {"generated": True}

@@ -13,6 +13,7 @@ from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
 from . import problems
 from .downconvert import Inexpressible, Path, downconvert
+from .marks import marked
 from .schemas import Lifted, Owner, component_name, lift, unique_name
 
 Oas = Literal["3.0", "3.1"]
@@ -53,13 +54,16 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     for section, content in (("schemas", schemas.components), ("headers", headers),
                              ("examples", examples)):
         if content:
-            components[section] = content
+            components[section] = {name: marked(value) for name, value in content.items()}
     info = {"title": catalog.info.title, "version": catalog.info.version}
     if catalog.info.description:
         info["description"] = catalog.info.description
     document = {
         "openapi": VERSIONS[oas],
         "info": info,
+        # The examples' server (Redocly's `no-empty-servers`); merge never copies it into a
+        # document, whose own servers stay as they are.
+        "servers": [{"url": catalog.server.base_url}],
         "paths": {},
         "components": components,
         "x-specgen": {"codes": {str(code): names[code] for code in codes}},

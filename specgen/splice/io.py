@@ -13,6 +13,7 @@ from ..errors import LoadError, Location, MergeError, Problem
 from ..output.files import atomic_write, write_output
 from .outline import Unsupported
 from .plan import Attachment, DocumentText, Fragment, OnConflict, Path_, Scanned, plan_merge
+from .summary import MergeSummary
 
 if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
     from ..catalog.load import Loaded
@@ -169,14 +170,16 @@ class MergeRun:
     overlay: str | None = None
 
 
-def run(job: MergeRun, document: bytes | Scanned) -> int:
-    """Merge, then write the document, the overlay, or nothing (--check); the exit status."""
+def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
+    """Merge, then write the document, the overlay, or nothing (--check); the exit status and
+    what the merge did (or would do)."""
     plan = plan_merge(
         document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
         file=str(job.spec),
     )
+    summary = MergeSummary.of(plan)
     if job.check:
-        return 1 if plan.changed else 0
+        return 1 if plan.changed else 0, summary
     if job.overlay is not None:
         from ..text.render import dump_json, dump_yaml
         from .overlay import overlay
@@ -185,11 +188,11 @@ def run(job: MergeRun, document: bytes | Scanned) -> int:
         json_out = job.overlay.endswith(".json")
         content = dump_json(actions) + "\n" if json_out else dump_yaml(actions)
         write_output(job.overlay, content)
-        return 0
+        return 0, summary
     if job.in_place:
         if plan.changed:  # an up-to-date document keeps its timestamp
             atomic_write(job.spec, plan.result_bytes())
     else:
         write_output(job.output, plan.result_bytes())
-    return 0
+    return 0, summary
 

@@ -184,6 +184,13 @@ class MergePlan:
     additions: dict[Path_, dict[str, Any]] = field(default_factory=dict)
     replacements: list[tuple[Path_, str, Any]] = field(default_factory=list)
     attached: list[tuple[str, str, str]] = field(default_factory=list)
+    # What the merge did, for its summary: each component offered (path, outcome) and each
+    # response placed on an operation (code, "METHOD path", outcome); see Planner.offer.
+    offered: list[tuple[Path_, str]] = field(default_factory=list)
+    placed: list[tuple[str, str, str]] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)  # code → response name, of fragments
+    ruled: set[str] = field(default_factory=set)  # the codes some rule attaches
+    stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
@@ -394,12 +401,24 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
-                planner.offer(("components", section), name, value,
-                              fragment.locate(("components", section, name)))
+                path = ("components", section, name)
+                plan.offered.append((path, planner.offer(path[:2], name, value,
+                                                         fragment.locate(path))))
         for path, item in (fragment.data.get("paths") or {}).items():
             planner.offer(("paths",), path, item, fragment.locate(("paths", path)))
+        plan.codes.update((fragment.data.get("x-specgen") or {}).get("codes") or {})
+    plan.ruled = {attachment.code for attachment in attachments}
     if attachments:
         planner.attach(attachments, plan.document.file)
+    if any(path[1] == "responses" and outcome in ("same", "updated")
+           for path, outcome in plan.offered):
+        # A re-merge: what an earlier one wrote and the fragments no longer have is reported,
+        # and left in place (operations, the team's too, may still refer to it).
+        from .owned import written_by_specgen
+
+        offered = {path for path, _ in plan.offered}
+        plan.stale = [path for path in written_by_specgen(plan, sorted(sections_of(fragments)))
+                      if path not in offered]
     if planner.conflicts:
         raise MergeError(sorted_problems(planner.conflicts))
     _refuse_nested(plan)

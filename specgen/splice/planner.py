@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from ..catalog.rules import METHODS, Operation
 from ..errors import Location, Problem
+from ..openapi.marks import is_marked, unmarked
 from .outline import Invalid, Node, Unsupported
 
 if TYPE_CHECKING:
@@ -42,6 +43,19 @@ class Planner:
         self.conflicts: list[Problem] = []
         self.pending: dict[Path_, tuple[Any, Location]] = {}
 
+    def specgens(self, full: Path_, existing: Any) -> bool:
+        """Whether the value at `full` is what an earlier merge wrote: a component with
+        specgen's mark, or an operation's reference to a response with it."""
+        if full[0] == "components" and len(full) == 3:
+            return is_marked(existing)
+        ref = existing.get("$ref") if isinstance(existing, dict) and len(existing) == 1 else None
+        target = local_target(ref)
+        if full[-2] != "responses" or target is None or target[:2] != ("components", "responses"):
+            return False
+        responses = self.plan.node(target[:2])
+        return (responses is not None and target[2] in responses
+                and is_marked(responses.value(target[2])))
+
     def here(self, node: Node, key: str) -> Location:
         return self.plan.document.location(node.offset(key))
 
@@ -52,24 +66,36 @@ class Planner:
                                           " (use --on-conflict keep or replace)"))
         return self.on_conflict == "replace"
 
-    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> None:
-        """Add `value` at path/key unless an equal one is there; a different one is a conflict."""
+    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> str:
+        """Add `value` at path/key unless an equal one is there; a different one is updated
+        when an earlier merge wrote it, else a conflict. What happened: "added", "same",
+        "updated", "replaced" or "kept" (a conflict reported or kept)."""
         full = (*path, key)
         what = what or "/".join(full) + " already exists"
         if full in self.pending:
             earlier, where = self.pending[full]
-            if earlier != value and self.conflict(origin, what, where):
+            if earlier == value:
+                return "same"
+            if self.conflict(origin, what, where):
                 self.plan.add(path, key, value)
                 self.pending[full] = (value, origin)
-            return
+                return "replaced"
+            return "kept"
+        self.pending[full] = (value, origin)
         node = self.plan.node(path)
         if node is not None and key in node:
-            if node.value(key) != value and self.conflict(self.here(node, key), what, origin):
+            existing = node.value(key)
+            if existing == value or existing == unmarked(value):  # the team's, identical
+                return "same"
+            if self.specgens(full, existing):
                 self.plan.replacements.append((path, key, value))
-            self.pending[full] = (value, origin)
-            return
+                return "updated"
+            if self.conflict(self.here(node, key), what, origin):
+                self.plan.replacements.append((path, key, value))
+                return "replaced"
+            return "kept"
         self.plan.add(path, key, value)
-        self.pending[full] = (value, origin)
+        return "added"
 
     def attach(self, attachments: Sequence[Attachment], file: str) -> None:
         terms = {t.kind for a in attachments for r in a.rules for t in r.terms}
@@ -97,9 +123,11 @@ class Planner:
                     " neither"))
             for attachment in chosen:
                 self.plan.attached.append((path, method, attachment.code))
-                self.offer((*where, "responses"), attachment.code,
-                           attachment.ref, attachment.origin or Location(file),
-                           f"{method.upper()} {path} already has a {attachment.code} response")
+                outcome = self.offer(
+                    (*where, "responses"), attachment.code, attachment.ref,
+                    attachment.origin or Location(file),
+                    f"{method.upper()} {path} already has a {attachment.code} response")
+                self.plan.placed.append((attachment.code, f"{method.upper()} {path}", outcome))
 
     def operations(self, places: set[str]) -> Iterator[tuple[Path_, str, str, str, Node]]:
         """(where, place, path or name, method, node) of each operation in `places`."""

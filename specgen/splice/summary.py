@@ -1,0 +1,93 @@
+"""What a merge did (or, under --check, would do), as data and as a few lines for stderr."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .plan import MergePlan
+
+FEW = 5
+"""Up to this many names (components, operations) are listed; more are counted only."""
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    """Components by outcome and section, responses by code and operation, codes left out.
+
+    Sections and names keep the fragments' order; codes are sorted.
+    """
+
+    added: dict[str, list[str]]  # section → names of new components
+    updated: dict[str, list[str]]  # written by an earlier merge, rewritten from the catalog
+    replaced: dict[str, list[str]]  # the team's, replaced under --on-conflict replace
+    kept: dict[str, list[str]]  # the team's, kept under --on-conflict keep
+    stale: dict[str, list[str]]  # written by an earlier merge, no longer in the catalog
+    attached: dict[str, list[str]]  # code → the operations it is on ("GET /pets")
+    new: dict[str, int]  # code → how many of those operations get it now
+    unattached: dict[str, str]  # code → why no operation has it
+
+    @classmethod
+    def of(cls, plan: MergePlan) -> MergeSummary:
+        """The summary of a plan."""
+        outcomes: dict[str, dict[str, list[str]]] = {
+            outcome: {} for outcome in ("added", "updated", "replaced", "kept")}
+        for (_, section, name), outcome in plan.offered:
+            if outcome in outcomes:
+                outcomes[outcome].setdefault(section, []).append(name)
+        stale: dict[str, list[str]] = {}
+        for _, section, name in plan.stale:
+            stale.setdefault(section, []).append(name)
+        attached: dict[str, list[str]] = {}
+        new: dict[str, int] = {}
+        for code, operation, outcome in plan.placed:
+            if outcome != "kept":
+                attached.setdefault(code, []).append(operation)
+                new[code] = new.get(code, 0) + (outcome in ("added", "updated", "replaced"))
+        unattached = {
+            code: "rules matched no operation" if code in plan.ruled else "no attach rules"
+            for code in plan.codes if code not in attached}
+        return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
+                   outcomes["kept"], stale, dict(sorted(attached.items())),
+                   dict(sorted(new.items())), dict(sorted(unattached.items())))
+
+    def lines(self, *, check: bool = False) -> list[str]:
+        """The summary as lines for stderr (`check`: said of what a merge would do)."""
+        def verb(done: str, would: str) -> str:
+            return would if check else done
+
+        lines = []
+        for what, sections in (
+            (verb("added", "would add"), self.added),
+            (verb("updated", "would update") + " (written by an earlier merge)", self.updated),
+            (verb("replaced", "would replace") + " (--on-conflict replace)", self.replaced),
+            ("kept the document's (--on-conflict keep)", self.kept),
+        ):
+            if sections:
+                lines.append(f"{what}: {_components(sections)}")
+        for code, operations in self.attached.items():
+            count = _count(len(operations), "operation")
+            now = self.new[code]
+            state = (f"{now} {verb('new', 'to add')}" if now < len(operations)
+                     else verb("all new", "all to add")) if now else "all there already"
+            listed = f": {', '.join(operations)}" if len(operations) <= FEW else ""
+            lines.append(f"{code} on {count} ({state}){listed}")
+        lines.extend(f"{code} not attached: {why}" for code, why in self.unattached.items())
+        if self.stale:
+            lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
+                         f" {_components(self.stale)}")
+        return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _components(sections: dict[str, list[str]]) -> str:
+    """`responses 2 (A, B), schemas 9` — names shown when there are few."""
+    parts = []
+    for section, names in sections.items():
+        listed = f" ({', '.join(names)})" if len(names) <= FEW else ""
+        parts.append(f"{section} {len(names)}{listed}")
+    return ", ".join(parts)
