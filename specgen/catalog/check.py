@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
-from . import problems, registry, syntax
+from . import headers, problems, registry, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -41,6 +41,8 @@ def errors(catalog: Catalog) -> list[Finding]:
         _schema_findings(schema, names, ("schemas", name), found)
     for name in ref_cycles(schemas):
         found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
+    for name, header in catalog.headers.items():
+        _schema_findings(header.schema_, names, ("headers", name, "schema"), found)
     bodies = BodyValidator(schemas) if not found else None
     with time_limits():  # a body whose schema backtracks catastrophically must not hang check
         for code, status in catalog.codes.items():
@@ -51,6 +53,10 @@ def errors(catalog: Catalog) -> list[Finding]:
                   if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
         found += [Finding(path, message)
                   for path, message in problems.errors(catalog, names, bodies, broken)]
+        # Header values are checked only against header schemas that are themselves sound.
+        sound = not any(f.path[-1:] == ("schema",) and "headers" in f.path for f in found)
+        found += [Finding(path, message)
+                  for path, message in headers.errors(catalog, bodies if sound else None)]
     _name_findings(catalog, found)
     return found
 
@@ -66,9 +72,10 @@ def _framing_findings(code: int, status: StatusCode, found: list[Finding]) -> No
     if bodiless and status.content:
         found.append(Finding((*base, "content"), f"{code} responses have no content (RFC 9110)"))
     for index, example in enumerate(status.examples):
-        if example.response.body is None:
+        if not example.response.has_body:
             continue
-        where = (*base, "examples", index, "response", "body")
+        key = "body" if example.response.body_text is None else "body_text"
+        where = (*base, "examples", index, "response", key)
         if bodiless:
             found.append(
                 Finding(where, f"example {example.title!r}: {code} responses have no body")
@@ -165,7 +172,8 @@ def _code_findings(
         except ValueError as exc:
             found.append(Finding((*base, "attach", index), str(exc)))
     for name, header in status.headers.items():
-        _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
+        if header.shared is None:  # a shared header's schema is checked under `headers`
+            _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
     before = len(found)
     for media_type, media in status.content.items():
         where = (*base, "content", media_type, "schema")
@@ -196,7 +204,7 @@ def _example_findings(
     response = status.examples[index].response
     media_type = response.content_type
     if media_type is None:
-        if response.body is not None:
+        if response.has_body:
             if len(status.content) != 1:
                 found.append(
                     Finding(
@@ -222,7 +230,7 @@ def _example_findings(
         return
     body = response.body
     if body is None:
-        return
+        return  # no body, or a body_text: the exact bytes, which no schema reads
     if not isinstance(body, str) and not is_json_media_type(media_type):
         found.append(
             Finding(

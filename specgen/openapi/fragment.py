@@ -260,7 +260,7 @@ def _response(
 
 def _media_type(status: StatusCode, example: Example) -> str | None:
     """The media type an example's body is shown under (None: it has no body)."""
-    if example.response.body is None:
+    if not example.response.has_body:
         return None
     if example.response.content_type is None and len(status.content) == 1:
         return next(iter(status.content))
