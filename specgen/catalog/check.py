@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
+from ..text import links
 from . import headers, problems, registry, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
@@ -58,7 +59,28 @@ def errors(catalog: Catalog) -> list[Finding]:
         found += [Finding(path, message)
                   for path, message in headers.errors(catalog, bodies if sound else None)]
     _name_findings(catalog, found)
+    _link_findings(catalog, catalog.model_dump(by_alias=True), (), found)
     return found
+
+
+def _link_findings(catalog: Catalog, node: Any, path: PathT, found: list[Finding]) -> None:
+    """Code links (`[text](code:422)`) in any text must name a code of the catalog."""
+    if isinstance(node, str):
+        for target in links.targets(node):
+            named = links.parse(target)
+            if named is None:
+                found.append(Finding(path, f"the link to {target!r} is not a code link:"
+                                           " write code:NNN or code:NNN#anchor"))
+            elif named[0] not in catalog.codes:
+                found.append(Finding(path, f"the link to {target!r} leads nowhere: the catalog"
+                                           f" has no code {named[0]}"))
+    elif isinstance(node, dict):
+        # A copy of a shared header dumps as its `$ref`: its text is checked under `headers`.
+        for key, value in node.items():
+            _link_findings(catalog, value, (*path, key), found)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            _link_findings(catalog, item, (*path, index), found)
 
 
 # RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content; §15.3.6: nor does 205.

@@ -32,6 +32,15 @@ def readings(value: str) -> list[Any]:
     return found
 
 
+def typed_example(header: Header) -> Any:
+    """A header's example as the value its schema's type reads it as (`"30"` as 30 for an
+    integer), for outputs that show it as a value of the schema, such as OpenAPI."""
+    if header.example is None or header.schema_.get("type") not in ("integer", "number",
+                                                                    "boolean"):
+        return header.example
+    return readings(header.example)[-1]
+
+
 def value_error(bodies: BodyValidator, header: Header, value: str) -> str | None:
     """Why a header value fails its schema (None: one of its readings satisfies it).
 

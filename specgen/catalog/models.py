@@ -14,7 +14,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -206,6 +208,14 @@ class Header(Model):
     # Set on the copy that replaces a `$ref`: the name of the catalog header it came from, so
     # OpenAPI refers every code to the one shared component.
     _shared: str | None = PrivateAttr(default=None)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A copy of a shared header dumps as the `$ref` it replaced: data read back resolves
+        # to the same shared header.
+        if self._shared is not None:
+            return {"$ref": SHARED_HEADERS + self._shared}
+        return handler(self)
 
     @property
     def shared(self) -> str | None:

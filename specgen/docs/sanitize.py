@@ -33,7 +33,8 @@ _TAGS = frozenset({
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
-_SCHEMES = frozenset({"http", "https", "mailto"})
+# `code:` links between codes stay for `markdown` to resolve to the page's URL.
+_SCHEMES = frozenset({"http", "https", "mailto", "code"})
 _CLEANER = nh3.Cleaner(
     tags=set(_TAGS),
     attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
@@ -151,6 +152,11 @@ def verbatim(text: str) -> Rendered:
     """The text as it is written, one paragraph, for prose Markdown cannot render in time."""
     clean = _CLEANER.clean(html.escape(text, quote=False))
     return Rendered(f"{_WRAPPER}<p>{inert(clean)}</p></div>", ())
+
+
+def inert_text(text: str) -> str:
+    """Plain text (an attribute value) made inert like every text of the sanitized HTML."""
+    return text.translate(_INERT)
 
 
 def _text(escaped: str) -> str:
