@@ -1,4 +1,4 @@
-"""Issue 14, items 2-5: exact bodies, shared headers, narrowed schemas, header checks, code links."""
+"""Issue 14, items 2-5: exact bodies, shared headers, narrowed schemas, header checks, links."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import h11
-import yaml
 import pytest
+import yaml
 from conftest import DATA, ROOT
 from openapi_spec_validator import validate
 
@@ -72,7 +72,7 @@ def test_body_text_is_a_string_value_in_openapi_and_verbatim_on_the_page(
 
 
 def test_body_and_body_text_together_are_refused() -> None:
-    with pytest.raises(SpecgenError, match="give body .* or body_text .*, not both"):
+    with pytest.raises(SpecgenError, match=r"give body .* or body_text .*, not both"):
         load_catalog(DATA / "invalid" / "body_and_body_text.yaml")
 
 

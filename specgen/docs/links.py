@@ -120,7 +120,9 @@ def dangling(
     return problems
 
 
-def _code_link_problem(target: str, number: int, anchor: str, pages: Mapping[str, str]) -> str | None:
+def _code_link_problem(
+    target: str, number: int, anchor: str, pages: Mapping[str, str]
+) -> str | None:
     page = pages.get(page_path(number))
     if page is None:  # `check` refuses this catalog; a Catalog built in Python may get here
         return f"the link to {target!r} leads nowhere: the catalog has no code {number}"
