@@ -9,7 +9,8 @@ Two kinds of text go into a page, and they are treated differently:
   author's Markdown. It becomes HTML only through the sanitizer (`sanitize`): rendered by
   Python-Markdown, cleaned by nh3's allowlist, and embedded as HTML that no later Markdown pass
   reads as syntax. Raw HTML in prose shows as text; links keep http, https, mailto and `#anchor`
-  targets (`links.dangling` refuses anchors a page lacks).
+  targets (`links.dangling` refuses anchors a page lacks), and `code:NNN` links become the URL
+  of that code's page relative to the page they are on.
 
 Code blocks use a backtick fence longer than any backtick run in their content, so no content can
 close them early.

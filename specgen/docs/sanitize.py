@@ -2,7 +2,8 @@
 
 Catalog prose is rendered with Python-Markdown (the engine MkDocs uses) and a fixed set of
 extensions, then cleaned by nh3, an allowlist sanitizer: only the tags and attributes below
-survive, and links keep only http, https, mailto and relative URLs. Raw HTML in the prose is
+survive, and links keep only http, https, mailto, `code:` (links between codes, resolved per
+page by `markdown`) and relative URLs. Raw HTML in the prose is
 not interpreted (it shows as text), and images become links, so a page loads nothing a catalog
 names.
 
