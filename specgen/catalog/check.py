@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
-from . import problems, registry, syntax
+from ..text import links
+from . import headers, problems, registry, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -41,6 +42,8 @@ def errors(catalog: Catalog) -> list[Finding]:
         _schema_findings(schema, names, ("schemas", name), found)
     for name in ref_cycles(schemas):
         found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
+    for name, header in catalog.headers.items():
+        _schema_findings(header.schema_, names, ("headers", name, "schema"), found)
     bodies = BodyValidator(schemas) if not found else None
     with time_limits():  # a body whose schema backtracks catastrophically must not hang check
         for code, status in catalog.codes.items():
@@ -51,8 +54,33 @@ def errors(catalog: Catalog) -> list[Finding]:
                   if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
         found += [Finding(path, message)
                   for path, message in problems.errors(catalog, names, bodies, broken)]
+        # Header values are checked only against header schemas that are themselves sound.
+        sound = not any(f.path[-1:] == ("schema",) and "headers" in f.path for f in found)
+        found += [Finding(path, message)
+                  for path, message in headers.errors(catalog, bodies if sound else None)]
     _name_findings(catalog, found)
+    _link_findings(catalog, catalog.model_dump(by_alias=True), (), found)
     return found
+
+
+def _link_findings(catalog: Catalog, node: Any, path: PathT, found: list[Finding]) -> None:
+    """Code links (`[text](code:422)`) in any text must name a code of the catalog."""
+    if isinstance(node, str):
+        for target in links.targets(node):
+            named = links.parse(target)
+            if named is None:
+                found.append(Finding(path, f"the link to {target!r} is not a code link:"
+                                           " write code:NNN or code:NNN#anchor"))
+            elif named[0] not in catalog.codes:
+                found.append(Finding(path, f"the link to {target!r} leads nowhere: the catalog"
+                                           f" has no code {named[0]}"))
+    elif isinstance(node, dict):
+        # A copy of a shared header dumps as its `$ref`: its text is checked under `headers`.
+        for key, value in node.items():
+            _link_findings(catalog, value, (*path, key), found)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            _link_findings(catalog, item, (*path, index), found)
 
 
 # RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content; §15.3.6: nor does 205.
@@ -66,9 +94,10 @@ def _framing_findings(code: int, status: StatusCode, found: list[Finding]) -> No
     if bodiless and status.content:
         found.append(Finding((*base, "content"), f"{code} responses have no content (RFC 9110)"))
     for index, example in enumerate(status.examples):
-        if example.response.body is None:
+        if not example.response.has_body:
             continue
-        where = (*base, "examples", index, "response", "body")
+        key = "body" if example.response.body_text is None else "body_text"
+        where = (*base, "examples", index, "response", key)
         if bodiless:
             found.append(
                 Finding(where, f"example {example.title!r}: {code} responses have no body")
@@ -165,7 +194,8 @@ def _code_findings(
         except ValueError as exc:
             found.append(Finding((*base, "attach", index), str(exc)))
     for name, header in status.headers.items():
-        _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
+        if header.shared is None:  # a shared header's schema is checked under `headers`
+            _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
     before = len(found)
     for media_type, media in status.content.items():
         where = (*base, "content", media_type, "schema")
@@ -196,7 +226,7 @@ def _example_findings(
     response = status.examples[index].response
     media_type = response.content_type
     if media_type is None:
-        if response.body is not None:
+        if response.has_body:
             if len(status.content) != 1:
                 found.append(
                     Finding(
@@ -222,7 +252,7 @@ def _example_findings(
         return
     body = response.body
     if body is None:
-        return
+        return  # no body, or a body_text: the exact bytes, which no schema reads
     if not isinstance(body, str) and not is_json_media_type(media_type):
         found.append(
             Finding(

@@ -255,6 +255,9 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
             message = f"must be {_EXPECTED[kind]}, not {_kind(given)}"
             if kind == "string_type" and not isinstance(given, dict | list | None):
                 message += "; put it in quotes"
+            elif kind == "string_type" and isinstance(given, dict) and len(given) == 1:
+                # YAML reads `- Token expired: renew it` as a mapping, at the `: `.
+                message += "; if it is text containing ': ', put it in quotes"
         message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         yield path, f"{where}: {message}" if where else message
 

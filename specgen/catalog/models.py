@@ -13,7 +13,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -77,6 +80,11 @@ def is_json_media_type(media_type: str) -> bool:
 def is_problem_media_type(media_type: str) -> bool:
     """Whether a media type is a problem document (application/problem+json, RFC 9457 §3)."""
     return media_type.split(";", 1)[0].strip().lower().endswith("/problem+json")
+
+
+def _one_body(body: Any, body_text: str | None) -> None:
+    if body is not None and body_text is not None:
+        raise ValueError("give body (a value) or body_text (the exact text), not both")
 
 
 def _examples_unique(examples: list[Example]) -> None:
@@ -169,9 +177,18 @@ MediaSchema = Annotated[
 ]
 
 
-class Header(Model):
-    """A response header the code documents."""
+SHARED_HEADERS = "#/headers/"
+"""The prefix of a code's `$ref` to a header of the catalog's `headers`."""
 
+
+class Header(Model):
+    """A response header the code documents, or a `$ref` to one of the catalog's `headers`."""
+
+    ref: Annotated[str, AfterValidator(syntax.header_ref)] | None = Field(
+        default=None, alias="$ref"
+    )
+    """`'#/headers/NAME'`: the header defined once under the catalog's `headers`, instead of the
+    keys below."""
     description: str = ""
     """Markdown: what the header tells the client."""
     required: bool = False
@@ -179,7 +196,33 @@ class Header(Model):
     schema_: JsonSchema = Field(default_factory=lambda: {"type": "string"}, alias="schema")
     """The JSON Schema of the header's value."""
     example: HeaderValue | None = None
-    """A typical value, shown in the headers table."""
+    """A typical value, shown in the headers table; checked against `schema`."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Header:
+        if self.ref is not None and self.model_fields_set - {"ref"}:
+            given = ", ".join(sorted(self.model_fields_set - {"ref"}))
+            raise ValueError(f"a header with $ref takes no other keys (remove {given})")
+        return self
+
+    # Set on the copy that replaces a `$ref`: the name of the catalog header it came from, so
+    # OpenAPI refers every code to the one shared component.
+    _shared: str | None = PrivateAttr(default=None)
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A copy of a shared header dumps as the `$ref` it replaced: data read back resolves
+        # to the same shared header.
+        if self._shared is not None:
+            return {"$ref": SHARED_HEADERS + self._shared}
+        return handler(self)
+
+    @property
+    def shared(self) -> str | None:
+        """The catalog header this one is (a `$ref`'s target; None: it is defined here)."""
+        if self.ref is not None:
+            return self.ref.removeprefix(SHARED_HEADERS)
+        return self._shared
 
 
 class MediaType(Model):
@@ -203,13 +246,19 @@ class Request(Model):
     """The media type of the body (default: text/plain for a string, else application/json)."""
     body: Any = None
     """The request body: a string, or a JSON value for JSON media types."""
+    body_text: str | None = None
+    """The exact body text, sent byte for byte whatever the media type (e.g. malformed JSON);
+    instead of `body`."""
 
     @model_validator(mode="after")
     def _check(self) -> Request:
         _headers_unique(self.headers, REQUEST_RESERVED, "requests (Host from server.host)")
+        _one_body(self.body, self.body_text)
+        if self.body_text is not None and self.content_type is None:
+            self.content_type = "text/plain"
         if self.body is not None and self.content_type is None:
             self.content_type = "text/plain" if isinstance(self.body, str) else "application/json"
-        if self.content_type is not None and self.body is None:
+        if self.content_type is not None and not self.has_body:
             raise ValueError("content_type is given but there is no body")
         if (
             self.body is not None
@@ -218,6 +267,11 @@ class Request(Model):
         ):
             raise ValueError(f"a {self.content_type} body must be a string")
         return self
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the request has a body (`body` or `body_text`)."""
+        return self.body is not None or self.body_text is not None
 
 
 class Response(Model):
@@ -229,11 +283,20 @@ class Response(Model):
     """Response headers; `Date`, `Server`, `Content-Type` and `Content-Length` come from specgen."""
     body: Any = None
     """The response body, checked against the media type's schema."""
+    body_text: str | None = None
+    """The exact body text, sent byte for byte whatever the media type, e.g. malformed JSON
+    under `application/json`; instead of `body`, and not checked against the schema."""
 
     @model_validator(mode="after")
     def _check(self) -> Response:
         _headers_unique(self.headers, RESPONSE_RESERVED, "responses (Date and Server from server)")
+        _one_body(self.body, self.body_text)
         return self
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the response has a body (`body` or `body_text`)."""
+        return self.body is not None or self.body_text is not None
 
 
 class Example(Model):
@@ -374,12 +437,30 @@ class Catalog(Model):
     """The prefix of problem type URIs: a type's URI is this followed by its slug, unless it
     gives `type`. Set it to the URL of the site's `problems/` folder and every type URI is
     its page's URL."""
+    docs_url: AbsoluteUri | None = None
+    """The URL of the published site's root: OpenAPI descriptions link `code:NNN` to the
+    code's page there (without it they show the link's text)."""
+    headers: dict[HeaderName, Header] = Field(default_factory=dict)
+    """Response headers defined once, which codes refer to by `$ref: '#/headers/NAME'`."""
     schemas: dict[ComponentName, SchemaDef] = Field(default_factory=dict)
     """Error-body schemas by name, referenced from the codes' `content`."""
     codes: Annotated[
         dict[StatusCodeNumber, StatusCode], BeforeValidator(syntax.codes_unique)
     ] = Field(default_factory=dict)
     """The status codes, keyed by their three-digit number."""
+
+    @model_validator(mode="after")
+    def _resolve_headers(self) -> Catalog:
+        """Put each shared header in place of the `$ref`s to it, so every output sees one
+        definition; a `$ref` to a missing header stays, and `check` reports it."""
+        for status in self.codes.values():
+            for name, header in status.headers.items():
+                target = self.headers.get(header.shared or "")
+                if target is not None:
+                    resolved = target.model_copy()
+                    resolved._shared = header.shared
+                    status.headers[name] = resolved
+        return self
 
     @model_validator(mode="after")
     def _fill_problem_examples(self) -> Catalog:
@@ -404,7 +485,7 @@ class Catalog(Model):
                 if (response.content_type is None or example.request.method == "HEAD"
                         or not is_json_media_type(response.content_type)):
                     continue  # `check` refuses these: a HEAD response has no body to fill
-                if response.body is None:
+                if not response.has_body:
                     response.body = {**members, **({"detail": problem.detail} if problem.detail
                                                    else {})}
                 elif isinstance(response.body, dict):

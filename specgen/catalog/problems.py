@@ -164,6 +164,11 @@ def _example_errors(
                 " (RFC 9110 §9.3.2)")
             continue
         body = example.response.body
+        if example.response.body_text is not None:
+            yield (*path, "body_text"), (
+                f"{what}: a problem document is a JSON object; give it as body, which specgen"
+                " completes and checks")
+            continue
         if not isinstance(body, dict) or not is_json_media_type(media_type):
             yield (*path, "body"), f"{what}: a problem document is a JSON object"
             continue

@@ -308,7 +308,13 @@ class BodyValidator:
         """(path in the body, message) for every way a body fails its media type's schema."""
         if media.schema_ is None:
             return []
-        validator = self._validator(media.schema_)
+        return self.value_errors(media.schema_, body)
+
+    def value_errors(
+        self, schema: str | JsonSchema, body: Any
+    ) -> list[tuple[tuple[str | int, ...], str]]:
+        """(path in the value, message) for every way a value fails a schema (named or inline)."""
+        validator = self._validator(schema)
         try:
             with _time_limit(BODY_SECONDS):
                 errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))

@@ -239,6 +239,15 @@ def absolute_uri(value: str) -> str:
     return full(_ABSOLUTE_URI, value, "absolute URI (scheme:..., no spaces or quotes)")
 
 
+def header_ref(value: str) -> str:
+    """A reference to a header of the catalog's `headers`: `#/headers/NAME`."""
+    name = value.removeprefix("#/headers/")
+    if name == value:
+        raise ValueError(f"$ref {value!r} must be '#/headers/NAME', NAME under `headers`")
+    token(name)
+    return value
+
+
 def month_or_day(value: str) -> str:
     """A date written YYYY-MM or YYYY-MM-DD."""
     return full(_DATE, value, "date (YYYY-MM or YYYY-MM-DD)")

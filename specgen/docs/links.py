@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ..catalog import registry
 from ..catalog.models import Catalog, slugify
 from ..errors import Location, Problem
+from ..text import links as code_links
 from .markdown import links_of, literal
 
 INDEX = "index.md"
@@ -89,19 +90,29 @@ def anchors(page: str) -> set[str]:
 
 
 def dangling(
-    page: str, name: str, links: Iterable[str], fields: Iterable[tuple[str, str]], fallback: str
+    pages: Mapping[str, str],
+    path: str,
+    name: str,
+    links: Iterable[str],
+    fields: Iterable[tuple[str, str]],
+    fallback: str,
 ) -> list[Problem]:
     """Problems for links in prose that lead nowhere: to an anchor the page lacks, or relative.
 
     The prose is HTML that MkDocs neither rewrites nor validates, so a relative link would break
     on a site with directory URLs and a wrong anchor would fail silently. `fields` are the
     (JSON pointer, text) pairs shown on the page, to place each problem; `fallback` is the
-    pointer of a link found in none of them (a schema's description).
+    pointer of a link found in none of them (a schema's description). A code link
+    (`code:422#anchor`) must lead to an anchor of that code's page among `pages`.
     """
-    present = anchors(page)
+    present = anchors(pages[path])
     problems = []
     for target in dict.fromkeys(links):
-        message = _link_problem(target, present, name)
+        named = code_links.parse(target)
+        if named is not None:
+            message = _code_link_problem(target, *named, pages)
+        else:
+            message = _link_problem(target, present, name)
         if message is None:
             continue
         pointer = next(
@@ -109,6 +120,21 @@ def dangling(
         )
         problems.append(Problem(Location(CATALOG, pointer=pointer), message))
     return problems
+
+
+def _code_link_problem(
+    target: str, number: int, anchor: str, pages: Mapping[str, str]
+) -> str | None:
+    page = pages.get(page_path(number))
+    if page is None:  # `check` refuses this catalog; a Catalog built in Python may get here
+        return f"the link to {target!r} leads nowhere: the catalog has no code {number}"
+    present = anchors(page)
+    if not anchor or anchor in present:
+        return None
+    return (
+        f"the link to {target!r} leads nowhere: the page of {number} has no anchor #{anchor}"
+        " (it has " + ", ".join(f"#{name}" for name in sorted(present)) + ")"
+    )
 
 
 def _link_problem(target: str, present: set[str], name: str) -> str | None:

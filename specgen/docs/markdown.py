@@ -9,7 +9,8 @@ Two kinds of text go into a page, and they are treated differently:
   author's Markdown. It becomes HTML only through the sanitizer (`sanitize`): rendered by
   Python-Markdown, cleaned by nh3's allowlist, and embedded as HTML that no later Markdown pass
   reads as syntax. Raw HTML in prose shows as text; links keep http, https, mailto and `#anchor`
-  targets (`links.dangling` refuses anchors a page lacks).
+  targets (`links.dangling` refuses anchors a page lacks), and `code:NNN` links become the URL
+  of that code's page relative to the page they are on.
 
 Code blocks use a backtick fence longer than any backtick run in their content, so no content can
 close them early.
@@ -17,6 +18,7 @@ close them early.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +26,17 @@ from contextvars import ContextVar
 
 import yaml
 
-from .sanitize import render, unwrap
+from ..text import links as code_links
+from .sanitize import inert_text, render, unwrap
 
 # ASCII punctuation that Markdown, its extensions (attr_list's {#id}, tables' |) or HTML may
 # read as syntax. Letters, digits, spaces and harmless punctuation stay as they are.
 _LITERAL_SPECIAL = frozenset("&<>\"'|\\`*_{}[]()#~^=:!+$")
 _LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default=None)
+# The folder of the page being rendered ('' for the index), which code links are relative to.
+_HERE: ContextVar[str] = ContextVar("specgen_page_folder", default="")
+# A code link as the sanitized HTML has it: `code:` with its colon as a character reference.
+_CODE_HREF = re.compile(r'href="code&#58;([^"]*)"')
 
 
 def literal(text: str) -> str:
@@ -57,7 +64,7 @@ def prose(text: str) -> str:
         return ""
     rendered = render(text)
     _note(rendered.links)
-    return rendered.html
+    return _resolved(rendered.html)
 
 
 def inline(text: str) -> str:
@@ -66,7 +73,7 @@ def inline(text: str) -> str:
         return ""
     rendered = render(text)
     _note(rendered.links)
-    return unwrap(rendered.html)
+    return unwrap(_resolved(rendered.html))
 
 
 def plain(text: str) -> str:
@@ -101,15 +108,34 @@ def _yaml_string(text: str) -> str:
     return yaml.dump(text, allow_unicode=True, width=1 << 30, default_style='"').strip()
 
 
+def _resolved(rendered: str) -> str:
+    """Sanitized HTML whose code links lead to the code's page, relative to the page's folder
+    (MkDocs' directory URLs put `codes/561.md` at `codes/561/`, two levels down)."""
+    if "code&#58;" not in rendered:
+        return rendered
+    up = "../../" if _HERE.get() else ""
+
+    def replace(match: re.Match[str]) -> str:
+        named = code_links.parse("code:" + html.unescape(match[1]))
+        if named is None:
+            return match[0]  # `check` refuses the catalog
+        return f'href="{inert_text(up + code_links.page_url(*named))}"'
+
+    return _CODE_HREF.sub(replace, rendered)
+
+
 @contextmanager
-def collecting_links() -> Iterator[list[str]]:
-    """The link targets of the prose rendered inside the block, to check them against a page."""
+def collecting_links(here: str = "") -> Iterator[list[str]]:
+    """The link targets of the prose rendered inside the block, to check them against a page,
+    which lives in the folder `here` ('' for the docs folder itself)."""
     found: list[str] = []
     token = _LINKS.set(found)
+    folder = _HERE.set(here)
     try:
         yield found
     finally:
         _LINKS.reset(token)
+        _HERE.reset(folder)
 
 
 def links_of(text: str) -> tuple[str, ...]:

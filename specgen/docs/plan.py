@@ -34,24 +34,27 @@ def docs_plan(catalog: Catalog) -> dict[str, str]:
     """Markdown pages relative to the docs folder: `index.md`, `codes/<code>.md` per code and
     `problems/<slug>.md` per problem type. Links in prose that lead nowhere are render errors."""
     problems: list[Problem] = []
+    # Links are checked once every page exists: a code link may name another page's anchor.
+    checks: list[tuple[str, str, list[str], list[tuple[str, str]], str]] = []
     with collecting_links() as links:
         index = render("docs/index.md.jinja", index=index_view(catalog),
                        problems=problem_rows(catalog, ""))
     shown = [("/info/description", catalog.info.description)] + [
         (f"/codes/{number}/summary", status.summary) for number, status in catalog.codes.items()
     ]
-    problems += dangling(index, f"the index page ({INDEX})", links, shown, "/info")
+    checks.append((INDEX, f"the index page ({INDEX})", links, shown, "/info"))
     pages = {INDEX: index}
     for number in sorted(catalog.codes):
         path = page_path(number)
-        with collecting_links() as links:
+        with collecting_links(CODES_DIR) as links:
             page = render("docs/code.md.jinja", page=code_page(catalog, number),
                           problems=problem_rows(catalog, CODES_DIR, number))
-        problems += dangling(page, f"the page of {number}", links, _prose_fields(catalog, number),
-                             f"/codes/{number}")
+        checks.append((path, f"the page of {number}", links, _prose_fields(catalog, number),
+                       f"/codes/{number}"))
         pages[path] = page
     for number, slug, problem in catalog.problem_types():
-        with collecting_links() as links:
+        path = problem_path(slug)
+        with collecting_links(path.rpartition("/")[0]) as links:
             page = render("docs/problem.md.jinja", page=problem_page(catalog, number, slug))
         base = ("codes", number, "problems", slug)
         fields: list[tuple[tuple[str | int, ...], str]] = [
@@ -60,10 +63,14 @@ def docs_plan(catalog: Catalog) -> dict[str, str]:
             *((("remedies", i), text) for i, text in enumerate(problem.remedies)),
             *((("examples", i, "scenario"), e.scenario) for i, e in enumerate(problem.examples)),
         ]
-        problems += dangling(page, f"the page of problem type {slug}", links,
-                             [(json_pointer((*base, *path)), text) for path, text in fields],
-                             json_pointer(base))
-        pages[problem_path(slug)] = page
+        checks.append((path, f"the page of problem type {slug}", links,
+                       [(json_pointer((*base, *where)), text) for where, text in fields],
+                       json_pointer(base)))
+        pages[path] = page
+    for path, name, links, shown, fallback in checks:
+        problems += dangling(pages, path, name, links, shown, fallback)
+    # A summary is on its code's page and the index: one mistake, one report.
+    problems = list(dict.fromkeys(problems))
     if problems:
         raise RenderError(problems)
     return pages

@@ -2,7 +2,8 @@
 
 Catalog prose is rendered with Python-Markdown (the engine MkDocs uses) and a fixed set of
 extensions, then cleaned by nh3, an allowlist sanitizer: only the tags and attributes below
-survive, and links keep only http, https, mailto and relative URLs. Raw HTML in the prose is
+survive, and links keep only http, https, mailto, `code:` (links between codes, resolved per
+page by `markdown`) and relative URLs. Raw HTML in the prose is
 not interpreted (it shows as text), and images become links, so a page loads nothing a catalog
 names.
 
@@ -33,7 +34,8 @@ _TAGS = frozenset({
     "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
-_SCHEMES = frozenset({"http", "https", "mailto"})
+# `code:` links between codes stay for `markdown` to resolve to the page's URL.
+_SCHEMES = frozenset({"http", "https", "mailto", "code"})
 _CLEANER = nh3.Cleaner(
     tags=set(_TAGS),
     attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
@@ -161,6 +163,11 @@ def verbatim(text: str) -> Rendered:
     """The text as it is written, one paragraph, for prose Markdown cannot render in time."""
     clean = _CLEANER.clean(html.escape(text, quote=False))
     return Rendered(f"{_WRAPPER}<p>{inert(clean)}</p></div>", ())
+
+
+def inert_text(text: str) -> str:
+    """Plain text (an attribute value) made inert like every text of the sanitized HTML."""
+    return text.translate(_INERT)
 
 
 def _text(escaped: str) -> str:

@@ -173,11 +173,17 @@ class SchemaReader:
         ]
         if len(variants) == 1:
             parts.append(variants[0])
+        absent = _absent(schema)
         for part in parts:
             more, more_required, more_others = self._object_parts(Node(part, resolved.root))
             properties.update(more)
             required |= more_required
             others = others or more_others
+            absent |= _absent(self.deref(Node(part, resolved.root)).schema)
+        # `{properties: {errors: false}}` beside a shared schema in an allOf narrows it: the
+        # member is never sent, so the page does not list it.
+        for name in absent:
+            properties.pop(name, None)
         return properties, required, others
 
     def _is_null(self, node: Node) -> bool:
@@ -222,6 +228,11 @@ class SchemaReader:
             facts=facts(schema),
             deprecated=schema.get("deprecated") is True,
         )
+
+
+def _absent(schema: JsonNode) -> set[str]:
+    """The members a schema forbids by giving them the schema `false`."""
+    return {str(name) for name, sub in (schema.get("properties") or {}).items() if sub is False}
 
 
 def facts(schema: JsonNode) -> tuple[Fact, ...]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.memo import derived
-from ..catalog.models import Catalog, Example, StatusCode, is_json_media_type
+from ..catalog.models import Catalog, Example, Request, Response, StatusCode, is_json_media_type
 from ..errors import RenderError, json_pointer
 from ..text.render import dump_json, render
 from .curl import curl_script
@@ -188,11 +188,11 @@ def readable(raw: bytes) -> str:
     return text
 
 
-def _request_body(example: Example) -> str | None:
-    request = example.request
-    if request.body is None or request.content_type is None:
-        return None
-    return format_body(request.body, request.content_type)
+def message_body(message: Request | Response, media_type: str | None) -> str | None:
+    """A message's body text: its `body_text` as written, else its `body` formatted."""
+    if message.body_text is not None:
+        return message.body_text
+    return None if message.body is None else format_body(message.body, media_type or "")
 
 
 def _request(
@@ -200,7 +200,7 @@ def _request(
 ) -> tuple[bytes, list[tuple[str, str]], str | None]:
     """The request bytes, the headers curl must send (all but Host, Content-Length), the body."""
     request = example.request
-    body = _request_body(example)
+    body = message_body(request, request.content_type)
     headers = [("Host", catalog.server.host), *request.headers.items()]
     headers += _connection(request.headers)
     if body is not None and request.content_type is not None:
@@ -216,9 +216,9 @@ def _request(
 def _response(catalog: Catalog, code: int, status: StatusCode, example: Example) -> bytes:
     response = example.response
     media_type = response.content_type
-    if media_type is None and response.body is not None and len(status.content) == 1:
+    if media_type is None and response.has_body and len(status.content) == 1:
         media_type = next(iter(status.content))
-    body = None if response.body is None else format_body(response.body, media_type or "")
+    body = message_body(response, media_type)
     head = example.request.method == "HEAD"
     if body is not None and (forbids_content(code) or code == 205 or head):
         # `check` refuses these; a Catalog built in Python may not have been checked.

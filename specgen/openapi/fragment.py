@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..catalog import registry
+from ..catalog.headers import typed_example
 from ..catalog.memo import derived
 from ..catalog.models import Catalog, Example, StatusCode
 from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
+from ..text import links
 from . import problems
 from .downconvert import Inexpressible, Path, downconvert
 from .marks import marked
@@ -70,7 +72,32 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     }
     # A plain JSON tree: no object appears twice, so YAML dumpers write no anchors.
     result: dict[str, Any] = json.loads(json.dumps(document))
+    _resolve_links(result, catalog)
     return result
+
+
+# Keys whose values are data (example bodies, schema values), never prose to resolve links in.
+_DATA_KEYS = frozenset({"value", "example", "examples", "default", "const", "enum"})
+
+
+def _resolve_links(node: Any, catalog: Catalog) -> None:
+    """Resolve the `code:NNN` links of every description: to the code's page under
+    `docs_url`, or to the link's text alone without one (a relative link means nothing in an
+    OpenAPI document)."""
+    base = catalog.docs_url
+
+    def url(code: int, anchor: str) -> str | None:
+        return None if base is None else base.rstrip("/") + "/" + links.page_url(code, anchor)
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = links.resolve_markdown(value, url)
+            elif key not in _DATA_KEYS or (key == "examples" and isinstance(value, dict)):
+                _resolve_links(value, catalog)
+    elif isinstance(node, list):
+        for item in node:
+            _resolve_links(item, catalog)
 
 
 def dump_openapi(document: dict[str, Any], fmt: Format) -> str:
@@ -184,12 +211,13 @@ def _headers(
 ) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
     """Header components, and the component each code's header refers to.
 
-    A header defined the same way by every code that sends it is one component named after
-    it; one defined differently by different codes gets a component per code
+    A header of the catalog's `headers` is one component named after it, whichever codes refer
+    to it. Any other header defined the same way by every code that sends it is one component
+    named after it; one defined differently by different codes gets a component per code
     (`Unauthorized561.WWW-Authenticate`).
     """
     objects: dict[tuple[int, str], dict[str, Any]] = {}
-    groups: dict[str, list[tuple[int, str]]] = {}
+    groups: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for code in codes:
         for header_name, header in catalog.codes[code].headers.items():
             obj: dict[str, Any] = {}
@@ -199,15 +227,17 @@ def _headers(
                 obj["required"] = True
             obj["schema"] = schemas.inline[("codes", code, "headers", header_name, "schema")]
             if header.example is not None:
-                obj["example"] = header.example
+                obj["example"] = typed_example(header)
             objects[code, header_name] = obj
             # Field names are case-insensitive (RFC 9110 §5.1): one header, however spelled.
-            groups.setdefault(header_name.lower(), []).append((code, header_name))
+            key = ("#", header.shared) if header.shared else ("", header_name.lower())
+            groups.setdefault(key, []).append((code, header_name))
     components: dict[str, Any] = {}
     refs: dict[tuple[int, str], str] = {}
-    for members in groups.values():
-        if len({json.dumps(objects[member], sort_keys=True) for member in members}) == 1:
-            name = unique_name(component_name(members[0][1]), components)
+    # Shared headers first, so they keep their own names whatever else the codes define.
+    for (shared, named), members in sorted(groups.items(), key=lambda item: item[0][0] != "#"):
+        if shared or len({json.dumps(objects[m], sort_keys=True) for m in members}) == 1:
+            name = unique_name(component_name(named if shared else members[0][1]), components)
             components[name] = objects[members[0]]
             refs.update(dict.fromkeys(members, name))
             continue
@@ -264,7 +294,7 @@ def _response(
 
 def _media_type(status: StatusCode, example: Example) -> str | None:
     """The media type an example's body is shown under (None: it has no body)."""
-    if example.response.body is None:
+    if not example.response.has_body:
         return None
     if example.response.content_type is None and len(status.content) == 1:
         return next(iter(status.content))

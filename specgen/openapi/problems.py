@@ -134,5 +134,7 @@ def example_object(example: Example) -> dict[str, Any]:
     obj: dict[str, Any] = {"summary": example.title}
     if example.scenario:
         obj["description"] = example.scenario
-    obj["value"] = example.response.body
+    # A body_text is the example's exact bytes: a string value, even under a JSON media type.
+    response = example.response
+    obj["value"] = response.body if response.body_text is None else response.body_text
     return obj
