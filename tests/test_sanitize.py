@@ -198,9 +198,9 @@ _EVENTS = st.sampled_from(["onerror", "onload", "onclick", "ONMOUSEOVER", "ontog
 _SCRIPTS = st.sampled_from(["script", "SCRIPT", "ScRiPt", "script ", "script type=module"])
 _INFO = st.sampled_from(["", "js", "{: onclick=x() }", 'js" onload="x()', "{.x #y onclick=z}",
                          "<script>", "```", "~~~"])
-_CHARS = st.sampled_from(
-    ["😀", "\U0001f4a9", "\ufeff", "\u2028", "\u0085", "\U0001d4b3", "é", "\x7f"]
-)
+# Characters no output can show as written (C0 but tab and newlines, DEL, C1, U+2028/2029)
+# are refused by the catalog checks (tests/data/invalid); the rest reach the pages.
+_CHARS = st.sampled_from(["😀", "\U0001f4a9", "\ufeff", "\U0001d4b3", "é", "\u00a0"])
 
 
 @st.composite

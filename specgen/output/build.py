@@ -14,7 +14,7 @@ from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
 from .background import Background
-from .lock import build_lock
+from .lock import build_lock, remove_lock
 from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
@@ -114,6 +114,7 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
     other part's thousands of files.
     """
     staging = Staging(out)
+    first = not out.exists()
     try:
         staging.make_root()  # before the fork, so that only this process removes it, and last
         with build_lock(out):
@@ -123,7 +124,9 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
                 staging.abort()  # under the lock: no other build sees the half-removed work
                 raise
     except BaseException:
-        staging.abort()  # the folders made for OUT, when the lock was not to be had
+        if first:  # a failed first build leaves nothing, not even its lock
+            remove_lock(out)
+        staging.abort()  # the folders made for OUT (and the lock's, on a first build)
         raise
     return staging.count, changed
 

@@ -2,13 +2,16 @@
 
 Two builds writing one folder at once would leave a tree that matches neither catalog. The
 lock is `OUT/.specgen.lock`, outside the folders specgen manages; it stays after the build, as
-flock-based locks must (removing it would let a waiting build lock a file no one else sees).
+flock-based locks must (removing it would let a waiting build lock a file no one else sees) —
+except after a failed first build, which removes the OUT it made, lock and all: a second build
+started into the same new folder at that very moment is the price of leaving nothing behind.
 A build that finds it held waits LOCK_WAIT seconds, then fails saying so. `--check` only reads
 and takes no lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,3 +43,9 @@ def build_lock(out: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def remove_lock(out: Path) -> None:
+    """Remove the lock file of `out`, if there is one (after a failed first build)."""
+    with contextlib.suppress(OSError):
+        (out / LOCK_FILE).unlink()

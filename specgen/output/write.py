@@ -286,12 +286,13 @@ class Staging:
         for folder in sorted(self.created, key=len, reverse=True):  # a folder before its parent
             self._tree.remove_folder(folder)
         self.close()
-        for path in reversed(self.above):
+        while self.above:
             try:
-                Path(path).rmdir()
+                Path(self.above[-1]).rmdir()
             except OSError:
-                break  # not empty: something else was put there (and so in those above it)
-        self.renames, self.folders, self.extras, self.created, self.above = [], [], [], [], []
+                break  # not empty (the lock, or something else put there): kept for a retry
+            self.above.pop()
+        self.renames, self.folders, self.extras, self.created = [], [], [], []
 
     def close(self) -> None:
         """Release the folder descriptors (the staging can still commit or abort)."""
