@@ -14,7 +14,35 @@ from specgen.catalog.source import parse
 def test_registry_data_has_no_duplicate_keys_and_ships_in_the_package() -> None:
     text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
     data = parse("registry.yaml", text).data
-    assert set(data) == {"iana", "vendors"}
+    assert set(data) == {"iana", "components", "vendors"}
+
+
+def test_every_vendor_component_is_described_and_each_vendor_has_one_component() -> None:
+    """A vendor use names a described component, and one vendor name is one component."""
+    components = registry.components()
+    owners: dict[str, str] = {}
+    for code in range(100, 600):
+        for use in registry.facts(code).vendors:
+            if use.component is not None:
+                assert use.component in components, (code, use.component)
+                assert owners.setdefault(use.vendor, use.component) == use.component
+    assert owners["AWS Application Load Balancer"] == "aws-alb"
+    assert owners["Cloudflare"] == "cloudflare"
+
+
+def test_only_logged_codes_are_the_ones_no_client_receives() -> None:
+    """ALB's 460 and nginx's 444 and 499 are only logged; the others reach a client."""
+    logged = {(code, use.component) for code in range(100, 600)
+              for use in registry.facts(code).vendors if not use.reaches_client}
+    assert logged == {(460, "aws-alb"), (444, "nginx"), (499, "nginx")}
+
+
+def test_a_component_reads_right_in_a_sentence() -> None:
+    components = registry.components()
+    assert components["aws-alb"].phrase == "the AWS Application Load Balancer"
+    assert components["cloudflare"].phrase == "Cloudflare"
+    assert registry.vendor_use(561, "aws-alb") is not None
+    assert registry.vendor_use(561, "cloudflare") is None
 
 
 def test_every_registered_reason_is_a_valid_reason_phrase() -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
-from . import problems, registry, syntax
+from . import problems, registry, senders, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -52,7 +52,23 @@ def errors(catalog: Catalog) -> list[Finding]:
         found += [Finding(path, message)
                   for path, message in problems.errors(catalog, names, bodies, broken)]
     _name_findings(catalog, found)
+    _sender_findings(catalog, found)
     return found
+
+
+def _sender_findings(catalog: Catalog, found: list[Finding]) -> None:
+    """Every `sender` names a component the registry describes, or gives its own name."""
+    for code, status in catalog.codes.items():
+        base: PathT = ("codes", code)
+        places: list[tuple[PathT, Any]] = [(base, status.sender)]
+        places += [((*base, "examples", i), e.sender) for i, e in enumerate(status.examples)]
+        places += [((*base, "problems", slug, "examples", i), e.sender)
+                   for slug, problem in status.problems.items()
+                   for i, e in enumerate(problem.examples)]
+        for path, sender in places:
+            message = senders.unknown_component(sender)
+            if message:
+                found.append(Finding((*path, "sender", "component"), message))
 
 
 # RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content; §15.3.6: nor does 205.
@@ -257,7 +273,10 @@ def warnings(catalog: Catalog) -> list[Finding]:
                     "warning",
                 )
             )
+        sent = senders.origin(catalog, code)
         for use in facts.vendors:
+            if use.component is not None and use.component == sent.component:
+                continue  # the catalog says this component sends it: no collision but the truth
             found.append(
                 Finding(
                     base,
@@ -266,7 +285,7 @@ def warnings(catalog: Catalog) -> list[Finding]:
                     "warning",
                 )
             )
-        if facts.registered is None and status.equivalent is None:
+        if facts.registered is None and status.equivalent is None and sent.reaches_client:
             found.append(
                 Finding(
                     base,

@@ -154,9 +154,12 @@ def _expected(catalog: Catalog, code: int, example: Example, response: bytes) ->
     )
 
 
-def exchange(catalog: Catalog, code: int, example: Example) -> Exchange:
-    """The exchange of one example: its transcript's request and the documented response."""
+def exchange(catalog: Catalog, code: int, example: Example) -> Exchange | None:
+    """The exchange of one example: its transcript's request and the documented response (None:
+    its sender only logs the code, so no client could ever receive the response)."""
     transcript = render_transcript(catalog, code, example)
+    if transcript.response is None:
+        return None
     method, target, fields, body = parse_request(transcript.request)
     expected = _expected(catalog, code, example, transcript.response)
     return Exchange(
@@ -186,7 +189,8 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
                 "--code", f"code {selection.code} is not in the catalog (codes: {known})"
             )
         codes = [selection.code]
-    every = [exchange(catalog, code, ex) for code in codes for ex in catalog.codes[code].examples]
+    made = (exchange(catalog, code, ex) for code in codes for ex in catalog.codes[code].examples)
+    every = [item for item in made if item is not None]
     chosen = [
         item for item in every
         if (selection.example is None or item.slug == selection.example)
