@@ -6,8 +6,10 @@ AWS Application Load Balancer's 460/463/464/561 and Cloudflare's 520 to 526 in f
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import DATA
@@ -18,6 +20,7 @@ from specgen.catalog.load import load
 from specgen.catalog.models import Catalog
 from specgen.catalog.senders import origin
 from specgen.cli import cli
+from specgen.docs.export import export_data, export_schema_text
 from specgen.docs.plan import docs_plan
 from specgen.http.transcripts import (
     iter_transcripts,
@@ -222,3 +225,14 @@ def test_a_sender_may_say_a_code_never_reaches_a_client(tmp_path: Path) -> None:
     page = docs_plan(catalog)["codes/499.md"]
     assert "The ingress only logs 499" in page
     assert "**Standard:** no, a custom code of the ingress" in page
+
+
+def test_catalog_json_names_each_codes_sender_for_tools(platform: Catalog) -> None:
+    data = export_data(platform)
+    jsonschema.Draft202012Validator(json.loads(export_schema_text())).validate(data)
+    senders = {entry["code"]: entry["sender"] for entry in data["codes"]}
+    assert senders[400] is None
+    assert senders[460] == {"name": "the AWS Application Load Balancer", "component": "aws-alb",
+                            "reaches_client": False}
+    assert senders[520] == {"name": "Cloudflare", "component": "cloudflare",
+                            "reaches_client": True}
