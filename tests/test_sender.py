@@ -202,8 +202,9 @@ def test_the_index_groups_codes_by_sender_and_by_tag(pages: dict[str, str]) -> N
     assert "- **This API:** [400](codes/400.md)," in index
     assert "- **auth:** [401](codes/401.md), [403](codes/403.md), [561](codes/561.md)" in index
     assert "This API sends" not in index
-    assert "| [561](codes/561.md) | [Unauthorized](codes/561.md) | 5xx Server Error |" \
-        " not registered |" in index
+    assert "| [561](codes/561.md) | [Unauthorized](codes/561.md) | not registered |" in index
+    assert index.index("## 4xx Client Error {#class-4xx}") < index.index("[460](codes/460.md) |")
+    assert index.index("## 5xx Server Error {#class-5xx}") < index.index("[500](codes/500.md) |")
 
 
 def test_a_catalog_where_the_api_sends_everything_has_no_sender_section() -> None:

@@ -77,7 +77,6 @@ class IndexRow:
     code: int
     link: str
     reason: str
-    klass: str
     standing: str
     equivalent: str
     summary: str
@@ -93,6 +92,8 @@ class IndexView:
     description: str
     version: str
     rows: list[IndexRow]
+    by_class: list[tuple[str, str, list[IndexRow]]]
+    """(class heading, its anchor, the class's rows), classes ascending."""
     custom: list[int]
     """The codes outside the IANA registry that the API itself sends."""
     by_sender: list[tuple[str, list[str]]]
@@ -123,7 +124,6 @@ def index_view(catalog: Catalog) -> IndexView:
             code=number,
             link=link,
             reason=f"[{literal(status.reason)}]({link})",
-            klass=class_title(number),
             standing="registered" if not is_custom(number)
             else "custom" if sender.is_api else "not registered",
             equivalent=equivalent,
@@ -137,6 +137,11 @@ def index_view(catalog: Catalog) -> IndexView:
         description=prose(info.description),
         version=code(info.version),
         rows=rows,
+        by_class=[
+            (class_title(digit * 100), f"class-{digit}xx",
+             [row for row in rows if row.code // 100 == digit])
+            for digit in sorted({row.code // 100 for row in rows})
+        ],
         custom=custom,
         by_sender=list(senders.items()) if len(senders) > 1 else [],
         by_tag=[(literal(tag), tags[tag]) for tag in sorted(tags)],
