@@ -1,4 +1,4 @@
-"""The index table read on a phone (390×844) and on a desktop, in Chromium."""
+"""The index table read on a phone (390 by 844) and on a desktop, in Chromium."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_the_index_keeps_code_reason_and_summary_inside_the_screen(
         code, reason, summary = row[0], row[1], row[4]
         for cell in (code, reason, summary):
             assert cell["visible"]
-            assert 0 <= cell["left"] and cell["right"] <= width, (cell, width)
+            assert cell["left"] >= 0 and cell["right"] <= width, (cell, width)
         assert summary["lines"] <= 3, summary
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
