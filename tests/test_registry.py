@@ -110,6 +110,8 @@ def test_explain_561_names_the_alb_use_and_the_500_fallback() -> None:
         "  - AWS Application Load Balancer: Unauthorized — the identity provider returned an"
         " error while the load balancer authenticated the user; the access log's error_reason"
         " field says which.\n"
+        "When one of them sends it in front of your API, say so in the catalog:"
+        " sender: {component: aws-alb}.\n"
         "A client that does not know 561 treats it as 500 Internal Server Error, the first code"
         " of its class (RFC 9110 §15)."
     )
@@ -120,6 +122,11 @@ def test_explain_says_when_meanings_collide() -> None:
         assert "These meanings collide" in registry.explain(code)
     for code in (561, 404, 444):
         assert "collide" not in registry.explain(code)
+
+
+def test_explain_says_a_logged_code_reaches_no_client() -> None:
+    assert "Only logged: no client receives it." in registry.explain(460)
+    assert "Only logged" not in registry.explain(463)
 
 
 def test_explain_of_a_registered_code_gives_its_reference_and_no_fallback() -> None:

@@ -128,7 +128,13 @@ def explain(code: int) -> str:
         lines.append(f"Not registered with IANA: {code} has no standard meaning.")
     if info.vendors:
         lines.append("Known non-standard uses:")
-        lines.extend(f"  - {use.vendor}: {use.reason} — {use.meaning}." for use in info.vendors)
+        lines.extend(f"  - {use.vendor}: {use.reason} — {use.meaning}."
+                     + ("" if use.reaches_client else " Only logged: no client receives it.")
+                     for use in info.vendors)
+        senders = sorted({use.component for use in info.vendors if use.component})
+        if senders:
+            lines.append("When one of them sends it in front of your API, say so in the catalog: "
+                         + ", ".join(f"sender: {{component: {key}}}" for key in senders) + ".")
         if len({use.vendor for use in info.vendors}) > 1 or info.registered:
             lines.append("These meanings collide: say which one your API means.")
     if info.registered is None:
