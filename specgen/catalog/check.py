@@ -281,7 +281,9 @@ def warnings(catalog: Catalog) -> list[Finding]:
                 Finding(
                     base,
                     f"{code} collides with {use.vendor}'s {code} {use.reason} ({use.meaning}):"
-                    " clients behind it cannot tell the two apart",
+                    " clients behind it cannot tell the two apart"
+                    + (f"; if {use.vendor} in front of this API sends it, say"
+                       f" `sender: {{component: {use.component}}}`" if use.component else ""),
                     "warning",
                 )
             )
