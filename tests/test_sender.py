@@ -237,3 +237,10 @@ def test_catalog_json_names_each_codes_sender_for_tools(platform: Catalog) -> No
                             "reaches_client": False}
     assert senders[520] == {"name": "Cloudflare", "component": "cloudflare",
                             "reaches_client": True}
+
+
+def test_attaching_a_code_no_client_receives_is_a_warning(platform: Catalog) -> None:
+    catalog = platform.model_copy(deep=True)
+    catalog.codes[460].attach = ["all"]
+    found = [f for f in check.warnings(catalog) if f.path == ("codes", 460, "attach")]
+    assert len(found) == 1 and "never reaches a client" in found[0].message

@@ -287,6 +287,13 @@ def warnings(catalog: Catalog) -> list[Finding]:
                     "warning",
                 )
             )
+        if status.attach and not sent.reaches_client:
+            found.append(Finding(
+                (*base, "attach"),
+                f"{code} never reaches a client ({sent.phrase} only logs it), yet 'attach' puts"
+                " it on operations as a response they may give; remove 'attach'",
+                "warning",
+            ))
         if facts.registered is None and status.equivalent is None and sent.reaches_client:
             found.append(
                 Finding(

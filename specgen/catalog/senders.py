@@ -30,11 +30,8 @@ class Origin:
     """False when the response is only logged and no client ever receives it."""
     meaning: str | None
     """What the registry says the component means by the code (None: nothing)."""
-
-    @property
-    def is_api(self) -> bool:
-        """Whether the API itself sends the response."""
-        return self.phrase == THE_API
+    is_api: bool = False
+    """Whether the API itself sends the response."""
 
     @property
     def label(self) -> str:
@@ -51,7 +48,8 @@ def origin(catalog: Catalog, code: int, example: Example | None = None) -> Origi
 def resolve(catalog: Catalog, code: int, sender: Sender | None) -> Origin:
     """A `sender` of a code (None: the API) as the outputs show it."""
     if sender is None:
-        return Origin(THE_API, None, catalog.server.software, catalog.server.host, True, None)
+        return Origin(THE_API, None, catalog.server.software, catalog.server.host, True, None,
+                      is_api=True)
     known = registry.components().get(sender.component or "")
     use = registry.vendor_use(code, known.key) if known else None
     # `check` refuses a sender that has neither a known component nor a name.
