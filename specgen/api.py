@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import LoadError
+from .output import DEFAULT_OUT
 
 if TYPE_CHECKING:
     from .catalog.load import Loaded
@@ -156,7 +157,7 @@ class BuildResult:
 
 def build(
     catalog: Catalog | str | Path | None = None,
-    out: str | Path = "build/specgen",
+    out: str | Path = DEFAULT_OUT,
     *,
     check: bool = False,
 ) -> BuildResult:

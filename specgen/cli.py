@@ -14,6 +14,7 @@ import click
 from . import __version__
 from .catalog.rules import RULE_HELP, parse_rule
 from .errors import Problem, SpecgenError, locating, printable
+from .output import DEFAULT_OUT
 
 if TYPE_CHECKING:
     from .catalog.load import Loaded
@@ -157,7 +158,7 @@ def schema_command(output: str | None) -> None:
 @cli.command("build")
 @click.argument("catalog", required=False)
 @click.option(
-    "-o", "--out", default="build/specgen", show_default=True, type=click.Path(file_okay=False),
+    "-o", "--out", default=DEFAULT_OUT, show_default=True, type=click.Path(file_okay=False),
     help="Output folder; specgen owns its openapi/, transcripts/ and docs/ subfolders.",
 )
 @click.option(
@@ -232,7 +233,7 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
         click.echo("the catalog has no examples", err=True)
     if raw:
         sys.stdout.flush()
-        sys.stdout.buffer.write(b"".join(t.request + t.response for t in chosen))
+        sys.stdout.buffer.write(b"".join(t.request + (t.response or b"") for t in chosen))
         sys.stdout.buffer.flush()
     else:
         sys.stdout.write(transcripts_text(chosen))

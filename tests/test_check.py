@@ -46,7 +46,8 @@ def test_the_embedded_catalog_has_no_errors_and_no_warnings(embedded: Catalog) -
             "561 collides with AWS Application Load Balancer's 561 Unauthorized (the identity"
             " provider returned an error while the load balancer authenticated the user; the"
             " access log's error_reason field says which): clients behind it cannot tell the"
-            " two apart",
+            " two apart; if AWS Application Load Balancer in front of this API sends it, say"
+            " `sender: {component: aws-alb}`",
             "warning",
         )
     ]

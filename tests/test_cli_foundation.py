@@ -73,11 +73,13 @@ def test_check_prints_located_warnings_and_succeeds(warned: Path) -> None:
         " needs an access token and carried none): clients behind it cannot tell the two apart",
         "lint.yaml:5:3: warning: 499 collides with nginx's 499 Client Closed Request (the client"
         " closed the connection while nginx was still processing the request): clients behind"
-        " it cannot tell the two apart",
+        " it cannot tell the two apart; if nginx in front of this API sends it, say"
+        " `sender: {component: nginx}`",
         "lint.yaml:6:3: warning: 561 collides with AWS Application Load Balancer's 561"
         " Unauthorized (the identity provider returned an error while the load balancer"
         " authenticated the user; the access log's error_reason field says which): clients"
-        " behind it cannot tell the two apart",
+        " behind it cannot tell the two apart; if AWS Application Load Balancer in front of"
+        " this API sends it, say `sender: {component: aws-alb}`",
         "lint.yaml:6:3: warning: custom code 561 gives no 'equivalent': clients that do not know"
         " it treat it as 500; name the standard code it stands for",
         "lint.yaml: 3 code(s), 0 problem type(s), 0 example(s), 5 warning(s)",

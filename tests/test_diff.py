@@ -67,6 +67,9 @@ CASES: dict[str, tuple[Edit, str, str]] = {
                             "'Unauthorized' became 'Unauthenticated'"),
     "code-equivalent-changed": (_set("codes/561/equivalent", 403), "561",
                                 "equivalent 401 became 403"),
+    "code-sender-changed": (_set("codes/561/sender", {"component": "aws-alb"}), "561",
+                            "sent by this API became sent by the AWS Application Load Balancer"
+                            " in front of this API"),
     "code-deprecated": (_set("codes/561/deprecated", True), "561", "deprecated"),
     "media-type-removed": (_delete("codes/400/content/text~plain"), "400",
                            "media type text/plain was removed"),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from specgen.catalog import check
@@ -39,6 +40,23 @@ def test_starter_catalog_is_valid_and_lint_clean(tmp_path: Path) -> None:
     loaded = load(tmp_path / "specgen.yaml")
     assert check.warnings(loaded.catalog) == []
     assert sorted(loaded.catalog.codes) == [429, 461]
+
+
+def test_the_sites_name_is_the_catalogs_title_and_comments_name_the_build_folder(
+    tmp_path: Path,
+) -> None:
+    """mkdocs.yml's site_name is the starter catalog's info.title; both files name the folder
+    `specgen build` writes to by default, not one it never uses."""
+    plan = init_plan()
+    (tmp_path / "specgen.yaml").write_text(plan["specgen.yaml"], encoding="utf-8")
+    title = load(tmp_path / "specgen.yaml").catalog.info.title
+    config = yaml.load(plan["mkdocs.yml"], Loader=yaml.BaseLoader)  # no tags for !!python
+    assert config["site_name"] == title == "My API status codes"
+    default = next(p.default for p in cli.commands["build"].params if p.name == "out")
+    assert default == "build/specgen"
+    for name in ("specgen.yaml", "mkdocs.yml"):
+        assert f"to {default}/" in plan[name], name
+    assert "./out" not in plan["specgen.yaml"]
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

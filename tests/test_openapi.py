@@ -244,9 +244,18 @@ def test_three_zero_refusals_name_schema_and_pointer_all_at_once() -> None:
     ]
 
 
-def test_response_snippet_is_the_response_component_as_yaml(embedded: Catalog) -> None:
-    snippet = yaml.safe_load(response_snippet(embedded, 561, "3.0"))
+def test_response_snippet_is_the_response_component_without_x_specgen(
+    embedded: Catalog,
+) -> None:
+    """A page's OpenAPI snippet is the component as consumers see it: specgen's own data out."""
+    text = response_snippet(embedded, 561, "3.0")
+    snippet = yaml.safe_load(text)
     response = render_openapi(embedded, "3.0")["components"]["responses"]["Unauthorized561"]
+    assert "x-specgen" in response
+    assert "x-specgen" not in text
+    del response["x-specgen"]
+    for media in response["content"].values():
+        media.pop("x-specgen", None)
     assert snippet == {"components": {"responses": {"Unauthorized561": response}}}
 
 

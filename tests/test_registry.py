@@ -14,7 +14,35 @@ from specgen.catalog.source import parse
 def test_registry_data_has_no_duplicate_keys_and_ships_in_the_package() -> None:
     text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
     data = parse("registry.yaml", text).data
-    assert set(data) == {"iana", "vendors"}
+    assert set(data) == {"iana", "components", "vendors"}
+
+
+def test_every_vendor_component_is_described_and_each_vendor_has_one_component() -> None:
+    """A vendor use names a described component, and one vendor name is one component."""
+    components = registry.components()
+    owners: dict[str, str] = {}
+    for code in range(100, 600):
+        for use in registry.facts(code).vendors:
+            if use.component is not None:
+                assert use.component in components, (code, use.component)
+                assert owners.setdefault(use.vendor, use.component) == use.component
+    assert owners["AWS Application Load Balancer"] == "aws-alb"
+    assert owners["Cloudflare"] == "cloudflare"
+
+
+def test_only_logged_codes_are_the_ones_no_client_receives() -> None:
+    """ALB's 460 and nginx's 444 and 499 are only logged; the others reach a client."""
+    logged = {(code, use.component) for code in range(100, 600)
+              for use in registry.facts(code).vendors if not use.reaches_client}
+    assert logged == {(460, "aws-alb"), (444, "nginx"), (499, "nginx")}
+
+
+def test_a_component_reads_right_in_a_sentence() -> None:
+    components = registry.components()
+    assert components["aws-alb"].phrase == "the AWS Application Load Balancer"
+    assert components["cloudflare"].phrase == "Cloudflare"
+    assert registry.vendor_use(561, "aws-alb") is not None
+    assert registry.vendor_use(561, "cloudflare") is None
 
 
 def test_every_registered_reason_is_a_valid_reason_phrase() -> None:
@@ -82,6 +110,8 @@ def test_explain_561_names_the_alb_use_and_the_500_fallback() -> None:
         "  - AWS Application Load Balancer: Unauthorized — the identity provider returned an"
         " error while the load balancer authenticated the user; the access log's error_reason"
         " field says which.\n"
+        "When one of them sends it in front of your API, say so in the catalog:"
+        " sender: {component: aws-alb}.\n"
         "A client that does not know 561 treats it as 500 Internal Server Error, the first code"
         " of its class (RFC 9110 §15)."
     )
@@ -92,6 +122,11 @@ def test_explain_says_when_meanings_collide() -> None:
         assert "These meanings collide" in registry.explain(code)
     for code in (561, 404, 444):
         assert "collide" not in registry.explain(code)
+
+
+def test_explain_says_a_logged_code_reaches_no_client() -> None:
+    assert "Only logged: no client receives it." in registry.explain(460)
+    assert "Only logged" not in registry.explain(463)
 
 
 def test_explain_of_a_registered_code_gives_its_reference_and_no_fallback() -> None:

@@ -70,6 +70,7 @@ def parse(transcript: Transcript) -> Parsed:
     if request_body:
         client.send(h11.Data(data=request_body))
     client.send(h11.EndOfMessage())
+    assert transcript.response is not None, "this example's response reaches no client"
     client.receive_data(transcript.response)
     response = client.next_event()
     assert isinstance(response, h11.Response | h11.InformationalResponse), response

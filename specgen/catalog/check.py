@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import Severity
 from ..text import links
-from . import headers, problems, registry, syntax
+from . import headers, problems, registry, senders, syntax
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -60,6 +60,7 @@ def errors(catalog: Catalog) -> list[Finding]:
                   for path, message in headers.errors(catalog, bodies if sound else None)]
     _name_findings(catalog, found)
     _link_findings(catalog, catalog.model_dump(by_alias=True), (), found)
+    _sender_findings(catalog, found)
     return found
 
 
@@ -81,6 +82,21 @@ def _link_findings(catalog: Catalog, node: Any, path: PathT, found: list[Finding
     elif isinstance(node, list):
         for index, item in enumerate(node):
             _link_findings(catalog, item, (*path, index), found)
+
+
+def _sender_findings(catalog: Catalog, found: list[Finding]) -> None:
+    """Every `sender` names a component the registry describes, or gives its own name."""
+    for code, status in catalog.codes.items():
+        base: PathT = ("codes", code)
+        places: list[tuple[PathT, Any]] = [(base, status.sender)]
+        places += [((*base, "examples", i), e.sender) for i, e in enumerate(status.examples)]
+        places += [((*base, "problems", slug, "examples", i), e.sender)
+                   for slug, problem in status.problems.items()
+                   for i, e in enumerate(problem.examples)]
+        for path, sender in places:
+            message = senders.unknown_component(sender)
+            if message:
+                found.append(Finding((*path, "sender", "component"), message))
 
 
 # RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have content; §15.3.6: nor does 205.
@@ -287,16 +303,28 @@ def warnings(catalog: Catalog) -> list[Finding]:
                     "warning",
                 )
             )
+        sent = senders.origin(catalog, code)
         for use in facts.vendors:
+            if use.component is not None and use.component == sent.component:
+                continue  # the catalog says this component sends it: no collision but the truth
             found.append(
                 Finding(
                     base,
                     f"{code} collides with {use.vendor}'s {code} {use.reason} ({use.meaning}):"
-                    " clients behind it cannot tell the two apart",
+                    " clients behind it cannot tell the two apart"
+                    + (f"; if {use.vendor} in front of this API sends it, say"
+                       f" `sender: {{component: {use.component}}}`" if use.component else ""),
                     "warning",
                 )
             )
-        if facts.registered is None and status.equivalent is None:
+        if status.attach and not sent.reaches_client:
+            found.append(Finding(
+                (*base, "attach"),
+                f"{code} never reaches a client ({sent.phrase} only logs it), yet 'attach' puts"
+                " it on operations as a response they may give; remove 'attach'",
+                "warning",
+            ))
+        if facts.registered is None and status.equivalent is None and sent.reaches_client:
             found.append(
                 Finding(
                     base,

@@ -299,6 +299,30 @@ class Response(Model):
         return self.body is not None or self.body_text is not None
 
 
+class Sender(Model):
+    """Who sends a response when it is not the API itself: a component in front of it."""
+
+    component: Slug | None = None
+    """A component specgen's registry knows (`aws-alb`, `cloudflare`, `nginx`): its name, its
+    `Server` header and what it means by each code come from there."""
+    name: Text | None = None
+    """The component's name as sentences use it, e.g. `the edge gateway` (default: the
+    registry's name of `component`; required without one)."""
+    server: HeaderValue | None = None
+    """The `Server` header of its responses (default: the registry's; none without one)."""
+    host: Host | None = None
+    """The host the client talks to, in transcripts and curl URLs (default: `server.host`)."""
+    reaches_client: bool | None = None
+    """False when the component only logs the code and no client ever receives it (default:
+    what the registry says of the component's use of the code, else true)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Sender:
+        if self.component is None and self.name is None:
+            raise ValueError("a sender names a registry 'component' or gives its own 'name'")
+        return self
+
+
 class Example(Model):
     """One scenario: a request and the response it gets."""
 
@@ -312,6 +336,8 @@ class Example(Model):
     """The request the client sends."""
     response: Response = Field(default_factory=Response)
     """The response it gets."""
+    sender: Sender | None = None
+    """Who sends this example's response (default: the code's `sender`, else the API)."""
 
     @cached_property
     def id(self) -> str:
@@ -406,6 +432,9 @@ class StatusCode(Model):
     problems: dict[Slug, ProblemType] = Field(default_factory=dict)
     """The problem types (RFC 9457) sent with this code, by slug: stable, URL-safe and unique
     in the catalog."""
+    sender: Sender | None = None
+    """Who sends the code when it is not the API: a component in front of it, e.g.
+    `{component: aws-alb}` (default: the API itself)."""
 
     @model_validator(mode="after")
     def _check(self) -> StatusCode:

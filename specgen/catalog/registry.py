@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import yaml
 
@@ -36,6 +37,26 @@ class VendorUse:
     vendor: str
     reason: str
     meaning: str
+    component: str | None = None
+    """The key of the component under `components` that sends it (None: not one we describe)."""
+    reaches_client: bool = True
+    """False when the product only logs the code and never sends it to a client."""
+
+
+@dataclass(frozen=True)
+class Component:
+    """A product that sends status codes in front of an API: a load balancer, a CDN."""
+
+    key: str
+    name: str
+    the: bool
+    kind: str
+    server: str
+
+    @property
+    def phrase(self) -> str:
+        """The name as a sentence uses it: 'the AWS Application Load Balancer', 'Cloudflare'."""
+        return f"the {self.name}" if self.the else self.name
 
 
 @dataclass(frozen=True)
@@ -58,14 +79,31 @@ class CodeFacts:
 
 
 @cache
-def _data() -> tuple[dict[int, Registered], dict[int, tuple[VendorUse, ...]]]:
+def _raw() -> dict[str, Any]:
     text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
-    raw = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's when present
+    raw: dict[str, Any] = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's if present
+    return raw
+
+
+@cache
+def _data() -> tuple[dict[int, Registered], dict[int, tuple[VendorUse, ...]]]:
+    raw = _raw()
     iana = {code: Registered(code, **entry) for code, entry in raw["iana"].items()}
     vendors: dict[int, list[VendorUse]] = {}
     for entry in raw["vendors"]:
         vendors.setdefault(entry["code"], []).append(VendorUse(**entry))
     return iana, {code: tuple(uses) for code, uses in vendors.items()}
+
+
+@cache
+def components() -> dict[str, Component]:
+    """The components the registry describes, by key (`aws-alb`, `cloudflare`, `nginx`)."""
+    return {key: Component(key, **entry) for key, entry in _raw()["components"].items()}
+
+
+def vendor_use(code: int, component: str) -> VendorUse | None:
+    """What a component means by a code, when the registry knows it uses the code."""
+    return next((use for use in facts(code).vendors if use.component == component), None)
 
 
 def facts(code: int) -> CodeFacts:
@@ -90,7 +128,13 @@ def explain(code: int) -> str:
         lines.append(f"Not registered with IANA: {code} has no standard meaning.")
     if info.vendors:
         lines.append("Known non-standard uses:")
-        lines.extend(f"  - {use.vendor}: {use.reason} — {use.meaning}." for use in info.vendors)
+        lines.extend(f"  - {use.vendor}: {use.reason} — {use.meaning}."
+                     + ("" if use.reaches_client else " Only logged: no client receives it.")
+                     for use in info.vendors)
+        senders = sorted({use.component for use in info.vendors if use.component})
+        if senders:
+            lines.append("When one of them sends it in front of your API, say so in the catalog: "
+                         + ", ".join(f"sender: {{component: {key}}}" for key in senders) + ".")
         if len({use.vendor for use in info.vendors}) > 1 or info.registered:
             lines.append("These meanings collide: say which one your API means.")
     if info.registered is None:

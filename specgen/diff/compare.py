@@ -8,6 +8,7 @@ from typing import Any
 
 from ..catalog.models import Catalog, Header, MediaType, ProblemType, StatusCode
 from ..catalog.schemas import resolve
+from ..catalog.senders import Origin, origin
 from .fields import CatalogPath, FieldInfo, body_fields, json_types, type_text
 from .rules import RULES, Rule
 
@@ -64,6 +65,12 @@ class _Comparison:
             self.add("code-equivalent-changed", subject,
                      f"equivalent {_or_none(before.equivalent)} became"
                      f" {_or_none(after.equivalent)}", where, where)
+        sent_before, sent_after = origin(self.old, code), origin(self.new, code)
+        if (sent_before.label, sent_before.reaches_client) != (sent_after.label,
+                                                               sent_after.reaches_client):
+            self.add("code-sender-changed", subject,
+                     f"sent by {_sent(sent_before)} became sent by {_sent(sent_after)}",
+                     where, where)
         if before.deprecated != after.deprecated:
             rule = "code-deprecated" if after.deprecated else "code-undeprecated"
             self.add(rule, subject, "deprecated" if after.deprecated else "no longer deprecated",
@@ -222,6 +229,10 @@ def _field_changes(
 
 def _words(text: str) -> str:
     return " ".join(text.split())
+
+
+def _sent(sender: Origin) -> str:
+    return sender.label + ("" if sender.reaches_client else " (only logged)")
 
 
 def _or_none(code: int | None) -> str:

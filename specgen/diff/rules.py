@@ -36,6 +36,9 @@ _TABLE = (
          "Clients must ignore the reason phrase (RFC 9112 §4); only people read it."),
     Rule("code-equivalent-changed", "warning", "The standard equivalent of a code changed",
          "Clients that map the custom code to a standard one should follow the new mapping."),
+    Rule("code-sender-changed", "warning", "Who sends a code changed",
+         "Clients and operators that tell the API's responses from those of a load balancer or"
+         " CDN in front of it (to retry, or to look in the right logs) should follow."),
     Rule("code-deprecated", "warning", "A code was deprecated",
          "The API is phasing the code out; clients should prepare for its removal."),
     Rule("code-undeprecated", "info", "A code is no longer deprecated",

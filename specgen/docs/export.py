@@ -12,6 +12,7 @@ from typing import Any
 
 from ..catalog import registry
 from ..catalog.models import Catalog
+from ..catalog.senders import origin
 from ..text.render import dump_json
 from .links import page_path
 from .problem import problem_path
@@ -30,6 +31,15 @@ def _url(path: str) -> str:
     return path.removesuffix(".md") + "/"
 
 
+def _sender(catalog: Catalog, number: int) -> dict[str, Any] | None:
+    """Who sends a code, for tools (None: the API itself)."""
+    sender = origin(catalog, number)
+    if sender.is_api:
+        return None
+    return {"name": sender.phrase, "component": sender.component,
+            "reaches_client": sender.reaches_client}
+
+
 def export_data(catalog: Catalog) -> dict[str, Any]:
     """The content of catalog.json."""
     codes = []
@@ -44,6 +54,7 @@ def export_data(catalog: Catalog) -> dict[str, Any]:
             "equivalent": status.equivalent,
             "deprecated": status.deprecated,
             "problems": list(status.problems),
+            "sender": _sender(catalog, number),
         })
     problems = []
     for number, slug, problem in catalog.problem_types():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..catalog import registry
 from ..catalog.models import Catalog, Example, MediaType, StatusCode
 from ..catalog.schemas import resolve
+from ..catalog.senders import Origin, origin
 from ..http.transcripts import Transcript, readable, render_transcript
 from ..openapi.fragment import response_snippet
 from ..text.render import dump_json
@@ -77,6 +78,9 @@ class ExampleView:
     request: str
     curl: str
     response: str
+    """The response transcript ('' when no client ever receives it)."""
+    note: str = ""
+    """Who sends this example's response, when the page's code says otherwise ('' if not)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def code_page(catalog: Catalog, number: int) -> CodePage:
     reader = SchemaReader(resolve(catalog))
     bodies = _bodies(status, reader)
     flag = "deprecated" if status.deprecated else CUSTOM_STATUS if is_custom(number) else ""
+    sender = origin(catalog, number)
     return CodePage(
         code=number,
         title=f"{number} {literal(status.reason)}",
@@ -116,8 +121,8 @@ def code_page(catalog: Catalog, number: int) -> CodePage:
         meta_description=meta(status.summary),
         status=flag,
         summary=prose(status.summary),
-        glance=_glance(catalog, number, bodies),
-        notices=_notices(catalog, number),
+        glance=_glance(catalog, number, bodies, sender),
+        notices=_notices(catalog, number, sender),
         description=prose(status.description),
         causes=[prose(cause) for cause in status.causes],
         remedies=[prose(remedy) for remedy in status.remedies],
@@ -139,17 +144,31 @@ def code_page(catalog: Catalog, number: int) -> CodePage:
     )
 
 
-def _glance(catalog: Catalog, number: int, bodies: list[Body]) -> list[tuple[str, str]]:
+def sentence(phrase: str) -> str:
+    """A sender's phrase at the start of a sentence: 'The AWS Application Load Balancer'."""
+    return phrase[:1].upper() + phrase[1:]
+
+
+def _glance(
+    catalog: Catalog, number: int, bodies: list[Body], sender: Origin
+) -> list[tuple[str, str]]:
     status = catalog.codes[number]
     entry = registry.facts(number).registered
+    if entry:
+        standard = f"yes, {rfc_link(entry.reference)}"
+    elif sender.meaning is not None:
+        standard = f"no, a code of {literal(sender.phrase)}"
+    else:
+        standard = f"no, a custom code of {literal(sender.phrase)}"
     rows = [
         ("Status line", code(f"HTTP/1.1 {number} {status.reason}")),
         ("Class", f"{class_title(number)}"),
-        (
-            "Standard",
-            f"yes, {rfc_link(entry.reference)}" if entry else "no, a custom code of this API",
-        ),
+        ("Standard", standard),
     ]
+    if not sender.is_api:
+        rows.append(("Sent by" if sender.reaches_client else "Logged by", literal(sender.label)))
+    if not sender.reaches_client:
+        rows.append(("Reaches the client", "no, it is only logged"))
     if status.equivalent is not None:
         rows.append(("Handle as", code_link(catalog, status.equivalent, CODES_DIR)))
     rows.append(("Cacheable", "yes, heuristically" if status.cacheable else "no"))
@@ -158,7 +177,25 @@ def _glance(catalog: Catalog, number: int, bodies: list[Body]) -> list[tuple[str
     return rows
 
 
-def _notices(catalog: Catalog, number: int) -> list[Notice]:
+def _sender_notices(number: int, sender: Origin) -> list[Notice]:
+    """What a reader must know when a component in front of the API sends the code."""
+    if sender.is_api:
+        return []
+    who = literal(sender.phrase)
+    verb = "sends" if sender.reaches_client else "logs"
+    body = f"{sentence(who)} in front of this API {verb} {number}, not the API itself"
+    body += f": {inline(sender.meaning)}." if sender.meaning else "."
+    notices = [Notice("info", f"Sent by {who}" if sender.reaches_client else f"Logged by {who}",
+                      body)]
+    if not sender.reaches_client:
+        notices.append(Notice("note", "Never reaches a client", (
+            f"{sentence(who)} only logs {number}: no client ever receives a response with this"
+            f" code. Look for it in the logs of {who}; the examples show requests only."
+        )))
+    return notices
+
+
+def _notices(catalog: Catalog, number: int, sender: Origin) -> list[Notice]:
     status = catalog.codes[number]
     facts = registry.facts(number)
     notices = []
@@ -166,10 +203,13 @@ def _notices(catalog: Catalog, number: int) -> list[Notice]:
         notices.append(Notice(
             "danger", "Deprecated", "This API is phasing this code out; do not rely on it."
         ))
+    notices += _sender_notices(number, sender)
+    # The sender's own use of the code is what the code means here, not another meaning.
     uses = "".join(
         f"\n- **{literal(use.vendor)}** sends {number} {literal(use.reason)}:"
         f" {inline(use.meaning)}."
         for use in facts.vendors
+        if use.component is None or use.component != sender.component
     )
     if facts.registered is None:
         fallback = facts.fallback
@@ -180,10 +220,13 @@ def _notices(catalog: Catalog, number: int) -> list[Notice]:
             f" and monitoring tools do not know what it means. A client that does not recognise"
             f" it treats it as **{fallback}{base_name}**, the generic code of its class"
             f" ([RFC 9110, Section 15]({RFC_CLASSES}))."
+        ) if sender.reaches_client else (
+            f"{number} is not in the IANA HTTP Status Code Registry: log analysis and monitoring"
+            " tools do not know what it means."
         )
         if status.equivalent is not None:
             body += (
-                f"\n\nIn this API, {number} means what"
+                f"\n\n{'In this API' if sender.is_api else 'Here'}, {number} means what"
                 f" {code_link(catalog, status.equivalent, CODES_DIR)} means: handle it the way you"
                 f" handle {status.equivalent}."
             )
@@ -262,20 +305,31 @@ def field_row(row: Field) -> FieldRow:
 
 def _examples(catalog: Catalog, number: int) -> list[ExampleView]:
     return [
-        example_view(render_transcript(catalog, number, example), example)
+        example_view(catalog, render_transcript(catalog, number, example), example)
         for example in catalog.codes[number].examples
     ]
 
 
-def example_view(transcript: Transcript, example: Example) -> ExampleView:
+def example_view(catalog: Catalog, transcript: Transcript, example: Example) -> ExampleView:
     """An example's scenario and transcripts, ready for the HTTP and curl tabs."""
+    sender = origin(catalog, transcript.code, example)
+    note = ""
+    if example.sender is not None:
+        note = f"Sent by {literal(sender.label)}."
+    if transcript.response is None:
+        note = (f"{note} " if note else "") + (
+            f"No client receives a response: {literal(sender.phrase)} only logs"
+            f" {transcript.code}."
+        )
     return ExampleView(
         anchor=f"example-{example.id}",
         title=literal(example.title),
         scenario=prose(example.scenario),
         request=fence(readable(transcript.request), 'http title="Request"'),
         curl=fence(_command(transcript.curl), 'sh title="Request"'),
-        response=fence(readable(transcript.response), 'http title="Response"'),
+        response="" if transcript.response is None
+        else fence(readable(transcript.response), 'http title="Response"'),
+        note=note,
     )
 
 

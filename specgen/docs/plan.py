@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog.models import Catalog
+from ..catalog.senders import origin
 from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
 from .links import CODES_DIR, INDEX, class_title, code_link, dangling, is_custom, page_path
 from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
-from .page import code_page
+from .page import code_page, sentence
 from .problem import problem_page, problem_path, problem_rows
 
 EXTENSIONS = {
@@ -83,7 +84,6 @@ class IndexRow:
     code: int
     link: str
     reason: str
-    klass: str
     standing: str
     equivalent: str
     summary: str
@@ -99,15 +99,31 @@ class IndexView:
     description: str
     version: str
     rows: list[IndexRow]
+    by_class: list[tuple[str, str, list[IndexRow]]]
+    """(class heading, its anchor, the class's rows), classes ascending."""
     custom: list[int]
+    """The codes outside the IANA registry that the API itself sends."""
+    by_sender: list[tuple[str, list[str]]]
+    """(sender, links to its codes), the API first; empty when the API sends every code."""
+    by_tag: list[tuple[str, list[str]]]
+    """(tag, links to its codes), tags in alphabetical order."""
 
 
 def index_view(catalog: Catalog) -> IndexView:
     """The index page's content: the catalog's title and a row per code."""
     rows = []
+    senders: dict[str, list[str]] = {}
+    tags: dict[str, list[str]] = {}
+    custom = []
     for number in sorted(catalog.codes):
         status = catalog.codes[number]
         link = page_path(number)
+        sender = origin(catalog, number)
+        senders.setdefault(sentence(literal(sender.label)), []).append(f"[{number}]({link})")
+        for tag in dict.fromkeys(status.tags):
+            tags.setdefault(tag, []).append(f"[{number}]({link})")
+        if is_custom(number) and sender.is_api:
+            custom.append(number)
         equivalent = (
             code_link(catalog, status.equivalent, "") if status.equivalent is not None else ""
         )
@@ -115,8 +131,8 @@ def index_view(catalog: Catalog) -> IndexView:
             code=number,
             link=link,
             reason=f"[{literal(status.reason)}]({link})",
-            klass=class_title(number),
-            standing="custom" if is_custom(number) else "registered",
+            standing="registered" if not is_custom(number)
+            else "custom" if sender.is_api else "not registered",
             equivalent=equivalent,
             summary=inline(status.summary) + (" *(deprecated)*" if status.deprecated else ""),
         ))
@@ -128,7 +144,14 @@ def index_view(catalog: Catalog) -> IndexView:
         description=prose(info.description),
         version=code(info.version),
         rows=rows,
-        custom=[number for number in sorted(catalog.codes) if is_custom(number)],
+        by_class=[
+            (class_title(digit * 100), f"class-{digit}xx",
+             [row for row in rows if row.code // 100 == digit])
+            for digit in sorted({row.code // 100 for row in rows})
+        ],
+        custom=custom,
+        by_sender=list(senders.items()) if len(senders) > 1 else [],
+        by_tag=[(literal(tag), tags[tag]) for tag in sorted(tags)],
     )
 
 

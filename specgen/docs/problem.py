@@ -111,7 +111,7 @@ def problem_page(catalog: Catalog, number: int, slug: str) -> ProblemPage:
         remedies=[prose(remedy) for remedy in problem.remedies],
         retry=prose(problem.retry),
         examples=[
-            example_view(render_transcript(catalog, number, example, slug), example)
+            example_view(catalog, render_transcript(catalog, number, example, slug), example)
             for example in problem.examples
         ],
     )

@@ -13,7 +13,9 @@ Choices where HTTP allows more than one:
   205 carries `Content-Length: 0` (RFC 9110 §15.3.6);
 * any other response states its length, `Content-Length: 0` when it has no body, so that a
   client never has to wait for the connection to close;
-* a message with an `Upgrade` header gets `Connection: Upgrade` (RFC 9110 §7.8).
+* a message with an `Upgrade` header gets `Connection: Upgrade` (RFC 9110 §7.8);
+* the host and `Server` header are the sender's (catalog/senders.py): the API's `server`, or a
+  component in front of it; a code the component only logs has no response at all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from ..catalog.memo import derived
 from ..catalog.models import Catalog, Example, Request, Response, StatusCode, is_json_media_type
+from ..catalog.senders import Origin, origin
 from ..errors import RenderError, json_pointer
 from ..text.render import dump_json, render
 from .curl import curl_script
@@ -47,7 +50,8 @@ class Transcript:
     slug: str
     title: str
     request: bytes
-    response: bytes
+    response: bytes | None
+    """None when no client ever receives the response (its sender only logs the code)."""
     curl: str
     problem: str | None = None
     """The slug of the problem type whose example this is (None: an example of the code)."""
@@ -85,14 +89,16 @@ def render_transcript(
 
 def _render(catalog: Catalog, code: int, example: Example, problem: str | None) -> Transcript:
     status = catalog.codes[code]
-    request, curl_headers, body = _request(catalog, example)
-    url = catalog.server.base_url + example.request.path
+    sender = origin(catalog, code, example)
+    request, curl_headers, body = _request(sender.host, example)
+    url = f"{catalog.server.scheme}://{sender.host}{example.request.path}"
+    response = _response(catalog, code, status, example, sender)
     return Transcript(
         code=code,
         slug=example.id,
         title=example.title,
         request=request,
-        response=_response(catalog, code, status, example),
+        response=response if sender.reaches_client else None,
         curl=curl_script(
             code, status.reason, example.id, url, example.request.method,
             example.request.path, curl_headers, body,
@@ -119,12 +125,14 @@ def _code_transcripts(catalog: Catalog, code: int) -> Iterator[Transcript]:
 
 def transcripts_plan(catalog: Catalog) -> dict[str, bytes | str]:
     """The files of OUT/transcripts/: `<code>/<slug>.request.http`, `.response.http`, `.curl.sh`
-    (`<code>/<problem>/<slug>.…` for the examples of problem types)."""
+    (`<code>/<problem>/<slug>.…` for the examples of problem types); no `.response.http` for
+    a response that never reaches a client."""
     plan: dict[str, bytes | str] = {}
     for transcript in iter_transcripts(catalog):
         stem = transcript.stem
         plan[f"{stem}.request.http"] = transcript.request
-        plan[f"{stem}.response.http"] = transcript.response
+        if transcript.response is not None:
+            plan[f"{stem}.response.http"] = transcript.response
         plan[f"{stem}.curl.sh"] = transcript.curl
     return plan
 
@@ -170,11 +178,10 @@ def transcripts_text(transcripts: Iterable[Transcript]) -> str:
     parts = []
     for transcript in transcripts:
         stem = transcript.stem
-        parts += [
-            f"==> {stem}.request.http <==\n{readable(transcript.request)}",
-            f"==> {stem}.response.http <==\n{readable(transcript.response)}",
-            f"==> {stem}.curl.sh <==\n{transcript.curl}",
-        ]
+        parts.append(f"==> {stem}.request.http <==\n{readable(transcript.request)}")
+        if transcript.response is not None:
+            parts.append(f"==> {stem}.response.http <==\n{readable(transcript.response)}")
+        parts.append(f"==> {stem}.curl.sh <==\n{transcript.curl}")
     return for_terminal("\n".join(parts))
 
 
@@ -196,12 +203,12 @@ def message_body(message: Request | Response, media_type: str | None) -> str | N
 
 
 def _request(
-    catalog: Catalog, example: Example
+    host: str, example: Example
 ) -> tuple[bytes, list[tuple[str, str]], str | None]:
     """The request bytes, the headers curl must send (all but Host, Content-Length), the body."""
     request = example.request
     body = message_body(request, request.content_type)
-    headers = [("Host", catalog.server.host), *request.headers.items()]
+    headers = [("Host", host), *request.headers.items()]
     headers += _connection(request.headers)
     if body is not None and request.content_type is not None:
         headers.append(("Content-Type", request.content_type))
@@ -213,7 +220,9 @@ def _request(
     return raw, curl_headers, body
 
 
-def _response(catalog: Catalog, code: int, status: StatusCode, example: Example) -> bytes:
+def _response(
+    catalog: Catalog, code: int, status: StatusCode, example: Example, sender: Origin
+) -> bytes:
     response = example.response
     media_type = response.content_type
     if media_type is None and response.has_body and len(status.content) == 1:
@@ -228,7 +237,9 @@ def _response(catalog: Catalog, code: int, status: StatusCode, example: Example)
         raise RenderError.at(
             "catalog", f"{what} has no content; remove the example's body", pointer=pointer
         )
-    headers = [("Date", catalog.server.date), ("Server", catalog.server.software)]
+    headers = [("Date", catalog.server.date)]
+    if sender.server is not None:
+        headers.append(("Server", sender.server))
     headers += [*response.headers.items(), *_connection(response.headers)]
     if not forbids_content(code):
         if media_type is not None:

@@ -118,15 +118,26 @@ def openapi_plan(catalog: Catalog) -> dict[str, str]:
 
 
 def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
-    """YAML of one code's response component, as `components: responses: NAME: …`."""
+    """YAML of one code's response component, as `components: responses: NAME: …`, as its
+    page shows it: without `x-specgen` data."""
     from ..text.render import dump_yaml  # jinja2, as in dump_openapi
 
     if code not in catalog.codes:
         raise RenderError.at(_CATALOG, f"code {code} is not in the catalog", pointer="/codes")
     name = catalog.response_name(code)
     document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
-    response = document["components"]["responses"][name]
+    response = _public(document["components"]["responses"][name])
     return dump_yaml({"components": {"responses": {name: response}}})
+
+
+def _public(value: Any) -> Any:
+    """A part of a fragment without specgen's own `x-specgen` data, which is for merge and
+    tools, not for the API's consumers reading a page."""
+    if isinstance(value, dict):
+        return {key: _public(item) for key, item in value.items() if key != "x-specgen"}
+    if isinstance(value, list):
+        return [_public(item) for item in value]
+    return value
 
 
 def _unique_responses(names: dict[int, str]) -> None:

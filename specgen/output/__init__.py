@@ -4,3 +4,6 @@ under a `lock`), the starter files of `init`, and the forked second process that
 
 May import: `docs`, `openapi`, `http`, `catalog`, `text`, `errors`.
 """
+
+DEFAULT_OUT = "build/specgen"
+"""Where `specgen build` writes when given no `--out`."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..catalog.models import catalog_json_schema
 from ..errors import Location, Problem, WriteError
 from ..text.render import dump_json, render
+from . import DEFAULT_OUT
 from .write import write_plan
 
 CATALOG_FILE = "specgen.yaml"
@@ -14,14 +15,20 @@ SCHEMA_FILE = "specgen.schema.json"
 MKDOCS_FILE = "mkdocs.yml"
 DOCS_KEEP = "docs/.gitkeep"
 """MkDocs needs docs_dir to exist; the pages themselves come from the plugin."""
+TITLE = "My API status codes"
+"""The starter catalog's title, which is also the site's name."""
 
 
 def init_plan() -> dict[str, str]:
     """The starter files by relative path: catalog, its JSON Schema, and mkdocs.yml."""
+    # One title for both files, as a JSON string: YAML reads it back unchanged, whatever it is.
+    title = dump_json(TITLE)
     return {
-        CATALOG_FILE: render("docs/init/specgen.yaml.jinja", schema_file=SCHEMA_FILE),
+        CATALOG_FILE: render("docs/init/specgen.yaml.jinja", schema_file=SCHEMA_FILE,
+                             title=title, out=DEFAULT_OUT),
         SCHEMA_FILE: dump_json(catalog_json_schema()) + "\n",
-        MKDOCS_FILE: render("docs/init/mkdocs.yml.jinja", catalog_file=CATALOG_FILE),
+        MKDOCS_FILE: render("docs/init/mkdocs.yml.jinja", catalog_file=CATALOG_FILE,
+                            title=title, out=DEFAULT_OUT),
     }
 
 

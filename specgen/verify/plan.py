@@ -157,10 +157,13 @@ def _expected(
 
 def exchange(
     catalog: Catalog, code: int, example: Example, problem: str | None = None
-) -> Exchange:
+) -> Exchange | None:
     """The exchange of one example of a code (or of its problem type `problem`): its
-    transcript's request and the documented response."""
+    transcript's request and the documented response (None: its sender only logs the code, so
+    no client could ever receive the response)."""
     transcript = render_transcript(catalog, code, example, problem)
+    if transcript.response is None:
+        return None
     method, target, fields, body = parse_request(transcript.request)
     expected = _expected(catalog, code, example, transcript.response, problem)
     return Exchange(
@@ -191,7 +194,7 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
                 "--code", f"code {selection.code} is not in the catalog (codes: {known})"
             )
         codes = [selection.code]
-    every = [
+    made = (
         exchange(catalog, code, example, problem)
         for code in codes
         for problem, example in [
@@ -199,7 +202,8 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
             *((slug, example) for slug, documented in catalog.codes[code].problems.items()
               for example in documented.examples),
         ]
-    ]
+    )
+    every = [item for item in made if item is not None]
     chosen = [
         item for item in every
         if (selection.example is None or item.slug == selection.example)

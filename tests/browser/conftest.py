@@ -164,3 +164,21 @@ def problems_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         built = mkdocs_build(root / "mkdocs.yml", site)
         assert built.returncode == 0, built.log
         yield Served(url, built)
+
+
+@pytest.fixture(scope="session")
+def platform_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A `specgen init` site of the platform catalog: the API's codes, its load balancer's and
+    its CDN's (tests/data/sender/platform.yaml)."""
+    root = tmp_path_factory.mktemp("platform")
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(init_plan()["mkdocs.yml"], encoding="utf-8")
+    shutil.copy(DATA / "sender" / "platform.yaml", root / "specgen.yaml")
+    return mkdocs_build(root / "mkdocs.yml", root / "site")
+
+
+@pytest.fixture(scope="session")
+def platform_url(platform_site: Built) -> Iterator[str]:
+    """The platform catalog's site served over HTTP; stops at the end of the session."""
+    assert platform_site.returncode == 0, platform_site.log
+    yield from _serve(platform_site.site)

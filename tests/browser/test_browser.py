@@ -56,8 +56,7 @@ def watched(page: Page) -> Iterator[Page]:
 
 def test_index_lists_561_and_links_to_its_page(watched: Page, project_url: str) -> None:
     watched.goto(project_url + "example/")
-    # The first table lists the codes; the problem types' table below names 561 too.
-    row = watched.locator("article table").first.locator("tbody tr").filter(has_text="561")
+    row = watched.locator("article table:has(.specgen-index) tbody tr").filter(has_text="561")
     expect(row).to_contain_text("Unauthorized")
     expect(row).to_contain_text("custom")
     row.get_by_role("link", name="561", exact=True).click()
