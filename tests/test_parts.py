@@ -102,7 +102,8 @@ def test_a_shared_header_keeps_its_component_beside_a_different_local_definition
     }
     document = render_openapi(Catalog.model_validate(data))
     headers = document["components"]["headers"]
-    assert headers["X-Request-Id"] == {"description": "Shared.", "schema": {"type": "string"}}
+    assert headers["X-Request-Id"] == {"description": "Shared.", "schema": {"type": "string"},
+                                       "x-specgen": {"generated": True}}  # merge's mark
     local = document["components"]["responses"]["InternalServerError500"]["headers"]
     assert headers[local["X-Request-Id"]["$ref"].rsplit("/", 1)[1]]["description"] == "Local."
 
