@@ -46,7 +46,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def _outside_checkout(event: str, args: tuple[Any, ...]) -> None:
-    """Fail any test that reads beside the checkout (a `../shared` folder, say): a user's clone
+    """Fail any test that reads beside the checkout (a sibling data folder, say): a user's clone
     has nothing there. The Python environment may live beside it and is allowed."""
     if event not in ("open", "os.listdir", "os.scandir") or not args:
         return

@@ -13,7 +13,7 @@ from conftest import ROOT
 def test_reading_beside_the_checkout_fails_the_test() -> None:
     """conftest's audit hook refuses reads outside the checkout for the whole suite, so a test
     that needs a file a user's clone lacks fails here too, not only on a user's machine."""
-    beside = ROOT.parent / "shared" / "anything.yaml"
+    beside = ROOT.parent / "beside-the-checkout" / "anything.yaml"
     with pytest.raises(PermissionError, match="outside the checkout"):
         beside.read_bytes()
     with pytest.raises(PermissionError, match="outside the checkout"):

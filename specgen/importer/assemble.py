@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from ..catalog import check, syntax
 from ..catalog.models import Catalog, is_json_media_type, slugify
 from ..catalog.registry import facts
-from ..catalog.schemas import COMPONENT_PREFIX
+from ..catalog.schemas import COMPONENT_PREFIX, iter_refs
 from .collect import CodeResponses, Op, Variant
 from .document import Document
 from .rules import OperationIndex
@@ -79,7 +79,7 @@ class _Assembler:
 
     def convert(self, node: Any) -> Any:
         converted = upconvert(_jsonable(node)) if self.document.oas == "3.0" else _jsonable(node)
-        for ref in _refs(converted):
+        for _, ref in iter_refs(converted):
             if ref.startswith(COMPONENT_PREFIX):
                 self.copy_schema(ref.removeprefix(COMPONENT_PREFIX))
         return converted
@@ -240,21 +240,6 @@ def _param_example(param: dict[str, Any]) -> str:
         if value is not None and not isinstance(value, dict | list):
             return str(value).lower() if isinstance(value, bool) else str(value)
     return "1" if schema.get("type") in ("integer", "number") else str(param["name"])
-
-
-def _refs(node: Any) -> list[str]:
-    found = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                found.append(ref)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
 
 
 def _server(document: Document) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from urllib.parse import unquote
 
 import yaml
 
+from ..catalog.schemas import resolve_pointer
 from ..catalog.source import SPEC_MAX_BYTES, YamlLoader, read_file
-from ..errors import LoadError, parse_pointer
+from ..errors import LoadError
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,11 @@ class Document:
             if ref in seen:
                 raise LoadError.at(self.file, f"$ref {ref!r} refers to itself")
             seen = seen | {ref}
-            target: Any = self.data
-            # A $ref's pointer is a URI fragment: percent-encoded (RFC 6901 §6).
-            for part in parse_pointer(unquote(ref[1:])):
-                if isinstance(target, dict) and part in target:
-                    target = target[part]
-                elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-                    target = target[int(part)]
-                else:
-                    raise LoadError.at(self.file, f"$ref {ref!r} points to nothing")
+            try:
+                # A $ref's pointer is a URI fragment: percent-encoded (RFC 6901 §6).
+                target = resolve_pointer(self.data, unquote(ref[1:]))
+            except LookupError:
+                raise LoadError.at(self.file, f"$ref {ref!r} points to nothing") from None
             node, last = target, ref
         return node, last
 
