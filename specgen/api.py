@@ -65,11 +65,11 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     """
     from .catalog import check
     from .errors import locating
-    from .output.build import render_all
+    from .output.build import refusals
 
     loaded = _loaded(catalog)
     with locating(loaded.locate):
-        render_all(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
+        refusals(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     return loaded.problems(check.warnings(loaded.catalog))
 
 

@@ -108,11 +108,11 @@ def check_command(catalog: str | None, strict: bool) -> None:
     no standard equivalent.
     """
     from .catalog import check
-    from .output.build import render_all
+    from .output.build import refusals
 
     loaded = load_for_command(catalog)
     with locating(loaded.locate):
-        render_all(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
+        refusals(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
     warnings = loaded.problems(check.warnings(loaded.catalog))
     report(warnings)
     codes = loaded.catalog.codes

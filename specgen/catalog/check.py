@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Severity
 from ..text import links
 from . import headers, problems, registry, senders, syntax
+from .memo import derived
 from .models import Catalog, ModelRef, StatusCode, is_json_media_type
 from .rules import parse_rule
 from .schemas import (
@@ -21,6 +24,8 @@ from .schemas import (
 from .values import unrenderable
 
 PathT = tuple[str | int, ...]
+# A JSON string token (JSON has no quotes outside strings, so tokens found in turn stay in step).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 LOOP = "loops: its $refs lead back to themselves without descending into the value"
 
 
@@ -59,15 +64,49 @@ def errors(catalog: Catalog) -> list[Finding]:
         found += [Finding(path, message)
                   for path, message in headers.errors(catalog, bodies if sound else None)]
     _name_findings(catalog, found)
-    _link_findings(catalog, catalog.model_dump(by_alias=True), (), found)
+    _link_findings(catalog, found)
     _sender_findings(catalog, found)
     return found
 
 
-def _link_findings(catalog: Catalog, node: Any, path: PathT, found: list[Finding]) -> None:
+def texts(catalog: Catalog) -> list[tuple[PathT, str]]:
+    """Every string of the catalog as dumped (by alias), with its path: all the text any output
+    may show."""
+    found: list[tuple[PathT, str]] = []
+    # A loop, not recursion: big catalogs have hundreds of thousands of values.
+    stack: list[tuple[PathT, Any]] = [((), catalog.model_dump(by_alias=True))]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            found.append((path, node))
+        elif isinstance(node, dict):
+            # A copy of a shared header dumps as its `$ref`: its text is under `headers`.
+            stack.extend(((*path, key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(node))
+    found.reverse()  # popped last to first: reversed, in the catalog's order
+    return found
+
+
+def link_texts(catalog: Catalog) -> list[str]:
+    """The catalog's strings (keys too) that may hold a Markdown link: with a `[` (links) or a
+    `<` (autolinks). Read from its JSON dump at C speed, once per catalog object; most strings
+    of big catalogs have neither."""
+
+    def scan() -> list[str]:
+        dump = catalog.model_dump_json(by_alias=True)
+        return [json.loads(token) for token in _JSON_STRING.findall(dump)
+                if "[" in token or "<" in token]
+
+    return derived(catalog, "link texts", scan)
+
+
+def _link_findings(catalog: Catalog, found: list[Finding]) -> None:
     """Code links (`[text](code:422)`) in any text must name a code of the catalog."""
-    if isinstance(node, str):
-        for target in links.targets(node):
+    if not any("](code:" in text for text in link_texts(catalog)):
+        return
+    for path, text in texts(catalog):
+        for target in links.targets(text):
             named = links.parse(target)
             if named is None:
                 found.append(Finding(path, f"the link to {target!r} is not a code link:"
@@ -75,13 +114,6 @@ def _link_findings(catalog: Catalog, node: Any, path: PathT, found: list[Finding
             elif named[0] not in catalog.codes:
                 found.append(Finding(path, f"the link to {target!r} leads nowhere: the catalog"
                                            f" has no code {named[0]}"))
-    elif isinstance(node, dict):
-        # A copy of a shared header dumps as its `$ref`: its text is checked under `headers`.
-        for key, value in node.items():
-            _link_findings(catalog, value, (*path, key), found)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            _link_findings(catalog, item, (*path, index), found)
 
 
 def _sender_findings(catalog: Catalog, found: list[Finding]) -> None:

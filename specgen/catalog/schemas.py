@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel
@@ -294,15 +295,47 @@ class BodyValidator:
         )
         # One validator per schema, not per example: big catalogs have thousands of examples.
         self.validators: dict[str | int, Draft202012Validator] = {}
+        self.fast: dict[str | int, jsonschema_rs.Validator | None] = {}
+        self._fast_registry: jsonschema_rs.Registry | None = None
+
+    def _target(self, schema: str | JsonSchema) -> Any:
+        # A named schema is validated as the root itself (not through a "$ref" to it), which
+        # saves a registry lookup per example.
+        return self.rebased[schema] if isinstance(schema, str) else _rebase(schema)
 
     def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
         key = schema if isinstance(schema, str) else id(schema)
         if key not in self.validators:
-            # A named schema is validated as the root itself (not through a "$ref" to it),
-            # which saves a registry lookup per example.
-            target = self.rebased[schema] if isinstance(schema, str) else _rebase(schema)
-            self.validators[key] = Draft202012Validator(target, registry=self.registry)
+            self.validators[key] = Draft202012Validator(self._target(schema),
+                                                        registry=self.registry)
         return self.validators[key]
+
+    def _fast_validator(self, schema: str | JsonSchema) -> jsonschema_rs.Validator | None:
+        """The same schema compiled by jsonschema-rs, or None where it cannot compile it
+        (a pattern Rust's regex engines refuse, say): then only jsonschema decides."""
+        key = schema if isinstance(schema, str) else id(schema)
+        if key not in self.fast:
+            try:
+                if self._fast_registry is None:
+                    self._fast_registry = jsonschema_rs.Registry(
+                        [(_BASE + name, value) for name, value in self.rebased.items()],
+                        draft=jsonschema_rs.Draft202012)
+                self.fast[key] = jsonschema_rs.Draft202012Validator(
+                    self._target(schema), registry=self._fast_registry, offline=True)
+            except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+                self.fast[key] = None
+        return self.fast[key]
+
+    def _passes(self, schema: str | JsonSchema, body: Any) -> bool:
+        """True when jsonschema-rs finds the value valid: most example bodies are, and it
+        says so about fifty times faster than jsonschema. Anything else (invalid, a value it
+        cannot take, a regex over its backtracking limit) goes to jsonschema, which gives the
+        messages and the time limit."""
+        fast = self._fast_validator(schema)
+        try:
+            return fast is not None and fast.is_valid(body)
+        except (ValueError, OverflowError, jsonschema_rs.ValidationError):
+            return False
 
     def errors(self, media: MediaType, body: Any) -> list[tuple[tuple[str | int, ...], str]]:
         """(path in the body, message) for every way a body fails its media type's schema."""
@@ -314,6 +347,8 @@ class BodyValidator:
         self, schema: str | JsonSchema, body: Any
     ) -> list[tuple[tuple[str | int, ...], str]]:
         """(path in the value, message) for every way a value fails a schema (named or inline)."""
+        if self._passes(schema, body):
+            return []
         validator = self._validator(schema)
         try:
             with _time_limit(BODY_SECONDS):

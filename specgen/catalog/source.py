@@ -8,7 +8,8 @@ import math
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from ..errors import LoadError, Location, PathPart, Problem, json_pointer, not_u
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
     json.decoder.scanstring  # type: ignore[attr-defined]
 )
+
+_DECODER = json.JSONDecoder()
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^][{}]+")
 
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
 MAX_BYTES = 20 * 1024 * 1024
@@ -35,31 +40,25 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     YamlLoader = yaml.SafeLoader
 
 
+Place = tuple[int, int]
+
+
 @dataclass
 class Document:
-    """Parsed data plus the line and column (1-based) of every mapping entry and list item.
-
-    Positions may be computed on first use (`index`), so valid files are parsed at C speed and
-    only files that need a located message pay for the position-keeping parse.
-    """
+    """Parsed data, and where its mapping entries and list items are: `place` gives the line
+    and column (1-based) of a path, or None. YAML and malformed JSON record every position
+    while parsing; well-formed JSON is parsed at C speed and finds the few paths that located
+    messages need on demand (`_JsonPlaces`)."""
 
     file: str
     data: Any
-    index: Callable[[], dict[Path_, tuple[int, int]]] | None = None
-    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
-
-    @property
-    def positions(self) -> dict[Path_, tuple[int, int]]:
-        """Path → (line, column) of every mapping entry and list item."""
-        if self._positions is None:
-            self._positions = self.index() if self.index else {}
-        return self._positions
+    place: Callable[[Path_], Place | None]
 
     def locate(self, path: Sequence[PathPart]) -> Location:
         """The closest known position of a path: the value itself, else its nearest parent."""
         parts = tuple(str(part) for part in path)
         for end in range(len(parts), -1, -1):
-            found = self.positions.get(parts[:end])
+            found = self.place(parts[:end])
             if found is not None:
                 return Location(self.file, found[0], found[1], json_pointer(parts))
         return Location(self.file, pointer=json_pointer(parts))
@@ -149,13 +148,13 @@ def _parse_yaml(file: str, text: str) -> Document:
         raise LoadError.at(file, f"invalid YAML: {exc}") from None
     except RecursionError:
         raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
-    document = Document(file, None, _positions={})
-    if node is not None:
-        if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
-            _refuse_explosion(file, node)
-        document.positions[()] = _mark(node)
-        document.data = _YamlBuilder(file, document.positions).build(node)
-    return document
+    positions: dict[Path_, Place] = {}
+    if node is None:
+        return Document(file, None, positions.get)
+    if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
+        _refuse_explosion(file, node)
+    positions[()] = _mark(node)
+    return Document(file, _YamlBuilder(file, positions).build(node), positions.get)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -317,17 +316,11 @@ def _finite(number: str) -> float:
     return value
 
 
-def _depth_exceeds(data: Any, limit: int) -> bool:
-    stack = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-    return False
+def _nesting(text: str) -> int:
+    """How deep the arrays and objects of well-formed JSON nest, read from its text at C speed
+    (strings removed, then the brackets counted) rather than by walking the parsed data."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
 
 
 def _parse_json(file: str, text: str) -> Document:
@@ -341,9 +334,59 @@ def _parse_json(file: str, text: str) -> Document:
         except (ValueError, RecursionError):
             pass  # the locating parser says what and where
         else:
-            if not _depth_exceeds(data, MAX_DEPTH):
-                return Document(file, data, lambda: _JsonParser(file, text).document().positions)
+            # Deeper files go to the locating parser, which refuses a value below MAX_DEPTH.
+            if _nesting(text) <= MAX_DEPTH:
+                return Document(file, data, _JsonPlaces(text).place)
     return _JsonParser(file, text).document()
+
+
+class _JsonPlaces:
+    """Positions in well-formed JSON, found on demand: each container on the way to a path is
+    scanned once, its keys read and its values skipped by the C decoder, so locating a few
+    messages in a big file costs about one more C-speed parse, not a parse in Python."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.entries: dict[Path_, dict[str, tuple[int, int]]] = {}
+        self.line_starts: list[int] | None = None
+
+    def place(self, path: Path_) -> Place | None:
+        """Line and column of the entry at `path` (its key, or its item), or None."""
+        value = entry = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
+        for depth, part in enumerate(path):
+            table = self.entries.get(path[:depth])
+            if table is None:
+                table = self.entries[path[:depth]] = self._entries(value)
+            if part not in table:
+                return None
+            entry, value = table[part]
+        if self.line_starts is None:
+            self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self.line_starts, entry)
+        return line, entry - self.line_starts[line - 1] + 1
+
+    def _entries(self, start: int) -> dict[str, tuple[int, int]]:
+        """Key (or item index) -> (offset of the entry, offset of its value) of a container."""
+        text = self.text
+        table: dict[str, tuple[int, int]] = {}
+        closing = {"{": "}", "[": "]"}.get(text[start : start + 1])
+        if closing is None:
+            return {}
+        index = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        while not text.startswith(closing, index):
+            entry = index
+            if closing == "}":
+                key, index = _scanstring(text, index + 1, True)
+                index = _WS.match(text, index).end() + 1  # type: ignore[union-attr] # the colon
+                index = _WS.match(text, index).end()  # type: ignore[union-attr]
+            else:
+                key = str(len(table))
+            table[key] = (entry, index)
+            index = _DECODER.raw_decode(text, index)[1]
+            index = _WS.match(text, index).end()  # type: ignore[union-attr]
+            if text.startswith(",", index):
+                index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
+        return table
 
 
 class _JsonParser:
@@ -374,7 +417,7 @@ class _JsonParser:
         self.skip()
         if self.index != len(self.text):
             raise self.fail("extra data after the document")
-        return Document(self.file, data, _positions=self.positions)
+        return Document(self.file, data, self.positions.get)
 
     def skip(self) -> None:
         self.index = _WS.match(self.text, self.index).end()  # type: ignore[union-attr]

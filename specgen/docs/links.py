@@ -137,9 +137,19 @@ def _code_link_problem(
     )
 
 
-def _link_problem(target: str, present: set[str], name: str) -> str | None:
+def page_dependent(target: str) -> bool:
+    """Whether `dangling` must see the pages to judge a prose link: one to an anchor (of its
+    own page, or of a code's page in `code:422#anchor`) or a relative one (always refused).
+    Absolute URLs and plain code links (`check` knows the codes) are judged without pages."""
+    named = code_links.parse(target)
+    if named is not None:
+        return bool(named[1])
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target:
+    return not (parts.scheme or parts.netloc or not target)
+
+
+def _link_problem(target: str, present: set[str], name: str) -> str | None:
+    if not page_dependent(target):
         return None
     if target.startswith("#"):
         if target[1:] in present:

@@ -35,6 +35,15 @@ class _Schemas:
     oas: Oas
 
 
+def refusals(catalog: Catalog) -> None:
+    """Raise the RenderError `render_openapi` would raise for either version, without
+    rendering: all it refuses is schemas (`_schemas`), and response names, which `check`
+    refuses first."""
+    oas: Oas
+    for oas in ("3.0", "3.1"):
+        _schemas(catalog, oas)
+
+
 def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     """The catalog as a complete OpenAPI document whose components hold every code's response.
 

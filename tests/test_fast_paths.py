@@ -1,0 +1,146 @@
+"""Each shortcut `specgen check` takes on big catalogs gives what the slow path it stands for
+gives: body validation by jsonschema-rs, JSON positions found on demand, the nesting limit
+read from the text, and the build proof that renders pages only for page-dependent links."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import REF, draw_value, named_schemas, schemas_with
+
+from specgen.catalog import source
+from specgen.catalog.load import load_bytes
+from specgen.catalog.schemas import BodyValidator
+from specgen.errors import LoadError, RenderError
+from specgen.output import build
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@st.composite
+def schema_and_value(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], Any, bool]:
+    named = draw(named_schemas())
+    schema = draw(schemas_with(tuple(sorted(named))))
+    valid = draw(st.booleans())
+    value = draw_value(draw, schema, named) if valid else draw(JSON_VALUES)
+    return named, schema, value, valid
+
+
+@settings(max_examples=300)
+@given(schema_and_value())
+def test_bodies_jsonschema_rs_accepts_are_the_ones_jsonschema_accepts(
+    case: tuple[dict[str, Any], dict[str, Any], Any, bool],
+) -> None:
+    named, schema, value, valid = case
+    validator = BodyValidator(named)
+    expected = [error.message for error in validator._validator(schema).iter_errors(value)]
+    found = validator.value_errors(schema, value)
+    assert bool(found) == bool(expected), (schema, value)
+    assert validator._fast_validator(schema) is not None  # the fast path was there to take
+    if valid:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "valid"),
+    [
+        ({"type": "string", "pattern": "^\\d+$"}, "١٢٣", True),  # Unicode digits, as in `re`
+        ({"type": "string", "format": "email"}, "not an address", True),  # formats annotate
+        ({"type": "integer", "maximum": 10}, 2**80, False),  # beyond 64 bits
+        ({"type": "object", "unevaluatedProperties": False, "properties": {"a": {}}},
+         {"a": 1, "b": 2}, False),
+        ({"$ref": REF + "Named"}, {"code": 1}, False),
+        ({"type": "string", "pattern": "^(a+)+$"}, "a" * 16 + "b", False),  # backtracks
+    ],
+)
+def test_bodies_agree_on_the_cases_where_the_engines_differ_most(
+    schema: dict[str, Any], value: Any, valid: bool
+) -> None:
+    named = {"Named": {"type": "object", "properties": {"code": {"type": "string"}}}}
+    validator = BodyValidator(named)
+    assert (validator.value_errors(schema, value) == []) is valid
+
+
+def _paths(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        found += _paths(item, (*path, str(key)))
+    return found
+
+
+@settings(max_examples=200)
+@given(JSON_VALUES, st.sampled_from([None, 0, 2]))
+def test_json_positions_found_on_demand_are_the_locating_parsers(
+    value: Any, indent: int | None
+) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    slow = source._JsonParser("c.json", text).document()
+    fast = source._JsonPlaces(text)
+    for path in _paths(slow.data):
+        assert fast.place(path) == slow.place(path), path
+    assert fast.place(("no such key",)) is None or isinstance(value, (dict, list))
+
+
+@pytest.mark.parametrize("depth", [98, 99, 100, 101, 102])
+@pytest.mark.parametrize("innermost", ["[]", "{}", "1", '{"a": 1}', "[1]"])
+def test_json_nesting_limit_read_from_text_is_the_locating_parsers(
+    depth: int, innermost: str
+) -> None:
+    text = '{"x": ' * depth + innermost + "}" * depth
+
+    def verdict(parse: Any) -> str:
+        try:
+            parse()
+        except LoadError as error:
+            return str(error)
+        return "accepted"
+
+    assert verdict(lambda: source.parse("c.json", text)) == verdict(
+        lambda: source._JsonParser("c.json", text).document())
+
+
+CATALOG = {
+    "specgen": 1,
+    "info": {"title": "T", "version": "1"},
+    "codes": {"561": {"reason": "Unauthorized", "equivalent": 401,
+                      "summary": "See [the docs](https://example.com/docs) and [422](code:422).",
+                      "description": "TEXT"},
+              "422": {"reason": "Unprocessable Content", "summary": "Invalid."}},
+}
+
+
+def _catalog(description: str) -> Any:
+    data = json.loads(json.dumps(CATALOG))
+    data["codes"]["561"]["description"] = description
+    return load_bytes("c.json", json.dumps(data).encode()).catalog
+
+
+def test_the_build_proof_renders_no_page_when_no_link_depends_on_the_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def rendered(catalog: Any) -> None:
+        raise AssertionError("pages rendered")
+
+    monkeypatch.setattr("specgen.docs.plan.docs_plan", rendered)
+    build.refusals(_catalog("Plain words, <https://example.com/a> and [x](mailto:a@b.c)."))
+    with pytest.raises(AssertionError, match="pages rendered"):
+        build.refusals(_catalog("See [below](#examples)."))
+
+
+@pytest.mark.parametrize("link", ["[x](#nowhere)", "[x](code:422#nowhere)", "[x](other.md)",
+                                  "[x][ref]\n\n[ref]: #nowhere", "[x](code:561#nowhere)"])
+def test_the_build_proof_refuses_what_the_site_refuses(link: str) -> None:
+    with pytest.raises(RenderError, match=r"leads nowhere|is relative"):
+        build.refusals(_catalog(f"See {link}."))
