@@ -65,7 +65,7 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     """
     from .catalog import check
     from .errors import locating
-    from .output.build import refusals
+    from .output.proof import refusals
 
     loaded = _loaded(catalog)
     with locating(loaded.locate):

@@ -108,7 +108,7 @@ def check_command(catalog: str | None, strict: bool) -> None:
     no standard equivalent.
     """
     from .catalog import check
-    from .output.build import refusals
+    from .output.proof import refusals
 
     loaded = load_for_command(catalog)
     with locating(loaded.locate):

@@ -16,7 +16,7 @@ from specgen.catalog import source
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
 from specgen.errors import LoadError, RenderError
-from specgen.output import build
+from specgen.output import proof
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=8)
@@ -134,13 +134,13 @@ def test_the_build_proof_renders_no_page_when_no_link_depends_on_the_pages(
         raise AssertionError("pages rendered")
 
     monkeypatch.setattr("specgen.docs.plan.docs_plan", rendered)
-    build.refusals(_catalog("Plain words, <https://example.com/a> and [x](mailto:a@b.c)."))
+    proof.refusals(_catalog("Plain words, <https://example.com/a> and [x](mailto:a@b.c)."))
     with pytest.raises(AssertionError, match="pages rendered"):
-        build.refusals(_catalog("See [below](#examples)."))
+        proof.refusals(_catalog("See [below](#examples)."))
 
 
 @pytest.mark.parametrize("link", ["[x](#nowhere)", "[x](code:422#nowhere)", "[x](other.md)",
                                   "[x][ref]\n\n[ref]: #nowhere", "[x](code:561#nowhere)"])
 def test_the_build_proof_refuses_what_the_site_refuses(link: str) -> None:
     with pytest.raises(RenderError, match=r"leads nowhere|is relative"):
-        build.refusals(_catalog(f"See {link}."))
+        proof.refusals(_catalog(f"See {link}."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +20,10 @@ from .schemas import (
     ref_cycles,
     time_limits,
 )
+from .source import JSON_STRING
 from .values import unrenderable
 
 PathT = tuple[str | int, ...]
-# A JSON string token (JSON has no quotes outside strings, so tokens found in turn stay in step).
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 LOOP = "loops: its $refs lead back to themselves without descending into the value"
 
 
@@ -95,7 +93,7 @@ def link_texts(catalog: Catalog) -> list[str]:
 
     def scan() -> list[str]:
         dump = catalog.model_dump_json(by_alias=True)
-        return [json.loads(token) for token in _JSON_STRING.findall(dump)
+        return [json.loads(token) for token in JSON_STRING.findall(dump)
                 if "[" in token or "<" in token]
 
     return derived(catalog, "link texts", scan)

@@ -23,7 +23,8 @@ _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
 )
 
 _DECODER = json.JSONDecoder()
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A JSON string token; JSON has no quotes outside strings, so tokens found in turn stay in step.
+JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^][{}]+")
 
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
@@ -319,7 +320,7 @@ def _finite(number: str) -> float:
 def _nesting(text: str) -> int:
     """How deep the arrays and objects of well-formed JSON nest, read from its text at C speed
     (strings removed, then the brackets counted) rather than by walking the parsed data."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    brackets = _NOT_BRACKET.sub("", JSON_STRING.sub("", text))
     return max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
 
 

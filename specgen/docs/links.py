@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from ..catalog import registry
+from ..catalog.check import link_texts
 from ..catalog.models import Catalog, slugify
 from ..errors import Location, Problem
 from ..text import links as code_links
@@ -135,6 +136,20 @@ def _code_link_problem(
         f"the link to {target!r} leads nowhere: the page of {number} has no anchor #{anchor}"
         " (it has " + ", ".join(f"#{name}" for name in sorted(present)) + ")"
     )
+
+
+def refusals(catalog: Catalog) -> None:
+    """Raise the RenderError `docs_plan` would raise, rendering the pages only when needed.
+
+    All that docs_plan refuses is prose links that lead nowhere, and only links whose targets
+    are page-dependent can. Links come only from `[` (inline and reference links) and `<`
+    (autolinks) in the prose renderer's Markdown, so a catalog none of whose texts has such a
+    link is proved without rendering (or even importing) the pages.
+    """
+    if any(any(map(page_dependent, links_of(text))) for text in link_texts(catalog)):
+        from .plan import docs_plan  # the pages import templates and every renderer
+
+        docs_plan(catalog)
 
 
 def page_dependent(target: str) -> bool:

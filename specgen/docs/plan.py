@@ -9,22 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..catalog.check import link_texts
 from ..catalog.models import Catalog
 from ..catalog.senders import origin
 from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
-from .links import (
-    CODES_DIR,
-    INDEX,
-    class_title,
-    code_link,
-    dangling,
-    is_custom,
-    page_dependent,
-    page_path,
-)
-from .markdown import code, collecting_links, inline, links_of, literal, meta, meta_title, prose
+from .links import CODES_DIR, INDEX, class_title, code_link, dangling, is_custom, page_path
+from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
 from .page import code_page, sentence
 from .problem import problem_page, problem_path, problem_rows
 
@@ -85,17 +75,6 @@ def docs_plan(catalog: Catalog) -> dict[str, str]:
     if problems:
         raise RenderError(problems)
     return pages
-
-
-def refusals(catalog: Catalog) -> None:
-    """Raise the RenderError `docs_plan` would raise, rendering the pages only when needed.
-
-    All that docs_plan refuses is prose links that lead nowhere, and only links whose targets
-    are page-dependent (`links.page_dependent`) can. Links come only from `[` (inline and
-    reference links) and `<` (autolinks) in the prose renderer's Markdown, so a catalog none
-    of whose texts has such a link is proved without rendering a page."""
-    if any(any(map(page_dependent, links_of(text))) for text in link_texts(catalog)):
-        docs_plan(catalog)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,9 @@ from ..catalog.models import Catalog
 from ..docs.export import export_plan
 from ..docs.links import CHANGES
 from ..docs.plan import docs_plan
-from ..docs.plan import refusals as docs_refusals
 from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
-from ..openapi.fragment import refusals as openapi_refusals
 from .background import Background
 from .lock import build_lock, remove_lock
 from .write import Plan, Staging, Stale, stale
@@ -66,16 +64,6 @@ def build_plan(catalog: Catalog, changes: str | None = None) -> Plan:
     for folder, render in _parts(changes):
         plan.update(_part(catalog, folder, render))
     return plan
-
-
-def refusals(catalog: Catalog) -> None:
-    """Raise what `build` would refuse, so that `check` refuses it too (check => build),
-    without rendering what cannot be refused: the schemas OpenAPI cannot express and prose
-    links that lead nowhere (`openapi.fragment.refusals`, `docs.plan.refusals`). Transcripts
-    refuse only bodies HTTP cannot frame, which `check` refuses first; the property test
-    tests/test_check_then_build.py holds all of this on hostile catalogs."""
-    openapi_refusals(catalog)
-    docs_refusals(catalog)
 
 
 def _stage(catalog: Catalog, staging: Staging, parts: Parts) -> Staging:
