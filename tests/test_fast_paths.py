@@ -15,6 +15,7 @@ from strategies import REF, draw_value, named_schemas, schemas_with
 from specgen.catalog import source
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
+from specgen.catalog.values import unrenderable
 from specgen.errors import LoadError, RenderError
 from specgen.output import proof
 
@@ -144,3 +145,25 @@ def test_the_build_proof_renders_no_page_when_no_link_depends_on_the_pages(
 def test_the_build_proof_refuses_what_the_site_refuses(link: str) -> None:
     with pytest.raises(RenderError, match=r"leads nowhere|is relative"):
         proof.refusals(_catalog(f"See {link}."))
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
+    "\x00\x08\x0b\x1f\x7f\x85\x9f\u2028\u2029\t\n\r\\\"bfu"), max_size=6)
+CATALOG_LIKE = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["body", "title", "response"]), CATALOG_LIKE),
+       st.booleans())
+def test_json_called_clean_has_nothing_unrenderable(data: dict[str, Any], ascii: bool) -> None:
+    text = json.dumps({"codes": {"561": {"examples": [{"response": data}]}}, "x": data},
+                      ensure_ascii=ascii)
+    document = source.parse("c.json", text)
+    if document.clean:
+        assert unrenderable(document.data) == []
+    elif not ascii:  # unescaped text is called clean unless the check finds something in it
+        assert "\\" in text or unrenderable(document.data)

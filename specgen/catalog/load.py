@@ -169,16 +169,19 @@ def _validate(document: Document) -> Catalog:
                 )
             ]
         )
-    return _validated(data, document.locate)
+    return _validated(data, document.locate, clean=document.clean)
 
 
-def _validated(data: Any, locate: Callable[[tuple[PathPart, ...]], Location]) -> Catalog:
+def _validated(data: Any, locate: Callable[[tuple[PathPart, ...]], Location],
+               clean: bool = False) -> Catalog:
     """The catalog of plain data, or LoadError with every problem of its values and its shape;
-    one problem per place (the value's own, which says more than the model's about it)."""
+    one problem per place (the value's own, which says more than the model's about it).
+    `clean` data (`Document.clean`) has no value outputs cannot hold."""
     # A Catalog built in Python may have skipped validation (model_construct, assignments):
     # its data is checked and validated again as a file's would be.
     plain = _plain(data, locate) if isinstance(data, Catalog) else data
-    problems = [Problem(locate(path), message) for path, message in unrenderable(plain)]
+    problems = [] if clean else [
+        Problem(locate(path), message) for path, message in unrenderable(plain)]
     try:
         catalog = Catalog.model_validate(plain)
     except ValidationError as exc:

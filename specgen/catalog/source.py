@@ -25,6 +25,13 @@ _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
 _DECODER = json.JSONDecoder()
 # A JSON string token; JSON has no quotes outside strings, so tokens found in turn stay in step.
 JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# What values.unrenderable looks for, raw or as a JSON escape (\b, \f, \u0001, \u2028...),
+# and more: an escaped backslash before a b or f, or tab, LF and CR as \u escapes, only cost
+# the full check.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
+    r"|\\[bf]|\\u(?:00[01]|007[fF]|00[89]|202[89]|[dD][89a-fA-F])"
+)
 _NOT_BRACKET = re.compile(r"[^][{}]+")
 
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
@@ -54,6 +61,9 @@ class Document:
     file: str
     data: Any
     place: Callable[[Path_], Place | None]
+    clean: bool = False
+    """The data is what `json.loads` made of text without a character (raw or escaped) that an
+    output cannot show: `values.unrenderable` has nothing to find in it."""
 
     def locate(self, path: Sequence[PathPart]) -> Location:
         """The closest known position of a path: the value itself, else its nearest parent."""
@@ -337,7 +347,8 @@ def _parse_json(file: str, text: str) -> Document:
         else:
             # Deeper files go to the locating parser, which refuses a value below MAX_DEPTH.
             if _nesting(text) <= MAX_DEPTH:
-                return Document(file, data, _JsonPlaces(text).place)
+                clean = _UNSHOWABLE.search(text) is None
+                return Document(file, data, _JsonPlaces(text).place, clean)
     return _JsonParser(file, text).document()
 
 
