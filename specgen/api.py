@@ -63,14 +63,9 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
         print(warning)  # file:line:col: warning: ...
     ```
     """
-    from .catalog import check
-    from .errors import locating
-    from .output.proof import refusals
+    from .output.proof import checked
 
-    loaded = _loaded(catalog)
-    with locating(loaded.locate):
-        refusals(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
-    return loaded.problems(check.warnings(loaded.catalog))
+    return checked(_loaded(catalog))
 
 
 def explain(code: int) -> str:

@@ -107,13 +107,10 @@ def check_command(catalog: str | None, strict: bool) -> None:
     warnings flag codes that redefine registered ones, collide with known vendor uses, or give
     no standard equivalent.
     """
-    from .catalog import check
-    from .output.proof import refusals
+    from .output.proof import checked
 
     loaded = load_for_command(catalog)
-    with locating(loaded.locate):
-        refusals(loaded.catalog)  # what `build` would refuse, check refuses: check ⇒ build
-    warnings = loaded.problems(check.warnings(loaded.catalog))
+    warnings = checked(loaded)
     report(warnings)
     codes = loaded.catalog.codes
     examples = sum(len(status.examples) for status in codes.values())

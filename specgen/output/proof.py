@@ -4,9 +4,20 @@ refused, so that `specgen check` stays fast on big catalogs and never accepts wh
 
 from __future__ import annotations
 
+from ..catalog import check
+from ..catalog.load import Loaded
 from ..catalog.models import Catalog
 from ..docs.links import refusals as link_refusals
+from ..errors import Problem, locating
 from ..openapi.fragment import refusals as schema_refusals
+
+
+def checked(loaded: Loaded) -> list[Problem]:
+    """`specgen check` of a loaded catalog: raise what `build` would refuse (located), and
+    return the lint warnings (located), which `--strict` fails on."""
+    with locating(loaded.locate):
+        refusals(loaded.catalog)
+    return loaded.problems(check.warnings(loaded.catalog))
 
 
 def refusals(catalog: Catalog) -> None:
