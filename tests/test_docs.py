@@ -7,13 +7,14 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
+import yaml
 from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from specgen import load_catalog
 from specgen.catalog.models import Catalog
-from specgen.docs.markdown import code, fence, inline, links_of, literal, prose
+from specgen.docs.markdown import _yaml_string, code, fence, inline, links_of, literal, prose
 from specgen.docs.plan import EXTENSIONS, docs_plan
 from specgen.docs.sanitize import render, sanitized
 
@@ -286,3 +287,12 @@ def test_prose_markdown_cannot_render_in_time_shows_as_written_at_once(text: str
 def test_links_are_still_found_after_prose_too_deep_for_the_parser() -> None:
     prose("".join("    " * depth + "- a\n" for depth in range(300)))
     assert links_of("[a](https://example.com/b) [c](#d)") == ("https://example.com/b", "#d")
+
+
+@settings(max_examples=500)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+       | st.text(st.sampled_from(' "\\\xa0\ufeff\ufffd\t\x7f\x85é𝄞'), max_size=6))
+def test_front_matter_strings_are_pyyamls_double_quoted_scalars(text: str) -> None:
+    expected = yaml.dump(text, allow_unicode=True, width=1 << 30, default_style='"').strip()
+    assert _yaml_string(text) == expected
+    assert yaml.safe_load(_yaml_string(text)) == text

@@ -37,6 +37,9 @@ _LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default
 _HERE: ContextVar[str] = ContextVar("specgen_page_folder", default="")
 # A code link as the sanitized HTML has it: `code:` with its colon as a character reference.
 _CODE_HREF = re.compile(r'href="code&#58;([^"]*)"')
+# Characters PyYAML's double-quoted style writes as escapes (besides `"` and `\\`): all but
+# printable ASCII and the printable BMP, and U+00A0 and U+FEFF too.
+_YAML_ESCAPED = re.compile("[^\x20-\x7e\xa1-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 
 
 def literal(text: str) -> str:
@@ -103,6 +106,10 @@ def meta_title(text: str) -> str:
 
 
 def _yaml_string(text: str) -> str:
+    if not _YAML_ESCAPED.search(text):
+        # What PyYAML writes for text without characters it escapes, at a fraction of its cost
+        # (two strings per page); tests/test_docs.py checks both agree.
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     # PyYAML escapes what YAML forbids in a stream (controls, U+FEFF…) and writes characters
     # beyond the BMP as one \\U escape, never as the surrogate pairs MkDocs' loader refuses.
     return yaml.dump(text, allow_unicode=True, width=1 << 30, default_style='"').strip()

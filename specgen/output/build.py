@@ -24,7 +24,9 @@ Parts = tuple[tuple[str, Part], ...]
 def _parts(changes: str | None = None) -> Parts:
     """The folders under OUT that specgen owns (files there that the catalog no longer produces
     go), and what renders each; `changes` is the Markdown of the Changes page, if any.
-    Transcripts, most of the files, are the background part of a build."""
+    The first, the OpenAPI fragments (a third of the CPU of a big build, in four files), is
+    the background part of a build: the pages show the transcripts, so those render in the
+    process that renders the pages, once (`catalog.memo`)."""
 
     def docs(catalog: Catalog) -> dict[str, str]:
         pages = {**docs_plan(catalog), **export_plan(catalog)}  # catalog.json is published too
@@ -32,7 +34,7 @@ def _parts(changes: str | None = None) -> Parts:
             pages[CHANGES] = changes
         return pages
 
-    return (("transcripts", transcripts_plan), ("openapi", openapi_plan), ("docs", docs))
+    return (("openapi", openapi_plan), ("transcripts", transcripts_plan), ("docs", docs))
 
 
 MANAGED = tuple(folder for folder, _ in _parts())
@@ -90,10 +92,9 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
     Every file is first staged (written to a temporary beside its target); only when every
     part has rendered and staged are they renamed into place, so a render error or a full disk
     changes nothing; a rename that fails takes back those done before it. A lock in OUT keeps
-    a second build from writing there at the same time. The transcripts are rendered and
-    staged by a forked child process (`background`) while this one does the fragments and
-    pages: rendering holds the GIL, so a thread could not overlap it with the writing of the
-    other part's thousands of files.
+    a second build from writing there at the same time. The fragments are rendered and
+    staged by a forked child process (`background`) while this one does the transcripts and
+    the pages that show them: rendering holds the GIL, so a thread could not overlap them.
     """
     staging = Staging(out)
     first = not out.exists()
@@ -114,7 +115,7 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
 
 
 def _commit(catalog: Catalog, out: Path, staging: Staging, parts: Parts) -> list[str]:
-    """Stage every part (the transcripts in a forked child) and commit them together."""
+    """Stage every part (the fragments in a forked child) and commit them together."""
     background = Background(lambda: _stage_alone(catalog, out, parts[:1]))
     try:
         _stage(catalog, staging, parts[1:])
