@@ -333,10 +333,6 @@ def test_crlf_json_gets_crlf_lines(spec: str, fragment: Fragment) -> None:
 
 
 REF_SPECS = {
-    "operation": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
-                 "      $ref: ./operations/get-a.yaml\n",
-    "path item": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n"
-                 "    $ref: ./paths/a.yaml\n",
     "mapping": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n"
                "  responses:\n    $ref: ./responses.yaml\n",
     "json components": '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},'
@@ -352,6 +348,20 @@ def test_nothing_is_written_beside_a_ref(what: str, fragment: Fragment) -> None:
     with pytest.raises(MergeError, match=r"is a \$ref to .*never writes beside a \$ref") as caught:
         merged(REF_SPECS[what], fragment, file=file)
     assert caught.value.problems[0].location.line is not None
+
+
+@pytest.mark.parametrize("spec", [
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+    "      $ref: ./operations/get-a.yaml\n",
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n",
+], ids=["operation", "path item"])
+def test_a_document_given_as_text_follows_no_file(spec: str, fragment: Fragment) -> None:
+    """Text has no folder to find other files in: a reference to another file is refused at
+    the `$ref` (line 5 or 6), saying how to merge a multi-file description."""
+    with pytest.raises(MergeError, match=r"another file is followed only when the document is"
+                                         r" read from a file .*merge_files") as caught:
+        merged(spec, fragment, file="spec.yaml")
+    assert caught.value.problems[0].location.line in (5, 6)
 
 
 HOOKS = """openapi: 3.1.0
@@ -484,8 +494,10 @@ def test_an_operation_shared_by_reference_but_selected_for_one_path_is_refused(
 def test_a_path_item_reference_that_cannot_be_followed_is_refused(
     fragment: Fragment, ref: str
 ) -> None:
+    """Refused at the `$ref`: another file (text has no folder), or a place of the document
+    that holds no path item specgen reads."""
     text = REFERENCED.replace("'#/components/pathItems/Pets'\n  /animals", f"'{ref}'\n  /animals")
-    with pytest.raises(MergeError, match=r"spec.yaml:5:5: .*this path item is a \$ref to"):
+    with pytest.raises(MergeError, match=r"spec.yaml:5:5: cannot follow the \$ref"):
         merged(text, fragment)
 
 
