@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tarfile
 import threading
 import time
 from pathlib import Path
@@ -521,25 +522,22 @@ def test_an_input_over_the_size_cap_is_refused_before_it_is_read(
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_digitalocean_operations_by_file_reference_are_refused_not_damaged(
-    tmp_path: Path,
-) -> None:
-    """DigitalOcean's root file: every operation is `get: {$ref: resources/...yml}`. Writing
-    `responses` beside those $refs was silently lost after bundling; now the merge stops at
-    the first one, says what to do, and leaves the file as it was."""
-    source = DATA / "merge" / "multi" / "digitalocean"
+def test_digitalocean_root_without_its_files_is_refused_not_damaged(tmp_path: Path) -> None:
+    """DigitalOcean's root file alone: every operation is `get: {$ref: resources/...yml}`.
+    Writing `responses` beside those $refs was silently lost after bundling; the merge follows
+    them, and with the files missing it stops at the first one and leaves the file as it was."""
+    with tarfile.open(DATA / "merge" / "multi" / "digitalocean.tar.gz") as tar:
+        root = tar.extractfile("specification/DigitalOcean-public.v2.yaml")
+        assert root is not None
+        before = root.read()
     spec = tmp_path / "DigitalOcean-public.v2.yaml"
-    spec.write_bytes((source / spec.name).read_bytes())
-    before = spec.read_bytes()
+    spec.write_bytes(before)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path)
         result = CliRunner().invoke(cli, ["merge", spec.name, "--in-place"])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{spec.name}:733:7: cannot merge here: this operation is a $ref to"
-        " 'resources/1-clicks/oneClicks_list.yml': specgen never writes beside a $ref (readers"
-        " ignore what sits next to one) and follows only references to path items of this"
-        " document (under paths or components/pathItems); merge into the document it points to,"
-        " or bundle first\n")
+        f"{spec.name}:733:7: cannot follow the $ref 'resources/1-clicks/oneClicks_list.yml':"
+        " no such file\n")
     assert spec.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [spec.name]

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import difflib
 import os
+import subprocess
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from node import REDOCLY, install
 
 from specgen import MergeError, merge_files
+from specgen.catalog.rules import METHODS
+from specgen.catalog.source import YamlLoader
 from specgen.cli import cli
 from specgen.output.tree import Tree
 
@@ -250,8 +255,8 @@ def test_a_reference_that_cannot_be_followed_is_refused_at_the_ref(
     (tmp_path / "outside.yaml").write_text(OPERATION, encoding="utf-8")
     spec = _description(tmp_path, ref, files)
     (spec.parent / "ops").mkdir(exist_ok=True)
-    os.symlink("a.yaml", spec.parent / "ops" / "link.yaml")
-    os.symlink("../../outside.yaml", spec.parent / "ops" / "escape.yaml")
+    (spec.parent / "ops" / "link.yaml").symlink_to("a.yaml")
+    (spec.parent / "ops" / "escape.yaml").symlink_to("../../outside.yaml")
     before = snapshot(tmp_path)
     result = merge(spec, "--attach", "all", "--in-place")
     assert result.exit_code == 2
@@ -301,3 +306,79 @@ def test_a_document_given_as_text_names_merge_files() -> None:
 
     with pytest.raises(MergeError, match=r"<spec>:6:7: .*specgen.merge_files"):
         merge_text(ROOT_YAML.replace("REF", "ops/a.yaml"), attach=["all"])
+
+
+@pytest.fixture(scope="session")
+def redocly() -> Path:
+    """The pinned Redocly CLI (installed into bench/.node/ on first use). Without npm or
+    network it skips, except in CI (`CI` set), where the bundling proof must run."""
+    try:
+        return install(REDOCLY) / "redocly"
+    except RuntimeError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redocly CLI is needed in CI: {exc}")
+        pytest.skip(str(exc))
+
+
+def bundle(redocly: Path, spec: Path) -> dict[str, Any]:
+    """The description bundled into one document by the publisher's tool, read back."""
+    out = spec.parent.parent / f"{spec.parent.name}.bundled.yaml"
+    done = subprocess.run([str(redocly), "bundle", spec.name, "-o", str(out)], cwd=spec.parent,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "REDOCLY_TELEMETRY": "off",
+                               "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    data: dict[str, Any] = yaml.load(out.read_text(encoding="utf-8"), Loader=YamlLoader)
+    return data
+
+
+def validation_errors(document: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator = (OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1")
+                 else OpenAPIV30SpecValidator)
+    return [(tuple(error.absolute_path), error.message)
+            for error in validator(document).iter_errors()]
+
+
+def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(path, method): operation
+            for path, item in document["paths"].items() for method, operation in item.items()
+            if method in METHODS}
+
+
+@pytest.mark.parametrize(("archive", "root", "rule", "public"), [
+    ("digitalocean.tar.gz", DO_ROOT, "secured", 1),
+    ("redocly-openapi-starter.tar.gz", STARTER_ROOT, "all", 0),
+])
+def test_the_publishers_bundler_sees_every_original_response_and_the_attached_one(
+    redocly: Path, tmp_path: Path, archive: str, root: str, rule: str, public: int
+) -> None:
+    """`redocly bundle` of the merged description: every operation keeps exactly its original
+    responses and gets the 561 (a local reference to the bundled component) where the rule
+    selects it; openapi-spec-validator finds nothing more to say than about the original's
+    bundle (each publisher's own bundle has one finding of its own, unrelated to responses)."""
+    unpack(archive, tmp_path / "original")
+    unpack(archive, tmp_path / "merged")
+    merged_root = tmp_path / "merged" / root
+    assert merge(merged_root, "--attach", rule, "--in-place").exit_code == 0
+    before = bundle(redocly, tmp_path / "original" / root)
+    after = bundle(redocly, merged_root)
+    old, new = operations(before), operations(after)
+    assert old.keys() == new.keys()
+    without = []
+    for key, operation in old.items():
+        responses = new[key]["responses"]
+        assert {code: responses[code] for code in operation["responses"]} == (
+            operation["responses"]), key
+        extra = responses.keys() - operation["responses"].keys()
+        if extra:
+            assert extra == {"561"}, key
+            assert responses["561"] == {"$ref": RESPONSE}
+        else:
+            without.append(key)
+    assert len(without) == public
+    component = yaml.safe_load((tmp_path / "merged" / root).read_text(encoding="utf-8"))[
+        "components"]["responses"]["Unauthorized561"]
+    assert after["components"]["responses"]["Unauthorized561"] == component
+    assert validation_errors(after) == validation_errors(before)
