@@ -21,9 +21,8 @@ def beside_ref(node: Node, what: str) -> Invalid:
     target = node.value("$ref")
     return Invalid(node.offset("$ref"), (
         f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
-        " what sits next to one) and follows only references to path items of this document"
-        " (under paths or components/pathItems); merge into the document it points to, or"
-        " bundle first"))
+        " what sits next to one) and follows only references to path items and operations;"
+        " merge into the document it points to, or bundle first"))
 
 
 def local_target(ref: Any) -> Path_ | None:
