@@ -63,10 +63,11 @@ def merge(spec: Path, *args: str) -> Result:
         return CliRunner().invoke(cli, ["merge", spec.name, *args])
 
 
-def only_insertions(before: bytes, after: bytes) -> bool:
-    """Whether `after` is `before` with lines inserted and nothing else changed."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(True), after.splitlines(True),
-                                      autojunk=False)
+def only_insertions(before: bytes, after: bytes, *, by_line: bool = True) -> bool:
+    """Whether `after` is `before` with lines (or, not `by_line`, bytes) inserted and nothing
+    else changed."""
+    old, new = (before.splitlines(True), after.splitlines(True)) if by_line else (before, after)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
 
 
@@ -382,3 +383,47 @@ def test_the_publishers_bundler_sees_every_original_response_and_the_attached_on
         "components"]["responses"]["Unauthorized561"]
     assert after["components"]["responses"]["Unauthorized561"] == component
     assert validation_errors(after) == validation_errors(before)
+
+
+def test_json_files_with_several_operations_each_reached_by_pointer(tmp_path: Path) -> None:
+    """A JSON root whose operations are pointers into one JSON file (CRLF line ends): both get
+    the response there, in the file's own line ends, and the file is read anew for each place
+    a reference leads to (the JSON scanner locates only those)."""
+    folder = tmp_path / "api"
+    (folder / "ops").mkdir(parents=True)
+    (folder / "openapi.json").write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {\n'
+        '  "get": {"$ref": "ops/ops.json#/list"},\n'
+        '  "post": {"$ref": "ops/ops.json#/create"}}}}\n', encoding="utf-8")
+    operations_file = folder / "ops" / "ops.json"
+    operations_file.write_bytes(
+        b'{\r\n  "list": {"security": [{"t": []}], "responses": {"200": {"description": "ok"}}},'
+        b'\r\n  "create": {\r\n    "responses": {\r\n      "201": {"description": "made"}\r\n'
+        b"    }\r\n  }\r\n}\r\n")
+    before = operations_file.read_bytes()
+    result = merge(folder / "openapi.json", "--attach", "all", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    after = operations_file.read_bytes()
+    assert only_insertions(before, after, by_line=False)
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    data = yaml.safe_load(after)
+    for name in ("list", "create"):
+        assert data[name]["responses"]["561"] == {"$ref": "../openapi.json" + RESPONSE}
+    assert merge(folder / "openapi.json", "--attach", "all", "--check").exit_code == 0
+
+
+@pytest.mark.parametrize(("ref", "text", "message"), [
+    ("ops/a.json", '{"responses": {}, "x": ' + '{"x": ' * 5000 + "{}" + "}" * 5001,
+     "ops/a.json:1:24: cannot merge here: values nested too deeply"),
+    ("ops/a.json#" + "/a" * 33, "{}",
+     "openapi.yaml:6:7: cannot follow the $ref 'ops/a.json#/a/a/"),
+])
+def test_hostile_json_operation_files_are_refused_where_they_are(
+    tmp_path: Path, ref: str, text: str, message: str
+) -> None:
+    spec = _description(tmp_path, ref, {"ops/a.json": text})
+    before = snapshot(tmp_path)
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert snapshot(tmp_path) == before

@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
+from ..catalog.rules import METHODS
 from ..errors import Location, MergeError, Problem
 from .outline import Node, Shape, Unsupported
 from .planner import Planner, local_target
@@ -34,16 +35,25 @@ if TYPE_CHECKING:
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 """A reference that starts with a scheme (`https:`, `file:`, `C:`): never fetched or opened."""
 
-DEPTH = 12
-"""How deep the mappings of another file are located (a reference's pointer plus an operation's
-`responses` and callbacks): deeper pointers are refused as leading nowhere specgen reads."""
+LONGEST = 32
+"""The most parts a reference's JSON pointer may have (real ones have two to five)."""
+
+_CALLBACK: Shape = {"responses": {}}
+_OPERATION: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(METHODS, _CALLBACK)}}}
+TARGET: Shape = {**dict.fromkeys(METHODS, _OPERATION), **_OPERATION}
+"""What a reference may lead to (a path item or an operation): the mappings to locate there."""
 
 
-def _everything(depth: int) -> Shape:
-    return {"*": _everything(depth - 1)} if depth else {}
-
-
-EVERYTHING = _everything(DEPTH)
+def shape_of(pointers: Iterable[Path_]) -> Shape:
+    """The mappings of a JSON file to locate: `TARGET` at each pointer (the JSON scanner insists
+    that what its shape names is an object, so only the places references lead to are named)."""
+    shape: dict[str, Any] = {}
+    for pointer in pointers:
+        node = shape
+        for part in pointer:
+            node = node.setdefault(part, {})
+        node.update((key, value) for key, value in TARGET.items() if key not in node)
+    return shape
 
 
 @dataclass
@@ -80,6 +90,8 @@ class Description:
         path = local_target("#" + pointer) if pointer else ()
         if path is None:
             raise refuse("its fragment is not a JSON pointer (#/a/b)")
+        if len(path) > LONGEST:
+            raise refuse(f"its pointer has more than {LONGEST} parts")
         if not target:
             return owner, path
         if URL.match(target):
@@ -98,24 +110,34 @@ class Description:
         if real != str(Path(os.path.realpath(self.folder)) / relative):
             raise refuse("it goes through a symbolic link; specgen follows only regular files"
                          " inside the root file's folder")
-        return self.open(relative, ref, at), path
+        return self.open(relative, ref, at, path), path
 
-    def open(self, relative: str, ref: str, at: Location) -> RefPlanner:
-        """The planner of a file of the description, read and outlined on first use."""
-        found = self.planners.get(relative)
-        if found is not None:
-            return found
-        from .io import read_bytes
+    def open(self, relative: str, ref: str, at: Location, pointer: Path_) -> RefPlanner:
+        """The planner of a file of the description, read and outlined on first use (a JSON
+        file again when a reference leads to a new place in it)."""
         from .plan import DocumentText, MergePlan, open_outline
 
+        found = self.planners.get(relative)
+        if found is not None:
+            plan = found.plan
+            if plan.document.is_json and pointer not in found.pointers:
+                found.pointers.add(pointer)
+                # Edits are planned by path and rendered from the newest outline, which locates
+                # everything the older ones did.
+                plan.outline = open_outline(plan.document, shape_of(found.pointers))
+            return found
+        from .io import read_bytes
         try:
             data = read_bytes(self.folder / relative)
         except MergeError as exc:
             why = exc.problems[0].message if exc.problems else "cannot read it"
             raise MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")]) from None
         document = DocumentText.of(data, self.shown(relative))
-        outline = open_outline(document, EVERYTHING, compose=not document.is_json)
+        # YAML is composed whole (every mapping located, any layout); JSON scanned for the
+        # places references lead to.
+        outline = open_outline(document, shape_of([pointer]), compose=not document.is_json)
         planner = RefPlanner(MergePlan(document, outline), self, relative)
+        planner.pointers.add(pointer)
         planner.conflicts = self.root.conflicts  # reported together, with the root file's
         self.planners[relative] = planner
         return planner
@@ -132,6 +154,7 @@ class RefPlanner(Planner):
         super().__init__(plan, description.on_conflict)
         self.description = description
         self.relative = relative  # the file's path inside the root file's folder
+        self.pointers: set[Path_] = set()  # where references lead in it (another file)
         self.root = relative == description.name
         self.prefix = ""  # how this file refers to the root file
         if not self.root:
