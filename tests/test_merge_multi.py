@@ -427,3 +427,13 @@ def test_hostile_json_operation_files_are_refused_where_they_are(
     assert result.exit_code == 2
     assert result.stderr.startswith(message), result.stderr
     assert snapshot(tmp_path) == before
+
+
+def test_a_local_reference_inside_another_json_file_is_followed_there(tmp_path: Path) -> None:
+    spec = _description(tmp_path, "ops/a.json#/alias", {
+        "ops/a.json": '{"alias": {"$ref": "#/real"}, "real": {"responses": {}}}'})
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    data = yaml.safe_load((spec.parent / "ops" / "a.json").read_text(encoding="utf-8"))
+    assert data["real"]["responses"] == {"561": {"$ref": "../openapi.yaml" + RESPONSE}}
+    assert data["alias"] == {"$ref": "#/real"}

@@ -92,8 +92,8 @@ class Description:
             raise refuse("its fragment is not a JSON pointer (#/a/b)")
         if len(path) > LONGEST:
             raise refuse(f"its pointer has more than {LONGEST} parts")
-        if not target:
-            return owner, path
+        if not target:  # in the same file (another file's JSON is located anew for it)
+            return (owner if owner.root else self.open(owner.relative, ref, at, path)), path
         if URL.match(target):
             raise refuse("specgen reads no URLs; download the file beside the document")
         if self.path is None:
