@@ -437,3 +437,35 @@ def test_a_local_reference_inside_another_json_file_is_followed_there(tmp_path: 
     data = yaml.safe_load((spec.parent / "ops" / "a.json").read_text(encoding="utf-8"))
     assert data["real"]["responses"] == {"561": {"$ref": "../openapi.yaml" + RESPONSE}}
     assert data["alias"] == {"$ref": "#/real"}
+
+
+EXAMPLE = Path(__file__).parent.parent / "specgen" / "catalog" / "data" / "example.yaml"
+
+
+def test_a_remerge_after_a_rename_updates_the_reference_in_the_other_file(
+    tmp_path: Path,
+) -> None:
+    """The reference an earlier merge wrote in another file (relative to it) is recognised as
+    specgen's and updated when the catalog renames the response; the team's own 561 stays a
+    conflict unless --on-conflict replace."""
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    assert merge(spec, "--catalog", str(EXAMPLE), "--attach", "all", "--in-place").exit_code == 0
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        "\n  561:\n", "\n  561:\n    name: NoAuth561\n", 1), encoding="utf-8")
+    result = merge(spec, "--catalog", str(renamed), "--attach", "all", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    assert (spec.parent / "ops" / "a.yaml").read_text(encoding="utf-8") == (
+        OPERATION + "  '561':\n    $ref: ../openapi.yaml#/components/responses/NoAuth561\n")
+
+
+def test_the_teams_own_response_in_another_file_is_replaced_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    mine = "responses:\n  '561': {description: mine}\n"
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": mine})
+    assert merge(spec, "--attach", "all", "--in-place").exit_code == 2
+    result = merge(spec, "--attach", "all", "--on-conflict", "replace", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    assert (spec.parent / "ops" / "a.yaml").read_text(encoding="utf-8") == (
+        "responses:\n  '561':\n    $ref: ../openapi.yaml" + RESPONSE + "\n")
