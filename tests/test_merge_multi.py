@@ -478,3 +478,32 @@ def test_the_teams_own_response_in_another_file_is_replaced_only_when_asked(
     assert result.exit_code == 0, result.stderr
     assert (spec.parent / "ops" / "a.yaml").read_text(encoding="utf-8") == (
         "responses:\n  '561':\n    $ref: ../openapi.yaml" + RESPONSE + "\n")
+
+
+def test_one_output_is_fine_when_the_other_files_need_nothing(tmp_path: Path) -> None:
+    """Only the root file changes (the operation file has its response already): -o writes the
+    merged root file, and the other files are left alone."""
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    assert merge(spec, "--attach", "all", "--in-place").exit_code == 0
+    merged = spec.read_bytes()
+    spec.write_text(ROOT_YAML.replace("REF", "ops/a.yaml"), encoding="utf-8")
+    operation = (spec.parent / "ops" / "a.yaml").read_bytes()
+    result = merge(spec, "--attach", "all", "-o", str(tmp_path / "out.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out.yaml").read_bytes() == merged
+    assert (spec.parent / "ops" / "a.yaml").read_bytes() == operation
+    assert "changed" not in result.stderr
+
+
+def test_a_linked_root_file_is_not_replaced_in_a_multi_file_merge(tmp_path: Path) -> None:
+    """Every file of a multi-file merge is written without following links (output/tree.py):
+    a root file that is a link is refused by name, and nothing is written."""
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    real = spec.with_name("real.yaml")
+    spec.rename(real)
+    spec.symlink_to(real.name)
+    before = snapshot(tmp_path)
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert "openapi.yaml: is a symbolic link" in result.stderr
+    assert snapshot(tmp_path) == before
