@@ -507,3 +507,19 @@ def test_a_linked_root_file_is_not_replaced_in_a_multi_file_merge(tmp_path: Path
     assert result.exit_code == 2
     assert "openapi.yaml: is a symbolic link" in result.stderr
     assert snapshot(tmp_path) == before
+
+
+def test_a_local_operation_reference_is_followed_in_a_document_given_as_text() -> None:
+    """`get: {$ref: '#/paths/~1b/get'}`: the one operation gets the response once, where it is
+    written; the referencing operation stays a bare `$ref`."""
+    from specgen import merge as merge_text
+    from specgen import merge_summary
+
+    spec = ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n"
+            "  /a:\n    get:\n      $ref: '#/paths/~1b/get'\n"
+            "  /b:\n    get:\n      responses:\n        '200': {description: ok}\n")
+    merged = merge_text(spec, attach=["all"])
+    data = yaml.safe_load(merged)
+    assert data["paths"]["/a"]["get"] == {"$ref": "#/paths/~1b/get"}
+    assert data["paths"]["/b"]["get"]["responses"]["561"] == {"$ref": RESPONSE}
+    assert merge_summary(spec, attach=["all"]).new == {"561": 1}
