@@ -15,7 +15,6 @@ import compileall
 import gzip
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,12 @@ import yaml
 import specgen
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.node import NODE, REDOCLY, install  # noqa: E402 - shared with the tests
+
 WORK = ROOT / "bench" / ".work"
-NODE = ROOT / "bench" / ".node"
 SPEC = ROOT / "tests" / "data" / "specs" / "github.api.github.com.json.gz"
-PEERS = ("openapi-merge-cli@2.0.2", "@redocly/cli@2.77.0")
+PEERS = ("openapi-merge-cli@2.0.2", REDOCLY)
 SPECGEN = Path(sys.executable).with_name("specgen")
 
 
@@ -70,12 +71,10 @@ def prepare() -> None:
     config = {"inputs": [{"inputFile": "github.json"}, {"inputFile": "fragment.json"}],
               "output": "out-omc.json"}
     (WORK / "openapi-merge.json").write_text(json.dumps(config), encoding="utf-8")
-    if not (NODE / "node_modules" / ".bin" / "redocly").exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            sys.exit("npm is needed to install the Node peers")
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NODE), *PEERS],
-                       check=True)
+    try:
+        install(*PEERS)
+    except RuntimeError as exc:
+        sys.exit(str(exc))
 
 
 def measure(name: str, command: list[str], runs: int) -> Result:
@@ -102,7 +101,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per command (median is used)")
     args = parser.parse_args()
     prepare()
-    bin_ = NODE / "node_modules" / ".bin"
+    bin_ = NODE / "node_modules" / ".bin"  # installed by prepare()
     commands = {
         "specgen merge (JSON)": [str(SPECGEN), "merge", "github.json", "--attach", "all",
                                  "-o", "out-specgen.json"],

@@ -190,6 +190,7 @@ def _merge_plan(
     on_conflict: OnConflict,
     fragments: Sequence[str | Path],
     file: str,
+    source: Path | None = None,
 ) -> MergePlan:
     from .catalog.rules import parse_rule
     from .errors import MergeError, locating
@@ -205,7 +206,8 @@ def _merge_plan(
     with locating(loaded.locate):
         merged = [catalog_fragment(loaded, spec_version(document, file))]
     merged += [fragment_file(Path(path)) for path in fragments]
-    return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file)
+    return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file,
+                      source=source)
 
 
 def merge(
@@ -242,6 +244,65 @@ def merge(
     ```
     """
     return _merge_plan(spec, catalog, attach, on_conflict, fragments, file).result()
+
+
+def merge_files(
+    spec: str | Path,
+    catalog: Catalog | str | Path | None = None,
+    *,
+    attach: Sequence[str] = (),
+    on_conflict: OnConflict = "error",
+    fragments: Sequence[str | Path] = (),
+    write: bool = False,
+) -> dict[Path, str]:
+    """Merge into a description on disk, in one file or split over several
+    (`specgen merge SPEC --in-place`, or `--check`).
+
+    Path items and operations given as `$ref`s to other files (inside `spec`'s folder) are
+    followed, and each response is attached in the file where its operation is, as a reference
+    to the component in `spec`. Returns the new text of every file the merge changes, `spec`
+    included, by path; an empty dict when all are up to date. `write`: also write them, all or
+    nothing. Arguments as for `merge`; `merge` itself takes one document's text and refuses
+    references to other files.
+
+    ```python
+    import tempfile
+    from pathlib import Path
+    from specgen import merge_files
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "ops").mkdir()
+    (folder / "openapi.yaml").write_text('''openapi: 3.1.0
+    info: {title: Pets, version: "1"}
+    paths:
+      /pets:
+        get:
+          $ref: ops/list-pets.yaml
+    ''')
+    (folder / "ops" / "list-pets.yaml").write_text('''security: [{token: []}]
+    responses:
+      "200": {description: OK}
+    ''')
+    changed = merge_files(folder / "openapi.yaml", attach=["secured"], write=True)
+    print(changed[folder / "ops" / "list-pets.yaml"])
+    assert merge_files(folder / "openapi.yaml", attach=["secured"]) == {}  # up to date
+    ```
+    """
+    from .splice.io import read_bytes, write_files
+
+    path = Path(spec)
+    plan = _merge_plan(read_bytes(path), catalog, attach, on_conflict, fragments, str(path),
+                       path)
+    changed = {Path(other.document.file): other.result() for other in plan.files.values()}
+    if plan.changed:
+        changed = {path: plan.result(), **changed}
+    if write and plan.files:
+        write_files(path, plan)
+    elif write and plan.changed:
+        from .output.files import atomic_write
+
+        atomic_write(path, plan.result_bytes())
+    return changed
 
 
 def merge_overlay(

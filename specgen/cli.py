@@ -293,9 +293,12 @@ def init_command(directory: str) -> None:
               show_default=True, help="What to do when the document already has a different"
                                       " response for a code, or a component of the same name.")
 @click.option("-o", "--output", help="Write the merged document here ('-' or none: stdout).")
-@click.option("--in-place", is_flag=True, help="Rewrite SPEC itself (atomically).")
+@click.option("--in-place", is_flag=True, help="Rewrite SPEC itself, and the other files of its"
+                                              " description the merge changes (atomically, all"
+                                              " or nothing).")
 @click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 when the merge would change SPEC, 0 when up to date.")
+              help="Write nothing; exit 1 when the merge would change SPEC (or another file of"
+                   " its description), 0 when up to date.")
 @click.option("--overlay", help="Write the change as an OpenAPI Overlay 1.0 document to this"
                                 " file (YAML, or JSON for *.json) instead of merging.")
 @click.option("--fragment", "fragments", multiple=True,
@@ -310,12 +313,14 @@ def merge_command(
 
     Adds the components (in SPEC's OAS version) and attaches each code's response by $ref to
     the operations its rules select. Only the added text changes: comments, key order, quoting
-    and indentation survive. A response an operation already has for a code, or a component
-    of the same name with different content, is a conflict (exit 2, nothing written) unless
-    --on-conflict says otherwise; identical components are shared. What an earlier merge
-    wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
-    edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
-    what was done (or, with --check, would be) goes to stderr.
+    and indentation survive. Path items and operations that are $refs to other files (inside
+    SPEC's folder) are followed: the response is attached in the file where the operation is.
+    A response an operation already has for a code, or a component of the same name with
+    different content, is a conflict (exit 2, nothing written) unless --on-conflict says
+    otherwise; identical components are shared. What an earlier merge wrote (marked with
+    x-specgen) is updated from the catalog, so a re-merge after a catalog edit needs no
+    --on-conflict. Merging twice changes nothing the second time. A summary of what was done
+    (or, with --check, would be) goes to stderr.
     """
     from .output.background import Background
     from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version

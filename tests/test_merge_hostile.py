@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tarfile
 import threading
 import time
 from pathlib import Path
@@ -333,10 +334,6 @@ def test_crlf_json_gets_crlf_lines(spec: str, fragment: Fragment) -> None:
 
 
 REF_SPECS = {
-    "operation": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
-                 "      $ref: ./operations/get-a.yaml\n",
-    "path item": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n"
-                 "    $ref: ./paths/a.yaml\n",
     "mapping": "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n"
                "  responses:\n    $ref: ./responses.yaml\n",
     "json components": '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},'
@@ -352,6 +349,20 @@ def test_nothing_is_written_beside_a_ref(what: str, fragment: Fragment) -> None:
     with pytest.raises(MergeError, match=r"is a \$ref to .*never writes beside a \$ref") as caught:
         merged(REF_SPECS[what], fragment, file=file)
     assert caught.value.problems[0].location.line is not None
+
+
+@pytest.mark.parametrize("spec", [
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+    "      $ref: ./operations/get-a.yaml\n",
+    "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: ./paths/a.yaml\n",
+], ids=["operation", "path item"])
+def test_a_document_given_as_text_follows_no_file(spec: str, fragment: Fragment) -> None:
+    """Text has no folder to find other files in: a reference to another file is refused at
+    the `$ref` (line 5 or 6), saying how to merge a multi-file description."""
+    with pytest.raises(MergeError, match=r"another file is followed only when the document is"
+                                         r" read from a file .*merge_files") as caught:
+        merged(spec, fragment, file="spec.yaml")
+    assert caught.value.problems[0].location.line in (5, 6)
 
 
 HOOKS = """openapi: 3.1.0
@@ -484,8 +495,10 @@ def test_an_operation_shared_by_reference_but_selected_for_one_path_is_refused(
 def test_a_path_item_reference_that_cannot_be_followed_is_refused(
     fragment: Fragment, ref: str
 ) -> None:
+    """Refused at the `$ref`: another file (text has no folder), or a place of the document
+    that holds no path item specgen reads."""
     text = REFERENCED.replace("'#/components/pathItems/Pets'\n  /animals", f"'{ref}'\n  /animals")
-    with pytest.raises(MergeError, match=r"spec.yaml:5:5: .*this path item is a \$ref to"):
+    with pytest.raises(MergeError, match=r"spec.yaml:5:5: cannot follow the \$ref"):
         merged(text, fragment)
 
 
@@ -509,25 +522,22 @@ def test_an_input_over_the_size_cap_is_refused_before_it_is_read(
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_digitalocean_operations_by_file_reference_are_refused_not_damaged(
-    tmp_path: Path,
-) -> None:
-    """DigitalOcean's root file: every operation is `get: {$ref: resources/...yml}`. Writing
-    `responses` beside those $refs was silently lost after bundling; now the merge stops at
-    the first one, says what to do, and leaves the file as it was."""
-    source = DATA / "merge" / "multi" / "digitalocean"
+def test_digitalocean_root_without_its_files_is_refused_not_damaged(tmp_path: Path) -> None:
+    """DigitalOcean's root file alone: every operation is `get: {$ref: resources/...yml}`.
+    Writing `responses` beside those $refs was silently lost after bundling; the merge follows
+    them, and with the files missing it stops at the first one and leaves the file as it was."""
+    with tarfile.open(DATA / "merge" / "multi" / "digitalocean.tar.gz") as tar:
+        root = tar.extractfile("specification/DigitalOcean-public.v2.yaml")
+        assert root is not None
+        before = root.read()
     spec = tmp_path / "DigitalOcean-public.v2.yaml"
-    spec.write_bytes((source / spec.name).read_bytes())
-    before = spec.read_bytes()
+    spec.write_bytes(before)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path)
         result = CliRunner().invoke(cli, ["merge", spec.name, "--in-place"])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{spec.name}:733:7: cannot merge here: this operation is a $ref to"
-        " 'resources/1-clicks/oneClicks_list.yml': specgen never writes beside a $ref (readers"
-        " ignore what sits next to one) and follows only references to path items of this"
-        " document (under paths or components/pathItems); merge into the document it points to,"
-        " or bundle first\n")
+        f"{spec.name}:733:7: cannot follow the $ref 'resources/1-clicks/oneClicks_list.yml':"
+        " no such file\n")
     assert spec.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [spec.name]

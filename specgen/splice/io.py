@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,16 @@ from ..catalog.source import SPEC_MAX_BYTES
 from ..errors import LoadError, Location, MergeError, Problem
 from ..output.files import atomic_write, write_output
 from .outline import Unsupported
-from .plan import Attachment, DocumentText, Fragment, OnConflict, Path_, Scanned, plan_merge
+from .plan import (
+    Attachment,
+    DocumentText,
+    Fragment,
+    MergePlan,
+    OnConflict,
+    Path_,
+    Scanned,
+    plan_merge,
+)
 from .summary import MergeSummary
 
 if TYPE_CHECKING:  # loading the catalog (pydantic) is the background side of `specgen merge`
@@ -171,15 +181,17 @@ class MergeRun:
 
 
 def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
-    """Merge, then write the document, the overlay, or nothing (--check); the exit status and
-    what the merge did (or would do)."""
+    """Merge, then write the document (and the other files of a multi-file description), the
+    overlay, or nothing (--check); the exit status and what the merge did (or would do)."""
     plan = plan_merge(
         document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
-        file=str(job.spec),
+        file=str(job.spec), source=job.spec,
     )
     summary = MergeSummary.of(plan)
     if job.check:
-        return 1 if plan.changed else 0, summary
+        return 1 if plan.changed or plan.files else 0, summary
+    if plan.files and not job.in_place:
+        raise one_output_refused(plan, "--overlay" if job.overlay is not None else "-o/--output")
     if job.overlay is not None:
         from ..text.render import dump_json, dump_yaml
         from .overlay import overlay
@@ -189,10 +201,32 @@ def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
         content = dump_json(actions) + "\n" if json_out else dump_yaml(actions)
         write_output(job.overlay, content)
         return 0, summary
-    if job.in_place:
+    if plan.files:
+        write_files(job.spec, plan)
+    elif job.in_place:
         if plan.changed:  # an up-to-date document keeps its timestamp
             atomic_write(job.spec, plan.result_bytes())
     else:
         write_output(job.output, plan.result_bytes())
     return 0, summary
 
+
+def one_output_refused(plan: MergePlan, option: str) -> MergeError:
+    """The refusal to write a multi-file merge to the one output `option` names."""
+    first = next(iter(plan.files.values())).document.file
+    count = len(plan.files)
+    others = f"{first} and {count - 1} more" if count > 1 else first
+    return MergeError.at(plan.document.file, (
+        f"this merge changes other files of the description ({others}), which {option} cannot"
+        " hold: use --in-place to write every file (all or nothing), or bundle the description"
+        " into one file first (redocly bundle) and merge that"))
+
+
+def write_files(spec: Path, plan: MergePlan) -> None:
+    """Write every file a multi-file merge changes, all or nothing (see output/write.py)."""
+    from ..output.write import write_plan
+
+    contents = {relative: other.result_bytes() for relative, other in plan.files.items()}
+    if plan.changed:
+        contents[spec.name] = plan.result_bytes()
+    write_plan(Path(os.path.realpath(spec.absolute().parent)), contents)

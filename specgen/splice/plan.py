@@ -11,6 +11,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from ..catalog.rules import METHODS, Rule
@@ -25,7 +26,8 @@ from .outline import (
     apply_edits,
     line_of,
 )
-from .planner import Planner, beside_ref
+from .planner import beside_ref
+from .refs import finish, planner_for
 from .scan_json import JsonOutline, byte_text
 
 OnConflict = Literal["error", "keep", "replace"]
@@ -194,6 +196,9 @@ class MergePlan:
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
+    # The other files of a multi-file description that the merge changes, by path in the root
+    # file's folder (see refs.py); the plan's other fields are the whole merge's.
+    files: dict[str, MergePlan] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -324,10 +329,14 @@ def plan_merge(
     on_conflict: OnConflict = "error",
     *,
     file: str = "<spec>",
+    source: Path | None = None,
 ) -> MergePlan:
     """Decide every addition and replacement; MergeError lists all conflicts when refusing.
 
-    `spec` is the document (see `scan`), or one scanned already.
+    `spec` is the document (see `scan`), or one scanned already. `source`: the document's file,
+    whose folder holds the other files of a multi-file description (followed through `$ref`s to
+    path items and operations, and planned in `MergePlan.files`); without it other files are
+    refused.
     """
     sections = sections_of(fragments)
     scanned = spec if isinstance(spec, Scanned) else scan(spec, file, sections)
@@ -341,7 +350,7 @@ def plan_merge(
     # original (one libyaml pass, not two); without changes, or on an error, by check_syntax.
     lines = not document.is_json and not isinstance(outline, ComposedOutline)
     try:
-        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict, source)
     except NotAsPlanned:
         if not lines:
             raise
@@ -363,7 +372,8 @@ def plan_merge(
     # (text continued at column 0): compose instead.
     outline = open_outline(document, shape, compose=True)
     try:
-        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict,
+                     source)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
 
@@ -396,8 +406,8 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
-          on_conflict: OnConflict) -> MergePlan:
-    planner = Planner(plan, on_conflict)
+          on_conflict: OnConflict, source: Path | None) -> MergePlan:
+    planner = planner_for(plan, on_conflict, source)
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
@@ -424,4 +434,5 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
     _refuse_nested(plan)
     plan.edits()  # rendered now, so that what cannot be edited shows before anything is written
     plan.verify()
+    plan.files = finish(planner)
     return plan

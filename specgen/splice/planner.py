@@ -21,9 +21,8 @@ def beside_ref(node: Node, what: str) -> Invalid:
     target = node.value("$ref")
     return Invalid(node.offset("$ref"), (
         f"{what} is a $ref to {target!r}: specgen never writes beside a $ref (readers ignore"
-        " what sits next to one) and follows only references to path items of this document"
-        " (under paths or components/pathItems); merge into the document it points to, or"
-        " bundle first"))
+        " what sits next to one) and follows only references to path items and operations;"
+        " merge into the document it points to, or bundle first"))
 
 
 def local_target(ref: Any) -> Path_ | None:
@@ -104,8 +103,8 @@ class Planner:
         default_security = (
             root.value("security") if "secured" in terms and "security" in root else None
         )
-        decided: dict[Path_, tuple[frozenset[str], str]] = {}
-        for where, place, path, method, node in self.operations(places):
+        decided: dict[tuple[str, Path_], tuple[frozenset[str], str]] = {}
+        for owner, where, place, path, method, node in self.operations(places):
             tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
             security = default_security
             if "secured" in terms and "security" in node:
@@ -115,37 +114,39 @@ class Planner:
             chosen = [a for a in attachments if any(rule.matches(operation) for rule in a.rules)]
             # An operation reached from several paths ($ref) is edited once for all of them.
             codes = frozenset(attachment.code for attachment in chosen)
-            earlier = decided.setdefault(where, (codes, path))
+            earlier = decided.setdefault((owner.plan.document.file, where), (codes, path))
             if earlier[0] != codes:
-                raise Invalid(node.offset(node.names()[0]) if node.names() else 0, (
+                raise owner.located(Invalid(node.offset(node.names()[0]) if node.names() else 0, (
                     f"{method.upper()} {path} and {method.upper()} {earlier[1]} are one operation"
                     f" (through $ref) that the rules select differently; attach to both or"
-                    " neither"))
+                    " neither")))
             for attachment in chosen:
                 self.plan.attached.append((path, method, attachment.code))
-                outcome = self.offer(
-                    (*where, "responses"), attachment.code, attachment.ref,
+                outcome = owner.offer(
+                    (*where, "responses"), attachment.code, owner.reference(attachment),
                     attachment.origin or Location(file),
                     f"{method.upper()} {path} already has a {attachment.code} response")
                 self.plan.placed.append((attachment.code, f"{method.upper()} {path}", outcome))
 
-    def operations(self, places: set[str]) -> Iterator[tuple[Path_, str, str, str, Node]]:
-        """(where, place, path or name, method, node) of each operation in `places`."""
+    def operations(self, places: set[str]) -> Iterator[tuple[Planner, Path_, str, str, str, Node]]:
+        """(planner of the file it is in, where, place, path or name, method, node) of each
+        operation in `places`."""
         if "paths" in places or "callbacks" in places:
-            for where, path, method, node in self.path_items(("paths",)):
+            for owner, where, path, method, node in self.path_items(("paths",)):
                 if "paths" in places:
-                    yield where, "paths", path, method, node
+                    yield owner, where, "paths", path, method, node
                 if "callbacks" in places and "callbacks" in node:
-                    callbacks = self.mapping(node, "callbacks")
+                    callbacks = owner.mapping(node, "callbacks")
                     for name in callbacks.names():
                         inner = (*where, "callbacks", name)
-                        if "$ref" in self.mapping(callbacks, name):
-                            raise beside_ref(self.mapping(callbacks, name), "this callback")
-                        for at, expression, verb, operation in self.path_items(inner):
-                            yield at, "callbacks", expression, verb, operation
+                        if "$ref" in owner.mapping(callbacks, name):
+                            raise owner.located(
+                                beside_ref(owner.mapping(callbacks, name), "this callback"))
+                        for found in owner.path_items(inner):
+                            yield found[0], found[1], "callbacks", *found[2:]
         if "webhooks" in places:
-            for at, name, method, node in self.path_items(("webhooks",)):
-                yield at, "webhooks", name, method, node
+            for owner, at, name, method, node in self.path_items(("webhooks",)):
+                yield owner, at, "webhooks", name, method, node
 
     def mapping(self, node: Node, key: str) -> Node:
         """The located mapping under `key`, which must be one."""
@@ -154,10 +155,10 @@ class Planner:
             raise self.unreadable(node, key, f"{key} is not a mapping")
         return child
 
-    def path_items(self, where: Path_) -> Iterator[tuple[Path_, str, str, Node]]:
-        """(where the operation is, path, method, node) of each operation of the path items in
-        the mapping at `where`; a path item that is a $ref to one of this document's path items
-        is followed there."""
+    def path_items(self, where: Path_) -> Iterator[tuple[Planner, Path_, str, str, Node]]:
+        """(planner of the file it is in, where the operation is, path, method, node) of each
+        operation of the path items in the mapping at `where`; path items and operations that
+        are $refs are followed (see `follow`)."""
         paths = self.plan.node(where)
         if paths is None:
             parent = self.plan.node(where[:-1])
@@ -168,24 +169,35 @@ class Planner:
             item = paths.child(path)
             if item is None:
                 raise self.unreadable(paths, path, "this path item is not a mapping")
+            owner: Planner = self
             item_where: Path_ = (*where, path)
             if "$ref" in item:
-                item_where = local_target(item.value("$ref")) or ()
-                target = self.plan.node(item_where) if len(item_where) > 1 else None
-                if target is None or "$ref" in target:
-                    raise beside_ref(item, "this path item")
-                item = target
+                owner, item_where, item = self.follow(item, "this path item")
             for method in item.names():
                 if method not in METHODS:
                     continue
                 operation = item.child(method)
                 if operation is None:
-                    raise self.unreadable(item, method, "this operation is not a block mapping")
+                    raise owner.unreadable(item, method, "this operation is not a block mapping")
+                at, operation_where = owner, (*item_where, method)
                 if "$ref" in operation:
-                    raise beside_ref(operation, "this operation")
+                    at, operation_where, operation = owner.follow(operation, "this operation")
                 if "responses" in operation and operation.child("responses") is None:
-                    raise self.unreadable(operation, "responses", "responses is not a mapping")
-                yield (*item_where, method), path, method, operation
+                    raise at.unreadable(operation, "responses", "responses is not a mapping")
+                yield at, operation_where, path, method, operation
 
-    def unreadable(self, node: Node, key: str, message: str) -> Unsupported:
-        return Unsupported(node.offset(key), message)
+    def follow(self, node: Node, what: str) -> tuple[Planner, Path_, Node]:
+        """Where a path item or operation given as a `$ref` really is (see splice/refs.py,
+        which follows references; this document alone follows none)."""
+        raise beside_ref(node, what)
+
+    def reference(self, attachment: Attachment) -> dict[str, str]:
+        """The `$ref` to an attachment's response as written in this file."""
+        return attachment.ref
+
+    def located(self, exc: Unsupported) -> Exception:
+        """An error at a place of this file, as raised from the walk."""
+        return exc
+
+    def unreadable(self, node: Node, key: str, message: str) -> Exception:
+        return self.located(Unsupported(node.offset(key), message))

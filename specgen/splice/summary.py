@@ -27,6 +27,9 @@ class MergeSummary:
     attached: dict[str, list[str]]  # code → the operations it is on ("GET /pets")
     new: dict[str, int]  # code → how many of those operations get it now
     unattached: dict[str, str]  # code → why no operation has it
+    # The files a merge into a multi-file description changes, as messages name them (empty
+    # when it changes the document alone).
+    files: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, plan: MergePlan) -> MergeSummary:
@@ -48,9 +51,12 @@ class MergeSummary:
         unattached = {
             code: "rules matched no operation" if code in plan.ruled else "no attach rules"
             for code in plan.codes if code not in attached}
+        files = ([plan.document.file] if plan.changed else []) + [
+            other.document.file for other in plan.files.values()]
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
-                   dict(sorted(new.items())), dict(sorted(unattached.items())))
+                   dict(sorted(new.items())), dict(sorted(unattached.items())),
+                   tuple(files) if plan.files else ())
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -77,6 +83,7 @@ class MergeSummary:
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")
+        lines.extend(f"{verb('changed', 'would change')} {file}" for file in self.files)
         return lines
 
 

@@ -1,0 +1,229 @@
+"""Following `$ref`s to path items and operations, in the document and across its files.
+
+A multi-file description keeps its operations in other files (`get: {$ref: resources/x.yml}`).
+A response attached there must be written in the file where the operation is, once however many
+paths reach it, and as a reference back to the root file's component, relative to that file:
+`../../openapi.yaml#/components/responses/X`, as a bundler resolves it.
+
+Each file of the description gets its own plan (`MergePlan`), planned by its own `RefPlanner`
+and checked by the same self-check; the root plan holds the others in `MergePlan.files`.
+
+Files are untrusted input. A reference is followed only to a regular file inside the root
+file's folder, reached without a symbolic link; URLs, absolute paths, paths leaving the folder,
+missing files and cycles are refused at the `$ref` (file:line:col), before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from ..catalog.rules import METHODS
+from ..errors import Location, MergeError, Problem
+from .outline import Node, Shape, Unsupported
+from .planner import Planner, local_target
+
+if TYPE_CHECKING:
+    from .plan import Attachment, MergePlan, OnConflict, Path_
+
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""A reference that starts with a scheme (`https:`, `file:`, `C:`): never fetched or opened."""
+
+LONGEST = 32
+"""The most parts a reference's JSON pointer may have (real ones have two to five)."""
+
+_CALLBACK: Shape = {"responses": {}}
+_OPERATION: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(METHODS, _CALLBACK)}}}
+TARGET: Shape = {**dict.fromkeys(METHODS, _OPERATION), **_OPERATION}
+"""What a reference may lead to (a path item or an operation): the mappings to locate there."""
+
+
+def shape_of(pointers: Iterable[Path_]) -> Shape:
+    """The mappings of a JSON file to locate: `TARGET` at each pointer (the JSON scanner insists
+    that what its shape names is an object, so only the places references lead to are named)."""
+    shape: dict[str, Any] = {}
+    for pointer in pointers:
+        node = shape
+        for part in pointer:
+            node = node.setdefault(part, {})
+        node.update((key, value) for key, value in TARGET.items() if key not in node)
+    return shape
+
+
+@dataclass
+class Description:
+    """The files of one description: the root file's folder, and a planner for each file read."""
+
+    on_conflict: OnConflict
+    path: Path | None  # the root file on disk; None: a document given as text, files not followed
+    name: str  # the root file's path in the folder (its name)
+    planners: dict[str, RefPlanner] = field(default_factory=dict)  # by path in the folder
+
+    @property
+    def root(self) -> RefPlanner:
+        return self.planners[self.name]
+
+    @property
+    def folder(self) -> Path:
+        assert self.path is not None  # only files of a description on disk are opened
+        return self.path.absolute().parent
+
+    def shown(self, relative: str) -> str:
+        """A file of the description as messages name it (beside the root file as given)."""
+        assert self.path is not None
+        return os.path.normpath(self.path.parent / relative)
+
+    def resolve(self, owner: RefPlanner, ref: Any, at: Location) -> tuple[RefPlanner, Path_]:
+        """The planner of the file a reference leads to, and the pointer in it."""
+        def refuse(why: str) -> MergeError:
+            return MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")])
+
+        if not isinstance(ref, str):
+            raise refuse("a reference is text")
+        target, _, pointer = ref.partition("#")
+        path = local_target("#" + pointer) if pointer else ()
+        if path is None:
+            raise refuse("its fragment is not a JSON pointer (#/a/b)")
+        if len(path) > LONGEST:
+            raise refuse(f"its pointer has more than {LONGEST} parts")
+        if not target:  # in the same file (another file's JSON is located anew for it)
+            return (owner if owner.root else self.open(owner.relative, ref, at, path)), path
+        if URL.match(target):
+            raise refuse("specgen reads no URLs; download the file beside the document")
+        if self.path is None:
+            raise refuse("another file is followed only when the document is read from a file"
+                         " (specgen merge PATH, or specgen.merge_files); or bundle first")
+        name = unquote(target)
+        if name.startswith(("/", "\\")) or "\0" in name:
+            raise refuse("an absolute path; references are followed only inside the root"
+                         " file's folder")
+        relative = posixpath.normpath(posixpath.join(posixpath.dirname(owner.relative), name))
+        if relative == ".." or relative.startswith("../"):
+            raise refuse("it leaves the root file's folder")
+        real = os.path.realpath(self.folder / relative)
+        if real != str(Path(os.path.realpath(self.folder)) / relative):
+            raise refuse("it goes through a symbolic link; specgen follows only regular files"
+                         " inside the root file's folder")
+        return self.open(relative, ref, at, path), path
+
+    def open(self, relative: str, ref: str, at: Location, pointer: Path_) -> RefPlanner:
+        """The planner of a file of the description, read and outlined on first use (a JSON
+        file again when a reference leads to a new place in it)."""
+        from .plan import DocumentText, MergePlan, open_outline
+
+        found = self.planners.get(relative)
+        if found is not None:
+            plan = found.plan
+            if plan.document.is_json and pointer not in found.pointers:
+                found.pointers.add(pointer)
+                # Edits are planned by path and rendered from the newest outline, which locates
+                # everything the older ones did.
+                plan.outline = open_outline(plan.document, shape_of(found.pointers))
+            return found
+        from .io import read_bytes
+        try:
+            data = read_bytes(self.folder / relative)
+        except MergeError as exc:
+            why = exc.problems[0].message if exc.problems else "cannot read it"
+            raise MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")]) from None
+        document = DocumentText.of(data, self.shown(relative))
+        # YAML is composed whole (every mapping located, any layout); JSON scanned for the
+        # places references lead to.
+        outline = open_outline(document, shape_of([pointer]), compose=not document.is_json)
+        planner = RefPlanner(MergePlan(document, outline), self, relative)
+        planner.pointers.add(pointer)
+        planner.conflicts = self.root.conflicts  # reported together, with the root file's
+        self.planners[relative] = planner
+        return planner
+
+    def others(self) -> Iterator[RefPlanner]:
+        """The planners of the files other than the root."""
+        return (planner for relative, planner in self.planners.items() if relative != self.name)
+
+
+class RefPlanner(Planner):
+    """Plans the edits of one file of a description, following `$ref`s into the others."""
+
+    def __init__(self, plan: MergePlan, description: Description, relative: str) -> None:
+        super().__init__(plan, description.on_conflict)
+        self.description = description
+        self.relative = relative  # the file's path inside the root file's folder
+        self.pointers: set[Path_] = set()  # where references lead in it (another file)
+        self.root = relative == description.name
+        self.prefix = ""  # how this file refers to the root file
+        if not self.root:
+            self.prefix = quote(posixpath.relpath(description.name,
+                                                  posixpath.dirname(relative) or "."))
+
+    def follow(self, node: Node, what: str) -> tuple[Planner, Path_, Node]:
+        """Follow a `$ref` (and the `$ref`s it leads to) to the mapping that is not one."""
+        seen: list[tuple[str, Path_]] = []
+        owner: RefPlanner = self
+        while True:
+            at = owner.plan.document.location(node.offset("$ref"))
+            ref = node.value("$ref")
+            owner, path = self.description.resolve(owner, ref, at)
+            if (owner.relative, path) in seen:
+                raise MergeError([Problem(at, f"the $ref {ref!r} leads back to itself (a cycle"
+                                              " of references)")])
+            seen.append((owner.relative, path))
+            target = owner.plan.node(path)
+            if target is None:
+                raise MergeError([Problem(at, (
+                    f"cannot follow the $ref {ref!r}: it leads to no mapping specgen reads"
+                    " (a path item or operation)"))])
+            if "$ref" not in target:
+                return owner, path, target
+            node = target
+
+    def reference(self, attachment: Attachment) -> dict[str, str]:
+        return {"$ref": self.prefix + attachment.ref["$ref"]}
+
+    def located(self, exc: Unsupported) -> Exception:
+        # The root file's errors go back to plan_merge, which may read it again another way;
+        # the other files' are final, at their place.
+        return exc if self.root else self.plan.document.unsupported(exc)
+
+    def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> str:
+        try:
+            return super().offer(path, key, value, origin, what)
+        except Unsupported as exc:
+            raise self.located(exc) from None
+
+    def specgens(self, full: Path_, existing: Any) -> bool:
+        if self.root:
+            return super().specgens(full, existing)
+        ref = existing.get("$ref") if isinstance(existing, dict) and len(existing) == 1 else None
+        if not isinstance(ref, str) or not ref.startswith(self.prefix + "#"):
+            return False
+        return self.description.root.specgens(full, {"$ref": ref[len(self.prefix):]})
+
+
+def planner_for(plan: MergePlan, on_conflict: OnConflict, path: Path | None) -> RefPlanner:
+    """The planner of a root document (`path`: its file, whose folder holds the others)."""
+    description = Description(on_conflict, path, path.name if path else plan.document.file)
+    description.planners[description.name] = planner = RefPlanner(plan, description,
+                                                                  description.name)
+    return planner
+
+
+def finish(planner: RefPlanner) -> dict[str, MergePlan]:
+    """Render and self-check the plans of the other files; those that change, by path."""
+    changed = {}
+    for other in planner.description.others():
+        plan = other.plan
+        if not plan.changed:
+            continue
+        try:
+            plan.edits()
+        except Unsupported as exc:
+            raise plan.document.unsupported(exc) from None
+        plan.verify()
+        changed[other.relative] = plan
+    return changed
