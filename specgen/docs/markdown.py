@@ -31,7 +31,9 @@ from .sanitize import inert_text, render, unwrap
 
 # ASCII punctuation that Markdown, its extensions (attr_list's {#id}, tables' |) or HTML may
 # read as syntax. Letters, digits, spaces and harmless punctuation stay as they are.
-_LITERAL_SPECIAL = frozenset("&<>\"'|\\`*_{}[]()#~^=:!+$")
+_LITERAL_REFERENCES = str.maketrans(
+    {char: f"&#{ord(char)};" for char in "&<>\"'|\\`*_{}[]()#~^=:!+$"}
+)
 _LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default=None)
 # The folder of the page being rendered ('' for the index), which code links are relative to.
 _HERE: ContextVar[str] = ContextVar("specgen_page_folder", default="")
@@ -44,8 +46,7 @@ _YAML_ESCAPED = re.compile("[^\x20-\x7e\xa1-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 
 def literal(text: str) -> str:
     """A value shown exactly as written, inline: no Markdown or HTML in it takes effect."""
-    flat = " ".join(text.split())
-    return "".join(f"&#{ord(ch)};" if ch in _LITERAL_SPECIAL else ch for ch in flat)
+    return " ".join(text.split()).translate(_LITERAL_REFERENCES)
 
 
 def code(text: str) -> str:
