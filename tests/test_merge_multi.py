@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from node import REDOCLY, install
+from node import BUNDLER, NODE, install
 
 from specgen import MergeError, merge_files
 from specgen.catalog.rules import METHODS
@@ -318,10 +318,10 @@ def test_a_document_given_as_text_names_merge_files() -> None:
 
 @pytest.fixture(scope="session")
 def redocly() -> Path:
-    """The pinned Redocly CLI (installed into bench/.node/ on first use). Without npm or
+    """The pinned Redocly CLI (installed into bench/.node/bundler/ on first use). Without npm or
     network it skips, except in CI (`CI` set), where the bundling proof must run."""
     try:
-        return install(REDOCLY) / "redocly"
+        return install(BUNDLER, prefix=NODE / "bundler") / "redocly"
     except RuntimeError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"Redocly CLI is needed in CI: {exc}")
