@@ -304,10 +304,13 @@ def init_command(directory: str) -> None:
 @click.option("--fragment", "fragments", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
+@click.option("--adopt", is_flag=True,
+              help="Replace each operation's inline response that equals the catalog's response"
+                   " for its code by a $ref to the shared component (added when missing).")
 def merge_command(
     spec: str, catalog: str | None, rules: tuple[str, ...],
     on_conflict: Literal["error", "keep", "replace"], output: str | None, in_place: bool,
-    check_only: bool, overlay: str | None, fragments: tuple[str, ...],
+    check_only: bool, overlay: str | None, fragments: tuple[str, ...], adopt: bool,
 ) -> None:
     """Merge the catalog's responses into the OpenAPI document SPEC (YAML or JSON).
 
@@ -343,7 +346,8 @@ def merge_command(
         extra = [fragment_file(Path(path)) for path in fragments]
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
-    job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
+    job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay,
+                   adopt)
     status, summary = run(job, scanned)
     for line in summary.lines(check=check_only):
         click.echo(f"{spec}: {line}", err=True)

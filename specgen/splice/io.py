@@ -168,6 +168,7 @@ class MergeRun:
     in_place: bool = False
     check: bool = False
     overlay: str | None = None
+    adopt: bool = False
 
 
 def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
@@ -175,7 +176,7 @@ def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
     what the merge did (or would do)."""
     plan = plan_merge(
         document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
-        file=str(job.spec),
+        file=str(job.spec), adopt=job.adopt,
     )
     summary = MergeSummary.of(plan)
     if job.check:

@@ -191,6 +191,7 @@ class MergePlan:
     codes: dict[str, str] = field(default_factory=dict)  # code → response name, of fragments
     ruled: set[str] = field(default_factory=set)  # the codes some rule attaches
     stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
+    adopted: list[tuple[str, str]] = field(default_factory=list)  # (code, "METHOD path")
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
@@ -324,10 +325,12 @@ def plan_merge(
     on_conflict: OnConflict = "error",
     *,
     file: str = "<spec>",
+    adopt: bool = False,
 ) -> MergePlan:
     """Decide every addition and replacement; MergeError lists all conflicts when refusing.
 
-    `spec` is the document (see `scan`), or one scanned already.
+    `spec` is the document (see `scan`), or one scanned already. `adopt`: replace operations'
+    inline responses equal to the catalog's by references to it (see adopt.py).
     """
     sections = sections_of(fragments)
     scanned = spec if isinstance(spec, Scanned) else scan(spec, file, sections)
@@ -341,7 +344,7 @@ def plan_merge(
     # original (one libyaml pass, not two); without changes, or on an error, by check_syntax.
     lines = not document.is_json and not isinstance(outline, ComposedOutline)
     try:
-        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict, adopt)
     except NotAsPlanned:
         if not lines:
             raise
@@ -363,7 +366,7 @@ def plan_merge(
     # (text continued at column 0): compose instead.
     outline = open_outline(document, shape, compose=True)
     try:
-        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict)
+        return _plan(MergePlan(document, outline), fragments, attachments, on_conflict, adopt)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
 
@@ -396,8 +399,19 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
-          on_conflict: OnConflict) -> MergePlan:
-    planner = Planner(plan, on_conflict)
+          on_conflict: OnConflict, adopt: bool) -> MergePlan:
+    from .adopt import adopt_inline, settle
+    from .equal import data_side
+
+    components: dict[Path_, Any] = {}
+    for fragment in reversed(fragments):  # the first fragment's wins, as when offered
+        for section, items in (fragment.data.get("components") or {}).items():
+            components.update({("components", section, name): value
+                               for name, value in items.items()})
+    nested: dict[str, dict[str, Any]] = {}
+    for (_, section, name), value in components.items():
+        nested.setdefault(section, {})[name] = value
+    planner = Planner(plan, on_conflict, data_side({"components": nested}))
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
@@ -410,6 +424,9 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
     plan.ruled = {attachment.code for attachment in attachments}
     if attachments:
         planner.attach(attachments, plan.document.file)
+    if adopt:
+        adopt_inline(planner)
+    settle(planner, components)
     if any(path[1] == "responses" and outcome in ("same", "updated")
            for path, outcome in plan.offered):
         # A re-merge: what an earlier one wrote and the fragments no longer have is reported,

@@ -1,0 +1,97 @@
+"""The end of a merge's planning: which components the document needs, and `--adopt`.
+
+A component the document lacks is added when something added refers to it, or when no other
+component refers to it and nothing in the document already says what it says. The catalog's response for a code that the operations the
+rules select already have, inline and equal (equal.py), is not added: nothing would refer to
+it, and a merge back into the document a catalog was imported from changes nothing. What only
+such a response refers to (its schemas, headers, examples) is not added either.
+
+`--adopt` replaces each operation's inline response that equals the catalog's response for its
+code by a `$ref` to the shared component (added when missing), whatever the rules select: the
+document says the same thing, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .equal import same
+from .outline import local_target
+
+if TYPE_CHECKING:
+    from .plan import MergePlan, Path_
+    from .planner import Planner
+
+RESPONSES = ("components", "responses")
+
+
+def refs_in(value: Any) -> Iterator[Path_]:
+    """The components a value refers to (`#/components/SECTION/NAME...`), as their paths."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            target = local_target(item.get("$ref"))
+            if target is not None and len(target) >= 3 and target[0] == "components":
+                yield target[:3]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _closure(start: Iterable[Path_], components: dict[Path_, Any]) -> set[Path_]:
+    found: set[Path_] = set()
+    stack = list(start)
+    while stack:
+        path = stack.pop()
+        if path in found or path not in components:
+            continue
+        found.add(path)
+        stack.extend(refs_in(components[path]))
+    return found
+
+
+def adopt_inline(planner: Planner) -> None:
+    """Plan a `$ref` to the catalog's response in place of every operation's inline response
+    that equals it (under paths and webhooks)."""
+    plan = planner.plan
+    done: set[Path_] = set()
+    for where, _, path, method, node in planner.operations({"paths", "webhooks"}):
+        responses = node.child("responses")
+        if where in done or responses is None:
+            continue
+        done.add(where)
+        for code in responses.names():
+            name = plan.codes.get(code)
+            existing = responses.value(code) if name else None
+            if not isinstance(existing, dict) or "$ref" in existing:
+                continue
+            ref = {"$ref": f"#/components/responses/{name}"}
+            if same(existing, planner.document, ref, planner.fragments, exactly=True):
+                plan.replacements.append(((*where, "responses"), code, ref))
+                plan.adopted.append((code, f"{method.upper()} {path}"))
+
+
+def settle(planner: Planner, components: dict[Path_, Any]) -> None:
+    """Add the missing components something needs (see the module's docstring); the others
+    are offered as "unused". `components` are the fragments' components by path."""
+    plan = planner.plan
+    edits = [value for _, _, value in plan.replacements]
+    edits += [entries for path, entries in plan.additions.items()]
+    referred = {path for value in edits for path in refs_in(value)}
+    inline = {(*RESPONSES, plan.codes[code]) for code, _, outcome in plan.placed
+              if outcome == "inline" and code in plan.codes}
+    unneeded = inline - referred
+    # What other components refer to is needed only as far as they are: a component the
+    # document has already (equal) needs nothing of the fragment's.
+    inner = {target for path, value in components.items() for target in refs_in(value)
+             if target != path}
+    roots = [path for path in planner.missing if path not in unneeded and path not in inner]
+    needed = _closure([*roots, *referred], components)
+    for path, value in planner.missing.items():
+        if path in needed or path not in components:
+            plan.add(path[:2], path[2], value)
+    plan.offered = [(path, "unused" if outcome == "added" and path in planner.missing
+                     and path not in needed and path in components else outcome)
+                    for path, outcome in plan.offered]
