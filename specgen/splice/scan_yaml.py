@@ -265,6 +265,18 @@ class YamlStyle:
         )
 
 
+def keep_key(block: str, head: str) -> str:
+    """A rendered entry whose key is written as the document wrote it (`head`: the key's line
+    up to its colon), so that only the value changes: `400:` stays an integer, `"400":` keeps
+    its quotes."""
+    first, newline, rest = block.partition("\n")
+    pad = len(first) - len(first.lstrip(" "))
+    match = _KEY.match(first, pad)
+    if match is None:
+        return block
+    return head + first[match.end():] + newline + rest
+
+
 class YamlOutline:
     """A block-style YAML document: its located root mapping, and edits in the document's style."""
 
@@ -328,4 +340,5 @@ class YamlOutline:
         entry = node.entries[key]
         pos = self._content_end(entry.line_start, entry.end, node.indent)
         block = self.style.render({key: value}, node.indent)
-        return Edit(entry.line_start, pos, block)
+        head = self.text[entry.line_start : entry.line_end - len(entry.rest)]
+        return Edit(entry.line_start, pos, keep_key(block, head))

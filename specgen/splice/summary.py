@@ -27,6 +27,8 @@ class MergeSummary:
     attached: dict[str, list[str]]  # code → the operations it is on ("GET /pets")
     new: dict[str, int]  # code → how many of those operations get it now
     unattached: dict[str, str]  # code → why no operation has it
+    adopted: int = 0  # inline responses replaced by a $ref (--adopt)
+    shrunk: int = 0  # how many bytes smaller the document got (negative: larger)
 
     @classmethod
     def of(cls, plan: MergePlan) -> MergeSummary:
@@ -48,9 +50,14 @@ class MergeSummary:
         unattached = {
             code: "rules matched no operation" if code in plan.ruled else "no attach rules"
             for code in plan.codes if code not in attached}
+        shrunk = 0
+        if plan.adopted:
+            before = len(plan.document.text.encode(plan.document.encoding))
+            shrunk = before + len(plan.document.bom) - len(plan.result_bytes())
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
-                   dict(sorted(new.items())), dict(sorted(unattached.items())))
+                   dict(sorted(new.items())), dict(sorted(unattached.items())),
+                   len(plan.adopted), shrunk)
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -74,6 +81,12 @@ class MergeSummary:
             listed = f": {', '.join(operations)}" if len(operations) <= FEW else ""
             lines.append(f"{code} on {count} ({state}){listed}")
         lines.extend(f"{code} not attached: {why}" for code, why in self.unattached.items())
+        if self.adopted:
+            size = (f"{self.shrunk:,} bytes smaller" if self.shrunk >= 0
+                    else f"{-self.shrunk:,} bytes larger")
+            lines.append(f"{verb('replaced', 'would replace')} {self.adopted} inline"
+                         f" response{'' if self.adopted == 1 else 's'} by a $ref (--adopt);"
+                         f" the document {verb('is', 'would be')} {size}")
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")
