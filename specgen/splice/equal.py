@@ -20,7 +20,8 @@ before it adds or reports a conflict) on looser terms, which say what a reader s
   (a YAML block scalar's final newline, say; Markdown renders both alike);
 - the named examples of a media type, header or parameter (`examples`, a mapping) compare as
   their Example Objects in order, by `value`, `externalValue` and `description`: an example's
-  name and `summary` are labels (a catalog names its examples by slug and titles each one).
+  name and `summary` are labels (a catalog names its examples by slug and titles each one);
+  a media type's single `example` reads as one such Example Object holding it.
 
 Inside data (`example`, `value`, `default`, `const`, `enum`, a schema's `examples`) every key
 counts, extensions too, and text compares exactly; under `properties` and
@@ -154,6 +155,10 @@ class _Compare:
                 equal = self.same(x, y, True)
             elif key in _TEXT and isinstance(x, str) and isinstance(y, str) and not self.exactly:
                 equal = x.strip() == y.strip()
+            elif key == "content" and isinstance(x, dict) and not self.exactly:
+                equal = isinstance(y, dict) and self._mapping(
+                    {name: _named_example(media) for name, media in x.items()},
+                    {name: _named_example(media) for name, media in y.items()}, False, True)
             elif key == "examples" and isinstance(x, dict) and not self.exactly:
                 equal = isinstance(y, dict) and self._named(list(x.values()), list(y.values()))
             elif key in _NAMES and isinstance(x, dict) and isinstance(y, dict):
@@ -179,6 +184,14 @@ class _Compare:
             if not self.same(x, y):
                 return False
         return True
+
+
+def _named_example(media: Any) -> Any:
+    """A Media Type Object with its single `example` as an Example Object under `examples`."""
+    if not isinstance(media, dict) or "example" not in media or "examples" in media:
+        return media
+    rest = {key: value for key, value in media.items() if key != "example"}
+    return {**rest, "examples": {"": {"value": media["example"]}}}
 
 
 def same(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False) -> bool:
