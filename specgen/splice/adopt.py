@@ -1,10 +1,11 @@
 """The end of a merge's planning: which components the document needs, and `--adopt`.
 
 A component the document lacks is added when something added refers to it, or when no other
-component refers to it and nothing in the document already says what it says. The catalog's response for a code that the operations the
-rules select already have, inline and equal (equal.py), is not added: nothing would refer to
-it, and a merge back into the document a catalog was imported from changes nothing. What only
-such a response refers to (its schemas, headers, examples) is not added either.
+component refers to it and nothing in the document already says what it says. The catalog's
+response for a code that the operations the rules select already have, inline and equal
+(equal.py), is not added: nothing would refer to it, and a merge back into the document a
+catalog was imported from changes nothing. What only such a response, or a component the
+document already has, refers to (schemas, headers, examples) is not added either.
 
 `--adopt` replaces each operation's inline response that equals the catalog's response for its
 code by a `$ref` to the shared component (added when missing), whatever the rules select: the
@@ -20,7 +21,7 @@ from .equal import same
 from .outline import local_target
 
 if TYPE_CHECKING:
-    from .plan import MergePlan, Path_
+    from .plan import Path_
     from .planner import Planner
 
 RESPONSES = ("components", "responses")
