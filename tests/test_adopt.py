@@ -15,11 +15,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import DATA, SPECS, spec_bytes
+from hypothesis import given
+from hypothesis import strategies as st
 from oas_patch.overlay import apply_overlay
 
 from specgen import import_catalog, merge, merge_overlay, merge_summary
+from specgen.catalog.rules import Operation, any_matches, parse_rule
 from specgen.cli import cli
 from specgen.errors import MergeError
+from specgen.splice.equal import Side, data_side, same
 
 REAL = sorted(p.name for p in SPECS.iterdir() if p.name != "SOURCES.md")
 SHOP = DATA / "import" / "shop.yaml"
@@ -297,3 +301,72 @@ def test_adopt_keeps_an_integer_key(tmp_path: Path) -> None:
     adopted = merge(INT_KEYS, catalog, adopt=True)
     assert '        404:\n          $ref: "#/components/responses/NotFound404"\n' in adopted
     assert 404 in parse(adopted, "x.yaml")["paths"]["/pets"]["get"]["responses"]
+
+
+PATHS = ["/a", "/a/{id}", "/b", "/b/*", "/c[d]"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(["all", "secured", "tag:t", "method:get", "webhooks",
+                                       *(f"path:{p}" for p in PATHS)]), min_size=1, max_size=3)
+             .map(",".join), max_size=6),
+    st.sampled_from(["/a", "/a/{id}", "/b", "/b/x", "/c[d]", "/cd"]),
+    st.sampled_from(["get", "post"]), st.booleans(), st.booleans(),
+    st.sampled_from(["paths", "webhooks"]),
+)
+def test_indexed_rules_select_what_the_rules_select(
+    texts: list[str], path: str, method: str, tagged: bool, secured: bool, place: str,
+) -> None:
+    rules = tuple(parse_rule(text) for text in texts)
+    op = Operation(path, method, ("t",) if tagged else (), secured, place)
+    assert any_matches(rules)(op) == any(rule.matches(op) for rule in rules)
+
+
+def sides(document: dict[str, Any], fragment: dict[str, Any]) -> tuple[Side, Side]:
+    return data_side(document), data_side(fragment)
+
+
+ERROR = {"type": "object", "properties": {"x-specgen": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(("a", "b", "loose", "exact"), [
+    # key order, specgen's marks, and local references followed on either side
+    ({"description": "A", "content": {}}, {"content": {}, "description": "A",
+                                           "x-specgen": {"code": 404}}, True, True),
+    ({"$ref": "#/components/schemas/E"}, {"$ref": "#/components/schemas/F"}, True, True),
+    ({"$ref": "#/components/schemas/E"}, ERROR, True, True),
+    # a property named x-specgen is a property, not a mark
+    (ERROR, {"type": "object", "properties": {}}, False, False),
+    # a description's surrounding whitespace counts only exactly
+    ({"description": "A\n"}, {"description": "A"}, True, False),
+    ({"description": "A  B"}, {"description": "A B"}, False, False),
+    # examples' names and summaries are labels; a single example is one named example
+    ({"content": {"a/b": {"examples": {"one": {"summary": "S", "value": 1}}}}},
+     {"content": {"a/b": {"examples": {"two": {"value": 1}}}}}, True, False),
+    ({"content": {"a/b": {"example": 1}}},
+     {"content": {"a/b": {"examples": {"x": {"summary": "X", "value": 1}}}}}, True, False),
+    ({"content": {"a/b": {"example": 1}}}, {"content": {"a/b": {"example": 2}}}, False, False),
+    # data counts whole: marks and whitespace in example values too
+    ({"example": {"x-specgen": 1}}, {"example": {}}, False, False),
+    ({"example": " a"}, {"example": "a"}, False, False),
+    # numbers by value, booleans apart
+    ({"maximum": 1}, {"maximum": 1.0}, True, True),
+    ({"default": True}, {"default": 1}, False, False),
+    # a reference with siblings is not followed; one to nothing compares as text
+    ({"$ref": "#/components/schemas/E", "description": "d"}, ERROR, False, False),
+    ({"$ref": "#/components/schemas/Nothing"}, {"$ref": "#/components/schemas/Nothing"},
+     True, True),
+    # cycles end, equal when both sides loop alike
+    ({"$ref": "#/components/schemas/Loop"}, {"$ref": "#/components/schemas/Loop"}, True, True),
+    ({"$ref": "#/components/schemas/Loop"}, {"$ref": "#/components/schemas/Other"},
+     False, False),
+])
+def test_what_counts_as_equal(a: Any, b: Any, loose: bool, exact: bool) -> None:
+    loop = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Loop"}}}
+    other = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Other"},
+                                              "more": {"type": "string"}}}
+    document = {"components": {"schemas": {"E": ERROR, "Loop": loop}}}
+    fragment = {"components": {"schemas": {"F": ERROR, "Loop": loop, "Other": other}}}
+    left, right = sides(document, fragment)
+    assert same(a, left, b, right) is loose
+    assert same(a, left, b, right, exactly=True) is exact

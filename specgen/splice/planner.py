@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..catalog.rules import METHODS, Operation
+from ..catalog.rules import METHODS, Operation, any_matches
 from ..errors import Location, Problem
 from ..openapi.marks import is_marked, unmarked
 from .equal import Side, document_side, same
@@ -112,6 +112,7 @@ class Planner:
             root.value("security") if "secured" in terms and "security" in root else None
         )
         decided: dict[Path_, tuple[frozenset[str], str]] = {}
+        selects = [(a, any_matches(a.rules)) for a in attachments]
         for where, place, path, method, node in self.operations(places):
             tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
             security = default_security
@@ -119,7 +120,7 @@ class Planner:
                 security = node.value("security")
             secured = any(bool(requirement) for requirement in security or ())
             operation = Operation(path, method, tags, secured, place)
-            chosen = [a for a in attachments if any(rule.matches(operation) for rule in a.rules)]
+            chosen = [a for a, matches in selects if matches(operation)]
             # An operation reached from several paths ($ref) is edited once for all of them.
             codes = frozenset(attachment.code for attachment in chosen)
             earlier = decided.setdefault(where, (codes, path))
