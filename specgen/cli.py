@@ -316,9 +316,11 @@ def merge_command(
 
     Adds the components (in SPEC's OAS version) and attaches each code's response by $ref to
     the operations its rules select. Only the added text changes: comments, key order, quoting
-    and indentation survive. A response an operation already has for a code, or a component
-    of the same name with different content, is a conflict (exit 2, nothing written) unless
-    --on-conflict says otherwise; identical components are shared. What an earlier merge
+    and indentation survive. What SPEC already says needs nothing: a response or component
+    equal to the catalog's once local $refs are followed (key order, x-specgen marks, the
+    whitespace around descriptions and the names of examples aside). A different response an
+    operation already has for a code, or a different component of the same name, is a
+    conflict (exit 2, nothing written) unless --on-conflict says otherwise. What an earlier merge
     wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
     edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
     what was done (or, with --check, would be) goes to stderr.
