@@ -370,3 +370,34 @@ def test_what_counts_as_equal(a: Any, b: Any, loose: bool, exact: bool) -> None:
     left, right = sides(document, fragment)
     assert same(a, left, b, right) is loose
     assert same(a, left, b, right, exactly=True) is exact
+
+
+def test_adopt_leaves_responses_that_share_yaml_anchors(tmp_path: Path) -> None:
+    spec = tmp_path / "anchors.yaml"
+    spec.write_text("""\
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "404": &gone
+          description: No such pet.
+  /b:
+    get:
+      responses:
+        "404": *gone
+  /c:
+    get:
+      responses:
+        "404":
+          description: No such pet.
+""")
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text("specgen: 1\ninfo: {title: T, version: '1'}\n"
+                       "codes: {404: {reason: Not Found, summary: No such pet., attach: [all]}}\n")
+    result = CliRunner().invoke(cli, ["merge", str(spec), "--catalog", str(catalog), "--adopt"])
+    assert result.exit_code == 0, result.output
+    assert "replaced 1 inline response by a $ref" in result.output
+    assert "left 2 equal inline responses as they are: YAML anchors" in result.output
+    assert '"404": &gone\n          description: No such pet.\n' in result.stdout

@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from ..catalog.source import YamlLoader
 from .equal import same
-from .outline import local_target
+from .outline import Node, Unsupported, local_target
 
 if TYPE_CHECKING:
-    from .plan import Path_
+    from .plan import MergePlan, Path_
     from .planner import Planner
 
 RESPONSES = ("components", "responses")
@@ -69,9 +72,33 @@ def adopt_inline(planner: Planner) -> None:
             if not isinstance(existing, dict) or "$ref" in existing:
                 continue
             ref = {"$ref": f"#/components/responses/{name}"}
-            if same(existing, planner.document, ref, planner.fragments, exactly=True):
-                plan.replacements.append(((*where, "responses"), code, ref))
-                plan.adopted.append((code, f"{method.upper()} {path}"))
+            if not same(existing, planner.document, ref, planner.fragments, exactly=True):
+                continue
+            operation = f"{method.upper()} {path}"
+            if _shares(plan, responses, code, ref):
+                plan.unadoptable.append((code, operation))
+                continue
+            plan.replacements.append(((*where, "responses"), code, ref))
+            plan.adopted.append((code, operation))
+
+
+def _shares(plan: MergePlan, responses: Node, code: str, ref: Any) -> bool:
+    """Whether a YAML response cannot be replaced alone: it is an alias, or it defines an
+    anchor that other places may use (replacing it would change or break them)."""
+    if plan.document.is_json:
+        return False
+    try:
+        edit = plan.outline.replace(responses, code, ref)
+    except Unsupported:
+        return True
+    removed = plan.document.text[edit.start : edit.end]
+    if "&" not in removed and "*" not in removed:
+        return False
+    try:
+        return any(getattr(event, "anchor", None) is not None
+                   for event in yaml.parse(removed, Loader=YamlLoader))
+    except yaml.YAMLError:
+        return True
 
 
 def settle(planner: Planner, components: dict[Path_, Any]) -> None:

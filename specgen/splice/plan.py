@@ -192,6 +192,7 @@ class MergePlan:
     ruled: set[str] = field(default_factory=set)  # the codes some rule attaches
     stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
     adopted: list[tuple[str, str]] = field(default_factory=list)  # (code, "METHOD path")
+    unadoptable: list[tuple[str, str]] = field(default_factory=list)  # equal, but anchored
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)

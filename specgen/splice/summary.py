@@ -29,6 +29,7 @@ class MergeSummary:
     unattached: dict[str, str]  # code → why no operation has it
     adopted: int = 0  # inline responses replaced by a $ref (--adopt)
     shrunk: int = 0  # how many bytes smaller the document got (negative: larger)
+    unadoptable: int = 0  # equal inline responses left alone: they share YAML anchors
 
     @classmethod
     def of(cls, plan: MergePlan) -> MergeSummary:
@@ -57,7 +58,7 @@ class MergeSummary:
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
                    dict(sorted(new.items())), dict(sorted(unattached.items())),
-                   len(plan.adopted), shrunk)
+                   len(plan.adopted), shrunk, len(plan.unadoptable))
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -87,6 +88,9 @@ class MergeSummary:
             lines.append(f"{verb('replaced', 'would replace')} {self.adopted} inline"
                          f" response{'' if self.adopted == 1 else 's'} by a $ref (--adopt);"
                          f" the document {verb('is', 'would be')} {size}")
+        if self.unadoptable:
+            lines.append(f"left {_count(self.unadoptable, 'equal inline response')} as"
+                         " they are: YAML anchors or aliases share them with other places")
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")
