@@ -401,3 +401,11 @@ paths:
     assert "replaced 1 inline response by a $ref" in result.output
     assert "left 2 equal inline responses as they are: YAML anchors" in result.output
     assert '"404": &gone\n          description: No such pet.\n' in result.stdout
+
+
+def test_values_nested_too_deeply_to_compare_are_not_equal() -> None:
+    deep: list[Any] = ["x", "x"]
+    for _ in range(5000):
+        deep = [{"not": deep[0]}, {"not": deep[1]}]
+    left, right = sides({}, {})
+    assert same(deep[0], left, deep[1], right) is False
