@@ -14,17 +14,17 @@ document says the same thing, once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..catalog.source import YamlLoader
-from .equal import same
+from .equal import Side, data_side, same
 from .outline import Node, Unsupported, local_target
 
 if TYPE_CHECKING:
-    from .plan import MergePlan, Path_
+    from .plan import Fragment, MergePlan, Path_
     from .planner import Planner
 
 RESPONSES = ("components", "responses")
@@ -101,6 +101,20 @@ def _shares(plan: MergePlan, responses: Node, code: str, ref: Any) -> bool:
         return True
 
 
+def offered_components(fragments: Sequence[Fragment]) -> tuple[dict[Path_, Any], Side]:
+    """The fragments' components by path, and as the side their references are read on (the
+    first fragment's component of a name wins, as when they are offered)."""
+    components: dict[Path_, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for fragment in fragments:
+        for section, items in (fragment.data.get("components") or {}).items():
+            for name, value in items.items():
+                if ("components", section, name) not in components:
+                    components["components", section, name] = value
+                    nested.setdefault(section, {})[name] = value
+    return components, data_side({"components": nested})
+
+
 def settle(planner: Planner, components: dict[Path_, Any]) -> None:
     """Add the missing components something needs (see the module's docstring); the others
     are offered as "unused". `components` are the fragments' components by path."""
@@ -118,8 +132,7 @@ def settle(planner: Planner, components: dict[Path_, Any]) -> None:
     roots = [path for path in planner.missing if path not in unneeded and path not in inner]
     needed = _closure([*roots, *referred], components)
     for path, value in planner.missing.items():
-        if path in needed or path not in components:
+        if path in needed:
             plan.add(path[:2], path[2], value)
-    plan.offered = [(path, "unused" if outcome == "added" and path in planner.missing
-                     and path not in needed and path in components else outcome)
+    plan.offered = [(path, "unused" if outcome == "added" and path not in needed else outcome)
                     for path, outcome in plan.offered]

@@ -401,18 +401,10 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
           on_conflict: OnConflict, adopt: bool) -> MergePlan:
-    from .adopt import adopt_inline, settle
-    from .equal import data_side
+    from .adopt import adopt_inline, offered_components, settle
 
-    components: dict[Path_, Any] = {}
-    for fragment in reversed(fragments):  # the first fragment's wins, as when offered
-        for section, items in (fragment.data.get("components") or {}).items():
-            components.update({("components", section, name): value
-                               for name, value in items.items()})
-    nested: dict[str, dict[str, Any]] = {}
-    for (_, section, name), value in components.items():
-        nested.setdefault(section, {})[name] = value
-    planner = Planner(plan, on_conflict, data_side({"components": nested}))
+    components, side = offered_components(fragments)
+    planner = Planner(plan, on_conflict, side)
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
