@@ -208,9 +208,20 @@ def test_an_equal_inline_response_needs_nothing_and_its_component_is_not_added(
 ) -> None:
     _, catalog = pets
     summary = merge_summary(SPEC, catalog)
-    assert summary.added == {"responses": ["Conflict409"]}  # no rule puts 409 anywhere
+    # 409 is on no operation (no rules) nor inline anywhere: added, to be referred to by hand.
+    assert summary.added == {"responses": ["Conflict409"]}
     assert summary.attached == {"404": ["GET /pets", "DELETE /pets"]}
     assert summary.new == {"404": 0}
+
+
+def test_a_response_no_rule_places_is_not_added_when_an_operation_has_it_inline(
+    pets: tuple[Path, Path],
+) -> None:
+    _, catalog = pets
+    catalog.write_text(CATALOG.replace("    attach: [all]\n", ""))
+    assert merge_summary(SPEC, catalog).added == {"responses": ["Conflict409"]}
+    catalog.write_text(CATALOG.replace("    attach: [all]\n", "").replace("Another one.", "Taken."))
+    assert merge(SPEC, catalog) == SPEC
 
 
 def test_adopt_replaces_equal_inline_responses_and_keeps_every_other_byte(

@@ -4,7 +4,8 @@ A component the document lacks is added when something added refers to it, or wh
 component refers to it and nothing in the document already says what it says. The catalog's
 response for a code that the operations the rules select already have, inline and equal
 (equal.py), is not added: nothing would refer to it, and a merge back into the document a
-catalog was imported from changes nothing. What only such a response, or a component the
+catalog was imported from changes nothing. The same holds for a code no rule places on any
+operation when some operation has its response inline. What only such a response, or a component the
 document already has, refers to (schemas, headers, examples) is not added either.
 
 `--adopt` replaces each operation's inline response that equals the catalog's response for its
@@ -14,6 +15,7 @@ document says the same thing, once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +26,10 @@ from .equal import Side, data_side, same
 from .outline import Node, Unsupported, local_target
 
 if TYPE_CHECKING:
-    from .plan import Fragment, MergePlan, Path_
+    from .plan import Fragment, MergePlan
     from .planner import Planner
 
+Path_ = tuple[str, ...]
 RESPONSES = ("components", "responses")
 
 
@@ -56,10 +59,15 @@ def _closure(start: Iterable[Path_], components: dict[Path_, Any]) -> set[Path_]
     return found
 
 
-def adopt_inline(planner: Planner) -> None:
-    """Plan a `$ref` to the catalog's response in place of every operation's inline response
-    that equals it (under paths and webhooks)."""
-    plan = planner.plan
+Inline = tuple[Path_, str, Node, str, dict[str, str]]
+"""An operation's inline response under one of the catalog's codes: where the operation is,
+"METHOD path", its responses, the code, and the `$ref` to the catalog's response."""
+
+
+def _inline(planner: Planner, codes: Iterable[str], *, exactly: bool) -> Iterator[Inline]:
+    """The inline responses of the operations under paths and webhooks, for some codes, that
+    equal the catalog's (`exactly`: see equal.py)."""
+    wanted = {code: planner.plan.codes[code] for code in codes if code in planner.plan.codes}
     done: set[Path_] = set()
     for where, _, path, method, node in planner.operations({"paths", "webhooks"}):
         responses = node.child("responses")
@@ -67,17 +75,21 @@ def adopt_inline(planner: Planner) -> None:
             continue
         done.add(where)
         for code in responses.names():
-            name = plan.codes.get(code)
-            existing = responses.value(code) if name else None
-            if not isinstance(existing, dict) or "$ref" in existing:
-                continue
-            ref = {"$ref": f"#/components/responses/{name}"}
-            if not same(existing, planner.document, ref, planner.fragments, exactly=True):
-                continue
-            operation = f"{method.upper()} {path}"
-            if _shares(plan, responses, code, ref):
-                plan.unadoptable.append((code, operation))
-                continue
+            existing = responses.value(code) if code in wanted else None
+            if isinstance(existing, dict) and "$ref" not in existing:
+                ref = {"$ref": f"#/components/responses/{wanted[code]}"}
+                if same(existing, planner.document, ref, planner.fragments, exactly=exactly):
+                    yield where, f"{method.upper()} {path}", responses, code, ref
+
+
+def adopt_inline(planner: Planner) -> None:
+    """Plan a `$ref` to the catalog's response in place of every operation's inline response
+    that equals it (under paths and webhooks)."""
+    plan = planner.plan
+    for where, operation, responses, code, ref in _inline(planner, plan.codes, exactly=True):
+        if _shares(plan, responses, code, ref):
+            plan.unadoptable.append((code, operation))
+        else:
             plan.replacements.append(((*where, "responses"), code, ref))
             plan.adopted.append((code, operation))
 
@@ -124,6 +136,15 @@ def settle(planner: Planner, components: dict[Path_, Any]) -> None:
     referred = {path for value in edits for path in refs_in(value)}
     inline = {(*RESPONSES, plan.codes[code]) for code, _, outcome in plan.placed
               if outcome == "inline" and code in plan.codes}
+    placed = {code for code, _, _ in plan.placed}
+    unplaced = [code for code in plan.codes if code not in placed
+                and (*RESPONSES, plan.codes[code]) in planner.missing]
+    # A code no rule placed: is its response somewhere already? (An operation that merge
+    # cannot read, never visited otherwise, ends the search: the component is added as before.)
+    if unplaced:
+        with contextlib.suppress(Unsupported):
+            inline |= {(*RESPONSES, plan.codes[found[3]])
+                       for found in _inline(planner, unplaced, exactly=False)}
     unneeded = inline - referred
     # What other components refer to is needed only as far as they are: a component the
     # document has already (equal) needs nothing of the fragment's.
