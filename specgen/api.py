@@ -191,6 +191,7 @@ def _merge_plan(
     fragments: Sequence[str | Path],
     file: str,
     source: Path | None = None,
+    adopt: bool = False,
 ) -> MergePlan:
     from .catalog.rules import parse_rule
     from .errors import MergeError, locating
@@ -207,7 +208,7 @@ def _merge_plan(
         merged = [catalog_fragment(loaded, spec_version(document, file))]
     merged += [fragment_file(Path(path)) for path in fragments]
     return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file,
-                      source=source)
+                      source=source, adopt=adopt)
 
 
 def merge(
@@ -218,6 +219,7 @@ def merge(
     on_conflict: OnConflict = "error",
     fragments: Sequence[str | Path] = (),
     file: str = "<spec>",
+    adopt: bool = False,
 ) -> str:
     """An OpenAPI document's text with the catalog's responses merged in (`specgen merge`).
 
@@ -225,6 +227,12 @@ def merge(
     `path:GLOB`, `operation:ID`, `method:NAME`); without them each code's own `attach` rules
     apply. Only the added text differs from `spec`; conflicts raise `MergeError` unless
     `on_conflict` is "keep" or "replace". `file` names the document in error messages.
+    What the document already says needs nothing: a response or component equal to the
+    catalog's once local `$ref`s are followed (key order, specgen's `x-specgen` marks, the
+    whitespace around a description and the names of examples aside). `adopt=True`
+    (`--adopt`) replaces each operation's inline response that equals the catalog's response
+    for its code by a `$ref` to the shared component, added when missing (see
+    `import_catalog` for an example).
 
     ```python
     from specgen import merge
@@ -243,7 +251,7 @@ def merge(
     print(merged)
     ```
     """
-    return _merge_plan(spec, catalog, attach, on_conflict, fragments, file).result()
+    return _merge_plan(spec, catalog, attach, on_conflict, fragments, file, adopt=adopt).result()
 
 
 def merge_files(
@@ -313,12 +321,13 @@ def merge_overlay(
     on_conflict: OnConflict = "error",
     fragments: Sequence[str | Path] = (),
     file: str = "<spec>",
+    adopt: bool = False,
 ) -> dict[str, Any]:
     """The change `merge` would make, as an OpenAPI Overlay 1.0 document
     (`specgen merge --overlay`)."""
     from .splice.overlay import overlay
 
-    return overlay(_merge_plan(spec, catalog, attach, on_conflict, fragments, file))
+    return overlay(_merge_plan(spec, catalog, attach, on_conflict, fragments, file, adopt=adopt))
 
 
 def merge_summary(
@@ -329,6 +338,7 @@ def merge_summary(
     on_conflict: OnConflict = "error",
     fragments: Sequence[str | Path] = (),
     file: str = "<spec>",
+    adopt: bool = False,
 ) -> MergeSummary:
     """What `merge` would do, as data (the summary `specgen merge` prints on stderr):
     components added, updated or left in place by section, the operations each code's response
@@ -349,7 +359,8 @@ def merge_summary(
     """
     from .splice.summary import MergeSummary
 
-    return MergeSummary.of(_merge_plan(spec, catalog, attach, on_conflict, fragments, file))
+    plan = _merge_plan(spec, catalog, attach, on_conflict, fragments, file, adopt=adopt)
+    return MergeSummary.of(plan)
 
 
 def init(directory: str | Path = ".") -> list[Path]:
@@ -439,7 +450,7 @@ def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:
     import pathlib
     import tempfile
 
-    from specgen import import_catalog, load_catalog
+    from specgen import import_catalog, load_catalog, merge
 
     spec = '''openapi: 3.1.0
     info: {title: Pets, version: "1"}
@@ -456,6 +467,9 @@ def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:
         catalog = pathlib.Path(folder, "specgen.yaml")
         catalog.write_text(import_catalog(source))
         assert sorted(load_catalog(catalog).codes) == [404]
+        assert merge(spec, catalog) == spec  # merging back changes nothing
+        adopted = merge(spec, catalog, adopt=True)  # the inline response becomes a $ref
+        assert "#/components/responses/NotFound404" in adopted
     ```
     """
     from .importer.run import import_document, parse_codes

@@ -304,10 +304,13 @@ def init_command(directory: str) -> None:
 @click.option("--fragment", "fragments", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
+@click.option("--adopt", is_flag=True,
+              help="Replace each operation's inline response that equals the catalog's response"
+                   " for its code by a $ref to the shared component (added when missing).")
 def merge_command(
     spec: str, catalog: str | None, rules: tuple[str, ...],
     on_conflict: Literal["error", "keep", "replace"], output: str | None, in_place: bool,
-    check_only: bool, overlay: str | None, fragments: tuple[str, ...],
+    check_only: bool, overlay: str | None, fragments: tuple[str, ...], adopt: bool,
 ) -> None:
     """Merge the catalog's responses into the OpenAPI document SPEC (YAML or JSON).
 
@@ -315,12 +318,14 @@ def merge_command(
     the operations its rules select. Only the added text changes: comments, key order, quoting
     and indentation survive. Path items and operations that are $refs to other files (inside
     SPEC's folder) are followed: the response is attached in the file where the operation is.
-    A response an operation already has for a code, or a component of the same name with
-    different content, is a conflict (exit 2, nothing written) unless --on-conflict says
-    otherwise; identical components are shared. What an earlier merge wrote (marked with
-    x-specgen) is updated from the catalog, so a re-merge after a catalog edit needs no
-    --on-conflict. Merging twice changes nothing the second time. A summary of what was done
-    (or, with --check, would be) goes to stderr.
+    What SPEC already says needs nothing: a response or component
+    equal to the catalog's once local $refs are followed (key order, x-specgen marks, the
+    whitespace around descriptions and the names of examples aside). A different response an
+    operation already has for a code, or a different component of the same name, is a
+    conflict (exit 2, nothing written) unless --on-conflict says otherwise. What an earlier merge
+    wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
+    edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
+    what was done (or, with --check, would be) goes to stderr.
     """
     from .output.background import Background
     from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version
@@ -345,7 +350,8 @@ def merge_command(
         extra = [fragment_file(Path(path)) for path in fragments]
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
-    job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay)
+    job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay,
+                   adopt)
     status, summary = run(job, scanned)
     for line in summary.lines(check=check_only):
         click.echo(f"{spec}: {line}", err=True)

@@ -55,7 +55,7 @@ def test_the_shop_document_imports_everything_it_can(tmp_path: Path) -> None:
     imported = load_catalog(target)
     found = imported.codes[404]
     assert found.name == "NotFound"  # the component's name is kept
-    assert found.summary == "The resource does not exist."
+    assert found.summary == "The resource does not exist. Check the identifier."
     assert found.attach == ["tag:orders"]
     example = found.examples[0]
     # The request comes from the operation: the path parameter's example, the required header.

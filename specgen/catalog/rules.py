@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -64,6 +65,25 @@ class Rule:
     def place(self) -> str:
         """Where the operations this rule selects live."""
         return next((term.kind for term in self.terms if term.kind in PLACES), "paths")
+
+
+_GLOB = frozenset("*?[")
+
+
+def any_matches(rules: tuple[Rule, ...]) -> Callable[[Operation], bool]:
+    """Whether any of the rules matches an operation, as a function: the rules that name one
+    exact path are looked up by the operation's path, not tried one by one (an imported
+    catalog has hundreds of them, over thousands of operations)."""
+    by_path: dict[str, list[Rule]] = {}
+    others = []
+    for rule in rules:
+        path = next((t.arg for t in rule.terms if t.kind == "path" and not _GLOB & set(t.arg)),
+                    None)
+        if path is None:
+            others.append(rule)
+        else:
+            by_path.setdefault(path, []).append(rule)
+    return lambda op: any(rule.matches(op) for rule in [*by_path.get(op.path, ()), *others])
 
 
 def parse_rule(text: str) -> Rule:

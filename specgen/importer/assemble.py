@@ -23,7 +23,7 @@ from .rules import OperationIndex
 from .upconvert import upconvert
 
 _MAX_PASSES = 8
-_SENTENCE = re.compile(r"(?<=[.!?])\s")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass
@@ -193,10 +193,12 @@ class _Assembler:
             first = description.strip().splitlines()[0] if description.strip() else ""
             reason = first if 0 < len(first) <= 40 and _valid(syntax.reason_phrase,
                                                               first) else f"Status {code}"
-        summary = _SENTENCE.split(" ".join(description.split()), maxsplit=1)[0] or f"{reason}."
-        entry: dict[str, Any] = {"reason": reason, "summary": summary}
-        if " ".join(description.split()) != summary:
-            entry["description"] = description.strip()
+        # Merge writes the summary, a blank line and the description: the first paragraph and
+        # the rest give the document's words back as they were (import is merge's inverse).
+        summary, rest = (*_PARAGRAPH.split(description.strip(), maxsplit=1), "")[:2]
+        entry: dict[str, Any] = {"reason": reason, "summary": summary or f"{reason}."}
+        if rest.strip():
+            entry["description"] = rest.strip()
         if registered is None:
             entry["equivalent"] = code // 100 * 100
         if variant.component and _valid(syntax.component_name, variant.component):

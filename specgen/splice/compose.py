@@ -13,7 +13,7 @@ import yaml
 
 from ..catalog.source import YamlLoader
 from .outline import Edit, Invalid, Shape, Unsupported, indented
-from .scan_yaml import MERGE_KEY, YamlStyle
+from .scan_yaml import MERGE_KEY, YamlStyle, keep_key
 
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -226,7 +226,11 @@ class ComposedOutline:
         key_node, value_node = node.pairs[key]
         start = key_node.start_mark.index - key_node.start_mark.column
         end = self._end(value_node)
-        return Edit(start, end, self.style.render({key: value}, key_node.start_mark.column))
+        block = self.style.render({key: value}, key_node.start_mark.column)
+        colon = self.text.find(":", key_node.end_mark.index)
+        if colon < 0 or self.text[key_node.end_mark.index : colon].strip(" \t"):
+            return Edit(start, end, block)
+        return Edit(start, end, keep_key(block, self.text[start : colon + 1]))
 
     def _at(self, pos: int, block: str) -> Edit:
         prefix = "" if pos == 0 or self.text[pos - 1] == "\n" else self.style.newline

@@ -178,6 +178,7 @@ class MergeRun:
     in_place: bool = False
     check: bool = False
     overlay: str | None = None
+    adopt: bool = False
 
 
 def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
@@ -185,7 +186,7 @@ def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
     overlay, or nothing (--check); the exit status and what the merge did (or would do)."""
     plan = plan_merge(
         document, job.fragments, attachments(job.fragments, job.rules), job.on_conflict,
-        file=str(job.spec), source=job.spec,
+        file=str(job.spec), source=job.spec, adopt=job.adopt,
     )
     summary = MergeSummary.of(plan)
     if job.check:

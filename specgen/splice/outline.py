@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 Shape = Mapping[str, "Shape"]
 """Which mappings to locate: key (or '*' for any key) → the shape of its value."""
@@ -63,6 +64,14 @@ class Outline(Protocol):
 
     def replace(self, node: Any, key: str, value: Any) -> Edit:
         """An edit replacing the value of an existing entry."""
+
+
+def local_target(ref: Any) -> tuple[str, ...] | None:
+    """The path a reference into this document names (`#/a/b~1c`), else None."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    return tuple(unquote(part).replace("~1", "/").replace("~0", "~")
+                 for part in ref[2:].split("/"))
 
 
 def line_of(text: str, offset: int) -> int:

@@ -193,6 +193,8 @@ class MergePlan:
     codes: dict[str, str] = field(default_factory=dict)  # code → response name, of fragments
     ruled: set[str] = field(default_factory=set)  # the codes some rule attaches
     stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
+    adopted: list[tuple[str, str]] = field(default_factory=list)  # (code, "METHOD path")
+    unadoptable: list[tuple[str, str]] = field(default_factory=list)  # equal, but anchored
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)
@@ -330,13 +332,15 @@ def plan_merge(
     *,
     file: str = "<spec>",
     source: Path | None = None,
+    adopt: bool = False,
 ) -> MergePlan:
     """Decide every addition and replacement; MergeError lists all conflicts when refusing.
 
     `spec` is the document (see `scan`), or one scanned already. `source`: the document's file,
     whose folder holds the other files of a multi-file description (followed through `$ref`s to
     path items and operations, and planned in `MergePlan.files`); without it other files are
-    refused.
+    refused. `adopt`: replace operations' inline responses equal to the catalog's by
+    references to it (see adopt.py).
     """
     sections = sections_of(fragments)
     scanned = spec if isinstance(spec, Scanned) else scan(spec, file, sections)
@@ -350,7 +354,8 @@ def plan_merge(
     # original (one libyaml pass, not two); without changes, or on an error, by check_syntax.
     lines = not document.is_json and not isinstance(outline, ComposedOutline)
     try:
-        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict, source)
+        plan = _plan(MergePlan(document, outline), fragments, attachments, on_conflict, source,
+                     adopt)
     except NotAsPlanned:
         if not lines:
             raise
@@ -373,7 +378,7 @@ def plan_merge(
     outline = open_outline(document, shape, compose=True)
     try:
         return _plan(MergePlan(document, outline), fragments, attachments, on_conflict,
-                     source)
+                     source, adopt)
     except Unsupported as exc:
         raise document.unsupported(exc) from None
 
@@ -406,8 +411,11 @@ def _refuse_nested(plan: MergePlan) -> None:
 
 
 def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[Attachment],
-          on_conflict: OnConflict, source: Path | None) -> MergePlan:
-    planner = planner_for(plan, on_conflict, source)
+          on_conflict: OnConflict, source: Path | None, adopt: bool) -> MergePlan:
+    from .adopt import adopt_inline, offered_components, settle
+
+    components, side = offered_components(fragments)
+    planner = planner_for(plan, on_conflict, source, side)
     for fragment in fragments:
         for section, items in (fragment.data.get("components") or {}).items():
             for name, value in items.items():
@@ -420,6 +428,9 @@ def _plan(plan: MergePlan, fragments: Sequence[Fragment], attachments: Sequence[
     plan.ruled = {attachment.code for attachment in attachments}
     if attachments:
         planner.attach(attachments, plan.document.file)
+    if adopt:
+        adopt_inline(planner)
+    settle(planner, components)
     if any(path[1] == "responses" and outcome in ("same", "updated")
            for path, outcome in plan.offered):
         # A re-merge: what an earlier one wrote and the fragments no longer have is reported,

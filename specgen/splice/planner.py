@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
-from ..catalog.rules import METHODS, Operation
+from ..catalog.rules import METHODS, Operation, any_matches
 from ..errors import Location, Problem
 from ..openapi.marks import is_marked, unmarked
-from .outline import Invalid, Node, Unsupported
+from .equal import Side, document_side, same
+from .outline import Invalid, Node, Unsupported, local_target
 
 if TYPE_CHECKING:
     from .plan import Attachment, MergePlan, OnConflict, Path_
@@ -25,22 +25,18 @@ def beside_ref(node: Node, what: str) -> Invalid:
         " merge into the document it points to, or bundle first"))
 
 
-def local_target(ref: Any) -> Path_ | None:
-    """The path a reference into this document names (`#/a/b~1c`), else None."""
-    if not isinstance(ref, str) or not ref.startswith("#/"):
-        return None
-    return tuple(unquote(part).replace("~1", "/").replace("~0", "~")
-                 for part in ref[2:].split("/"))
-
-
 class Planner:
     """Walks the fragments and operations once, collecting additions, replacements, conflicts."""
 
-    def __init__(self, plan: MergePlan, on_conflict: OnConflict) -> None:
+    def __init__(self, plan: MergePlan, on_conflict: OnConflict, fragments: Side) -> None:
         self.plan = plan
         self.on_conflict = on_conflict
         self.conflicts: list[Problem] = []
         self.pending: dict[Path_, tuple[Any, Location]] = {}
+        self.fragments = fragments
+        self.document = document_side(plan.outline.root)
+        # Components the document lacks: added once it is known what refers to them (settle).
+        self.missing: dict[Path_, Any] = {}
 
     def specgens(self, full: Path_, existing: Any) -> bool:
         """Whether the value at `full` is what an earlier merge wrote: a component with
@@ -68,7 +64,8 @@ class Planner:
     def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> str:
         """Add `value` at path/key unless an equal one is there; a different one is updated
         when an earlier merge wrote it, else a conflict. What happened: "added", "same",
-        "updated", "replaced" or "kept" (a conflict reported or kept)."""
+        "updated", "replaced", "kept" (a conflict reported or kept), or "inline" (an operation's
+        own response, equal to the one offered: see equal.py)."""
         full = (*path, key)
         what = what or "/".join(full) + " already exists"
         if full in self.pending:
@@ -76,7 +73,10 @@ class Planner:
             if earlier == value:
                 return "same"
             if self.conflict(origin, what, where):
-                self.plan.add(path, key, value)
+                if full in self.missing:
+                    self.missing[full] = value
+                else:
+                    self.plan.add(path, key, value)
                 self.pending[full] = (value, origin)
                 return "replaced"
             return "kept"
@@ -89,11 +89,18 @@ class Planner:
             if self.specgens(full, existing):
                 self.plan.replacements.append((path, key, value))
                 return "updated"
+            if same(existing, self.document, value, self.fragments):
+                inline = full[0] != "components" and not (
+                    isinstance(existing, dict) and "$ref" in existing)
+                return "inline" if inline else "same"
             if self.conflict(self.here(node, key), what, origin):
                 self.plan.replacements.append((path, key, value))
                 return "replaced"
             return "kept"
-        self.plan.add(path, key, value)
+        if full[0] == "components" and len(full) == 3:
+            self.missing[full] = value
+        else:
+            self.plan.add(path, key, value)
         return "added"
 
     def attach(self, attachments: Sequence[Attachment], file: str) -> None:
@@ -104,6 +111,7 @@ class Planner:
             root.value("security") if "secured" in terms and "security" in root else None
         )
         decided: dict[tuple[str, Path_], tuple[frozenset[str], str]] = {}
+        selects = [(a, any_matches(a.rules)) for a in attachments]
         for owner, where, place, path, method, node in self.operations(places):
             tags = tuple(node.value("tags") or ()) if "tag" in terms and "tags" in node else ()
             security = default_security
@@ -111,7 +119,7 @@ class Planner:
                 security = node.value("security")
             secured = any(bool(requirement) for requirement in security or ())
             operation = Operation(path, method, tags, secured, place)
-            chosen = [a for a in attachments if any(rule.matches(operation) for rule in a.rules)]
+            chosen = [a for a, matches in selects if matches(operation)]
             # An operation reached from several paths ($ref) is edited once for all of them.
             codes = frozenset(attachment.code for attachment in chosen)
             earlier = decided.setdefault((owner.plan.document.file, where), (codes, path))

@@ -26,8 +26,9 @@ from urllib.parse import quote, unquote
 
 from ..catalog.rules import METHODS
 from ..errors import Location, MergeError, Problem
-from .outline import Node, Shape, Unsupported
-from .planner import Planner, local_target
+from .equal import Side
+from .outline import Node, Shape, Unsupported, local_target
+from .planner import Planner
 
 if TYPE_CHECKING:
     from .plan import Attachment, MergePlan, OnConflict, Path_
@@ -61,6 +62,7 @@ class Description:
     """The files of one description: the root file's folder, and a planner for each file read."""
 
     on_conflict: OnConflict
+    fragments: Side  # what the catalog's side says, for every file's comparisons
     path: Path | None  # the root file on disk; None: a document given as text, files not followed
     name: str  # the root file's path in the folder (its name)
     planners: dict[str, RefPlanner] = field(default_factory=dict)  # by path in the folder
@@ -151,7 +153,7 @@ class RefPlanner(Planner):
     """Plans the edits of one file of a description, following `$ref`s into the others."""
 
     def __init__(self, plan: MergePlan, description: Description, relative: str) -> None:
-        super().__init__(plan, description.on_conflict)
+        super().__init__(plan, description.on_conflict, description.fragments)
         self.description = description
         self.relative = relative  # the file's path inside the root file's folder
         self.pointers: set[Path_] = set()  # where references lead in it (another file)
@@ -205,9 +207,12 @@ class RefPlanner(Planner):
         return self.description.root.specgens(full, {"$ref": ref[len(self.prefix):]})
 
 
-def planner_for(plan: MergePlan, on_conflict: OnConflict, path: Path | None) -> RefPlanner:
-    """The planner of a root document (`path`: its file, whose folder holds the others)."""
-    description = Description(on_conflict, path, path.name if path else plan.document.file)
+def planner_for(plan: MergePlan, on_conflict: OnConflict, path: Path | None,
+                fragments: Side) -> RefPlanner:
+    """The planner of a root document (`path`: its file, whose folder holds the others);
+    `fragments`: the catalog's side of comparisons."""
+    description = Description(on_conflict, fragments, path,
+                              path.name if path else plan.document.file)
     description.planners[description.name] = planner = RefPlanner(plan, description,
                                                                   description.name)
     return planner

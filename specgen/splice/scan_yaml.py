@@ -265,6 +265,19 @@ class YamlStyle:
         )
 
 
+def keep_key(block: str, head: str, comment: str = "") -> str:
+    """A rendered entry whose key is written as the document wrote it (`head`: the key's line
+    up to its colon), so that only the value changes: `400:` stays an integer, `"400":` keeps
+    its quotes, and a comment after it stays when the value starts on the next line."""
+    first, newline, rest = block.partition("\n")
+    pad = len(first) - len(first.lstrip(" "))
+    match = _KEY.match(first, pad)
+    if match is None:
+        return block
+    after = first[match.end():]
+    return head + (after or comment) + newline + rest
+
+
 class YamlOutline:
     """A block-style YAML document: its located root mapping, and edits in the document's style."""
 
@@ -328,4 +341,6 @@ class YamlOutline:
         entry = node.entries[key]
         pos = self._content_end(entry.line_start, entry.end, node.indent)
         block = self.style.render({key: value}, node.indent)
-        return Edit(entry.line_start, pos, block)
+        head = self.text[entry.line_start : entry.line_end - len(entry.rest)]
+        comment = entry.rest if entry.rest.strip().startswith("#") else ""
+        return Edit(entry.line_start, pos, keep_key(block, head, comment))

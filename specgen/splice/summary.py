@@ -30,6 +30,9 @@ class MergeSummary:
     # The files a merge into a multi-file description changes, as messages name them (empty
     # when it changes the document alone).
     files: tuple[str, ...] = ()
+    adopted: int = 0  # inline responses replaced by a $ref (--adopt)
+    shrunk: int = 0  # how many bytes smaller the document got (negative: larger)
+    unadoptable: int = 0  # equal inline responses left alone: they share YAML anchors
 
     @classmethod
     def of(cls, plan: MergePlan) -> MergeSummary:
@@ -53,10 +56,15 @@ class MergeSummary:
             for code in plan.codes if code not in attached}
         files = ([plan.document.file] if plan.changed else []) + [
             other.document.file for other in plan.files.values()]
+        shrunk = 0
+        if plan.adopted:
+            before = len(plan.document.text.encode(plan.document.encoding))
+            shrunk = before + len(plan.document.bom) - len(plan.result_bytes())
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
                    dict(sorted(new.items())), dict(sorted(unattached.items())),
-                   tuple(files) if plan.files else ())
+                   tuple(files) if plan.files else (), len(plan.adopted), shrunk,
+                   len(plan.unadoptable))
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -80,6 +88,15 @@ class MergeSummary:
             listed = f": {', '.join(operations)}" if len(operations) <= FEW else ""
             lines.append(f"{code} on {count} ({state}){listed}")
         lines.extend(f"{code} not attached: {why}" for code, why in self.unattached.items())
+        if self.adopted:
+            size = (f"{self.shrunk:,} bytes smaller" if self.shrunk >= 0
+                    else f"{-self.shrunk:,} bytes larger")
+            lines.append(f"{verb('replaced', 'would replace')} {self.adopted} inline"
+                         f" response{'' if self.adopted == 1 else 's'} by a $ref (--adopt);"
+                         f" the document {verb('is', 'would be')} {size}")
+        if self.unadoptable:
+            lines.append(f"left {_count(self.unadoptable, 'equal inline response')} as"
+                         " they are: YAML anchors or aliases share them with other places")
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")

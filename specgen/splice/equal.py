@@ -1,0 +1,203 @@
+"""When a value of the document and one of a fragment say the same thing, whatever their form.
+
+Merge asks this before it calls two values different: an operation's inline response and the
+catalog's response component, or a component of the document and the fragment's of that name.
+Two values are equal when, read as OpenAPI:
+
+- a local `$ref` (`#/...`) stands for what it points to, on either side (the document's
+  references are followed in the document, the fragment's in the fragments); a reference
+  cycle compares equal when both sides loop alike. Other references compare as text, and a
+  `$ref` with siblings is not followed (the siblings would change its meaning);
+- specgen's own extensions (`x-specgen`, `x-specgen-*`) are not part of the value;
+- mappings compare without regard to key order;
+- numbers compare by value (`1` and `1.0`), but a boolean is never a number.
+
+That is `exactly`: the dereferenced documents are equal but for specgen's marks (what
+`--adopt` asks before it replaces a response). A value is *already there* (what merge asks
+before it adds or reports a conflict) on looser terms, which say what a reader sees:
+
+- a `description` or `summary` compares with its leading and trailing whitespace stripped
+  (a YAML block scalar's final newline, say; Markdown renders both alike);
+- the named examples of a media type, header or parameter (`examples`, a mapping) compare as
+  their Example Objects in order, by `value`, `externalValue` and `description`: an example's
+  name and `summary` are labels (a catalog names its examples by slug and titles each one);
+  a media type's single `example` reads as one such Example Object holding it.
+
+Inside data (`example`, `value`, `default`, `const`, `enum`, a schema's `examples`) every key
+counts, extensions too, and text compares exactly; under `properties` and
+`patternProperties` the keys are property names, kept as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .outline import Node, local_target
+
+_DATA = frozenset({"example", "value", "default", "const", "enum"})
+_NAMES = frozenset({"properties", "patternProperties"})
+_TEXT = frozenset({"description", "summary"})
+_LABELS = frozenset({"summary"})
+
+
+def _own(key: str) -> bool:
+    return key == "x-specgen" or key.startswith("x-specgen-")
+
+
+class Side:
+    """One side of a comparison: the values its local references point to."""
+
+    def __init__(self, lookup: Callable[[tuple[str, ...]], Any]) -> None:
+        self._lookup = lookup
+        self._found: dict[str, Any] = {}
+
+    def target(self, ref: str) -> Any:
+        """The value a local reference points to; LookupError when nothing is there."""
+        if ref not in self._found:
+            path = local_target(ref)
+            if path is None:
+                raise LookupError(ref)
+            self._found[ref] = self._lookup(path)
+        return self._found[ref]
+
+
+def _descend(value: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if isinstance(value, dict):
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit():
+            value = value[int(part)]
+        else:
+            raise LookupError(part)
+    return value
+
+
+def document_side(root: Node) -> Side:
+    """The document's side: references followed through its located mappings, the rest decoded
+    only where a reference points."""
+
+    def lookup(path: tuple[str, ...]) -> Any:
+        node = root
+        for index, part in enumerate(path):
+            if part not in node:
+                raise LookupError(part)
+            child = node.child(part) if index < len(path) - 1 else None
+            if child is None:
+                return _descend(node.value(part), path[index + 1:])
+            node = child
+        raise LookupError("#")  # the whole document is no response, schema or header
+
+    return Side(lookup)
+
+
+def data_side(data: Mapping[str, Any]) -> Side:
+    """The side of plain data (the fragments' components, under `components`)."""
+    return Side(lambda path: _descend(data, path))
+
+
+def _followed(value: Any, side: Side, seen: set[str]) -> tuple[Any, str | None]:
+    """The value a lone local reference stands for (followed to the end), and the last one."""
+    last = None
+    while isinstance(value, dict):
+        refs = [key for key in value if not _own(key)]
+        ref = value.get("$ref")
+        if refs != ["$ref"] or not isinstance(ref, str) or local_target(ref) is None:
+            break
+        if ref in seen:
+            return None, ref
+        seen.add(ref)
+        try:
+            value, last = side.target(ref), ref
+        except LookupError:
+            break  # a dangling reference compares as its text
+    return value, last
+
+
+class _Compare:
+    def __init__(self, left: Side, right: Side, exactly: bool) -> None:
+        self.left = left
+        self.right = right
+        self.exactly = exactly
+        self.assumed: set[tuple[str, str]] = set()
+
+    def same(self, a: Any, b: Any, data: bool = False) -> bool:
+        if not data:
+            a, ref_a = _followed(a, self.left, set())
+            b, ref_b = _followed(b, self.right, set())
+            if ref_a is not None and ref_b is not None:
+                # Coinductive: a pair met again on the way down is equal unless something
+                # else differs (equality is a conjunction, so the first difference decides).
+                if (ref_a, ref_b) in self.assumed:
+                    return True
+                self.assumed.add((ref_a, ref_b))
+        if isinstance(a, dict):
+            return isinstance(b, dict) and self._mapping(a, b, data, names=False)
+        if isinstance(a, list):
+            return (isinstance(b, list) and len(a) == len(b)
+                    and all(self.same(x, y, data) for x, y in zip(a, b, strict=True)))
+        if isinstance(a, bool) or isinstance(b, bool):
+            return type(a) is type(b) and a == b
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return a == b
+        return type(a) is type(b) and bool(a == b)
+
+    def _mapping(self, a: dict[str, Any], b: dict[str, Any], data: bool, names: bool) -> bool:
+        keys_a = [key for key in a if data or names or not _own(key)]
+        keys_b = [key for key in b if data or names or not _own(key)]
+        if len(keys_a) != len(keys_b) or set(keys_a) != set(keys_b):
+            return False
+        for key in keys_a:
+            x, y = a[key], b[key]
+            if names:
+                equal = self.same(x, y, data)
+            elif data:
+                equal = self.same(x, y, True)
+            elif key in _TEXT and isinstance(x, str) and isinstance(y, str) and not self.exactly:
+                equal = x.strip() == y.strip()
+            elif key == "content" and isinstance(x, dict) and not self.exactly:
+                equal = isinstance(y, dict) and self._mapping(
+                    {name: _named_example(media) for name, media in x.items()},
+                    {name: _named_example(media) for name, media in y.items()}, False, True)
+            elif key == "examples" and isinstance(x, dict) and not self.exactly:
+                equal = isinstance(y, dict) and self._named(list(x.values()), list(y.values()))
+            elif key in _NAMES and isinstance(x, dict) and isinstance(y, dict):
+                equal = self._mapping(x, y, False, names=True)
+            else:
+                inner = key in _DATA or (key == "examples" and isinstance(x, list))
+                equal = self.same(x, y, inner)
+            if not equal:
+                return False
+        return True
+
+
+    def _named(self, a: list[Any], b: list[Any]) -> bool:
+        """Example Objects, their labels aside."""
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b, strict=True):
+            x, _ = _followed(x, self.left, set())
+            y, _ = _followed(y, self.right, set())
+            if isinstance(x, dict) and isinstance(y, dict):
+                x = {key: item for key, item in x.items() if key not in _LABELS}
+                y = {key: item for key, item in y.items() if key not in _LABELS}
+            if not self.same(x, y):
+                return False
+        return True
+
+
+def _named_example(media: Any) -> Any:
+    """A Media Type Object with its single `example` as an Example Object under `examples`."""
+    if not isinstance(media, dict) or "example" not in media or "examples" in media:
+        return media
+    rest = {key: value for key, value in media.items() if key != "example"}
+    return {**rest, "examples": {"": {"value": media["example"]}}}
+
+
+def same(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False) -> bool:
+    """Whether `a` (read on the `left` side) and `b` (on the `right`) say the same thing
+    (`exactly`: dereferenced, they are equal but for specgen's marks)."""
+    try:
+        return _Compare(left, right, exactly).same(a, b)
+    except RecursionError:  # nested deeper than Python follows: not known to be equal
+        return False
