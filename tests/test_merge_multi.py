@@ -513,3 +513,25 @@ def test_a_local_operation_reference_is_followed_in_a_document_given_as_text() -
     assert data["paths"]["/a"]["get"] == {"$ref": "#/paths/~1b/get"}
     assert data["paths"]["/b"]["get"]["responses"]["561"] == {"$ref": RESPONSE}
     assert merge_summary(spec, attach=["all"]).new == {"561": 1}
+
+
+def test_adopt_replaces_inline_responses_of_the_root_file_only(tmp_path: Path) -> None:
+    """--adopt edits the root file; equal inline responses in other files are left inline
+    (and need nothing: they equal the catalog's)."""
+    inline = "responses:\n  '404': {description: No such pet.}\n"
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": inline})
+    spec.write_text(spec.read_text(encoding="utf-8")
+                    + "  /b:\n    get:\n      " + inline.replace("\n  ", "\n        "),
+                    encoding="utf-8")
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text('specgen: 1\ninfo: {title: t, version: "1"}\ncodes:\n'
+                       "  404: {reason: Not Found, summary: No such pet., attach: [all]}\n",
+                       encoding="utf-8")
+    before = snapshot(spec.parent)
+    result = merge(spec, "--catalog", str(catalog), "--adopt", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    after = snapshot(spec.parent)
+    assert after["ops/a.yaml"] == before["ops/a.yaml"]
+    assert b"$ref: '#/components/responses/NotFound404'" in after["openapi.yaml"] or \
+        b'$ref: "#/components/responses/NotFound404"' in after["openapi.yaml"]
+    assert "replaced 1 inline response by a $ref (--adopt)" in result.stderr

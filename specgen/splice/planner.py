@@ -61,6 +61,11 @@ class Planner:
                                           " (use --on-conflict keep or replace)"))
         return self.on_conflict == "replace"
 
+    def rooted(self, value: Any) -> Any:
+        """A value as the root file writes it, which is how the catalog's side reads it (this
+        file is the root file)."""
+        return value
+
     def offer(self, path: Path_, key: str, value: Any, origin: Location, what: str = "") -> str:
         """Add `value` at path/key unless an equal one is there; a different one is updated
         when an earlier merge wrote it, else a conflict. What happened: "added", "same",
@@ -89,7 +94,7 @@ class Planner:
             if self.specgens(full, existing):
                 self.plan.replacements.append((path, key, value))
                 return "updated"
-            if same(existing, self.document, value, self.fragments):
+            if same(existing, self.document, self.rooted(value), self.fragments):
                 inline = full[0] != "components" and not (
                     isinstance(existing, dict) and "$ref" in existing)
                 return "inline" if inline else "same"

@@ -198,13 +198,17 @@ class RefPlanner(Planner):
         except Unsupported as exc:
             raise self.located(exc) from None
 
+    def rooted(self, value: Any) -> Any:
+        ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+        if self.root or not isinstance(ref, str) or not ref.startswith(self.prefix + "#"):
+            return value
+        return {"$ref": ref[len(self.prefix):]}
+
     def specgens(self, full: Path_, existing: Any) -> bool:
         if self.root:
             return super().specgens(full, existing)
-        ref = existing.get("$ref") if isinstance(existing, dict) and len(existing) == 1 else None
-        if not isinstance(ref, str) or not ref.startswith(self.prefix + "#"):
-            return False
-        return self.description.root.specgens(full, {"$ref": ref[len(self.prefix):]})
+        rooted = self.rooted(existing)
+        return rooted is not existing and self.description.root.specgens(full, rooted)
 
 
 def planner_for(plan: MergePlan, on_conflict: OnConflict, path: Path | None,
