@@ -90,7 +90,7 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
     """Read, validate and check a catalog; raise LoadError with every problem found."""
     source = argument if isinstance(argument, CatalogSource) else find_catalog(argument)
     folder = Path.cwd() if source.is_python else Path(source.name).resolve().parent
-    with _importable(folder):
+    with importable(folder):
         if source.is_python:
             loaded = Loaded(_from_python(source.name), source, None)
         else:
@@ -102,13 +102,14 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
     return loaded
 
 
-def load_bytes(name: str, raw: bytes) -> Loaded:
+def load_bytes(name: str, raw: bytes, folder: Path | None = None) -> Loaded:
     """Validate and check a catalog given as the bytes of a YAML or JSON file (one read from
-    git, say); `name` is how problems name it. Model references import from the current folder."""
+    git, say); `name` is how problems name it. Model references import from `folder` (default:
+    the current folder)."""
     if len(raw) > MAX_BYTES:
         raise LoadError.at(name, too_large(len(raw)))
     document = parse(name, decode(name, raw))
-    with _importable(Path.cwd()):
+    with importable(folder or Path.cwd()):
         loaded = Loaded(_validate(document), CatalogSource(name), document)
         errors = check.errors(loaded.catalog)
     if errors:
@@ -128,7 +129,7 @@ def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
 
 
 @contextmanager
-def _importable(folder: Path) -> Iterator[None]:
+def importable(folder: Path) -> Iterator[None]:
     """Let {model: ...} schemas import modules that sit beside the catalog."""
     entry = str(folder)
     sys.path.insert(0, entry)
@@ -139,7 +140,13 @@ def _importable(folder: Path) -> Iterator[None]:
 
 
 def _validate(document: Document) -> Catalog:
-    data = document.data
+    return catalog_model(document, document.data)
+
+
+def catalog_model(document: Document, data: Any) -> Catalog:
+    """`data`, the document's data or a copy of some of it, validated as a Catalog without
+    `check`'s rules (`specgen diff` validates only the parts it compares); problems are located
+    in `document`."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise LoadError.at(
