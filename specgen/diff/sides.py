@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalog import headers
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
 from ..catalog.source import Document, decode, parse
@@ -64,7 +63,8 @@ def _validated(side: _Side, data: Any) -> Catalog:
 
 def _dangling(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
     """`check`'s errors about what diff compares: a slug twice, a body schema or shared header
-    that is not defined (a comparison would silently miss what they stand for)."""
+    that is not defined (a comparison would silently miss what they stand for). Written here,
+    not called from `check`, whose module loads jsonschema for the rules diff does not run."""
     slugs: dict[str, int] = {}
     for code, slug, _ in catalog.problem_types():
         if slug in slugs:
@@ -72,13 +72,18 @@ def _dangling(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
                 f"problem type {slug!r} is also under code {slugs[slug]}; slugs are unique in"
                 " the catalog")
         slugs.setdefault(slug, code)
-    known = ", ".join(sorted(catalog.schemas)) or "none"
+    schemas = ", ".join(sorted(catalog.schemas)) or "none"
+    shared = ", ".join(catalog.headers) or "none"
     for code, status in catalog.codes.items():
         for media_type, media in status.content.items():
             if isinstance(media.schema_, str) and media.schema_ not in catalog.schemas:
                 yield ("codes", code, "content", media_type, "schema"), (
-                    f"schema {media.schema_!r} is not defined (known: {known})")
-    yield from headers.errors(catalog, None)
+                    f"schema {media.schema_!r} is not defined (known: {schemas})")
+        for name, header in status.headers.items():
+            if header.ref is not None:  # a `$ref` the catalog resolved no longer has one
+                yield ("codes", code, "headers", name, "$ref"), (
+                    f"header {name!r} refers to {header.ref!r}, but `headers` has no"
+                    f" {header.shared!r} (defined: {shared})")
 
 
 def _schemas(catalog: Catalog, side: _Side) -> Schemas:
