@@ -14,6 +14,7 @@ exist); the others are about examples and prose, which are `specgen check`'s bus
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,9 +124,17 @@ def _without_examples(entry: Any) -> Any:
     return {key: value for key, value in entry.items() if key != "examples"}
 
 
+def _written(value: Any) -> bytes:
+    """Parsed data as bytes that differ whenever the data do, types included: == holds between
+    1, 1.0 and true, which a client reading the JSON text tells apart. Marshal format 2 writes
+    no back-references, so its bytes depend on the values only, not on which objects the parser
+    happened to share."""
+    return marshal.dumps(value, 2)
+
+
 def _same(old: Any, new: Any, key: str) -> bool:
-    """Whether both catalogs write `key` alike (repr tells 1, 1.0 and true apart; == does not)."""
-    return repr(old.get(key)) == repr(new.get(key))
+    """Whether both catalogs write `key` alike."""
+    return _written(old.get(key)) == _written(new.get(key))
 
 
 def _unchanged(old: Any, new: Any) -> set[Any]:
@@ -141,8 +150,7 @@ def _unchanged(old: Any, new: Any) -> set[Any]:
         [(code, problem)], [(new_code, new_problem)] = places, after[slug]
         if code != new_code or not isinstance(problem, dict):
             continue
-        written = repr(_without_examples(problem))
-        if written != repr(_without_examples(new_problem)):
+        if _written(_without_examples(problem)) != _written(_without_examples(new_problem)):
             continue
         if problem.get("type") is None and not same_base:
             continue
