@@ -14,8 +14,10 @@ exist); the others are about examples and prose, which are `specgen check`'s bus
 
 from __future__ import annotations
 
+import gc
 import marshal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,13 +38,29 @@ class _Side:
     folder: Path
 
 
-def read_side(name: str, raw: bytes, folder: Path) -> _Side:
-    """The catalog file `name` of bytes `raw`, parsed (syntax, nesting and size checked)."""
-    return _Side(parse(name, decode(name, raw)), folder)
+def diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
+    """What changed from catalog file `old` to `new` (each its name, bytes and the folder its
+    model references import from), exactly as comparing the two loaded catalogs finds."""
+    with _no_cycle_collection():
+        return _diff(*(_Side(parse(name, decode(name, raw)), folder)
+                       for name, raw, folder in (old, new)))
 
 
-def diff_sides(old: _Side, new: _Side) -> list[Located]:
-    """What changed from `old` to `new`, exactly as comparing the two loaded catalogs finds."""
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Parsing and validating big catalogs allocates hundreds of thousands of containers and no
+    garbage cycles: the cycle collector would only walk them over and over (a tenth of the
+    time). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _diff(old: _Side, new: _Side) -> list[Located]:
     same = _unchanged(old.document.data, new.document.data)
     old_catalog, new_catalog = (
         _validated(side, _reduced(side.document.data, same)) for side in (old, new)
