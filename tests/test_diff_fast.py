@@ -4,6 +4,7 @@ fully loaded catalogs reports, and still refuses what it cannot compare."""
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import subprocess
 import sys
@@ -279,3 +280,14 @@ def test_diff_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
                             check=True).stdout.splitlines()[-1]
     for heavy in ("jsonschema", "jinja2", "markdown", "nh3", "httpx"):
         assert f"'{heavy}'" not in loaded
+
+
+def test_the_cycle_collector_is_on_again_after_a_diff(tmp_path: Path) -> None:
+    """diff turns it off while it reads the catalogs, also when it refuses one."""
+    old = _write(tmp_path, "old", _base(), "yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("specgen: 1\ninfo: {title: x}\n", encoding="utf-8")
+    assert diff_catalogs(str(old), str(old)) == []
+    assert gc.isenabled()
+    assert CliRunner().invoke(cli, ["diff", str(old), str(bad)]).exit_code == 2
+    assert gc.isenabled()

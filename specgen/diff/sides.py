@@ -14,10 +14,8 @@ exist); the others are about examples and prose, which are `specgen check`'s bus
 
 from __future__ import annotations
 
-import gc
 import marshal
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
 from ..catalog.source import Document, decode, parse
 from ..errors import LoadError, PathPart, Problem, sorted_problems
+from . import no_cycle_collection
 from .compare import Schemas, compare
 from .report import Located, locate
 
@@ -41,23 +40,9 @@ class _Side:
 def diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
     """What changed from catalog file `old` to `new` (each its name, bytes and the folder its
     model references import from), exactly as comparing the two loaded catalogs finds."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _diff(*(_Side(parse(name, decode(name, raw)), folder)
                        for name, raw, folder in (old, new)))
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Parsing and validating big catalogs allocates hundreds of thousands of containers and no
-    garbage cycles: the cycle collector would only walk them over and over (a tenth of the
-    time). Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _diff(old: _Side, new: _Side) -> list[Located]:
