@@ -434,8 +434,13 @@ def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[
     """
     from .diff.compare import compare
     from .diff.report import locate
-    from .diff.revision import load_version
+    from .diff.revision import load_version, read_version
+    from .diff.sides import diff_files
 
+    if isinstance(old, str | Path) and isinstance(new, str | Path):
+        was, now = read_version(str(old)), read_version(str(new))
+        if was is not None and now is not None:  # two files (not Python modules)
+            return diff_files((str(old), *was), (str(new), *now))
     before = _loaded(old) if not isinstance(old, str) else load_version(old)
     after = _loaded(new) if not isinstance(new, str) else load_version(new)
     changes = compare(before.catalog, after.catalog)

@@ -515,13 +515,16 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
 
     Exit status: 0 no change at or above --fail-on, 1 such a change, 2 bad input.
     """
-    from .api import diff_catalogs
-    from .diff.report import render, summary
-    from .diff.rules import SEVERITIES
-    from .output.files import refuse_inputs, write_output
+    from .diff import no_cycle_collection
 
-    refuse_inputs({"-o/--output": output}, [old, new])
-    changes = diff_catalogs(old, new)
+    with no_cycle_collection():  # the imports too: pydantic and the models allocate plenty
+        from .api import diff_catalogs
+        from .diff.report import render, summary
+        from .diff.rules import SEVERITIES
+        from .output.files import refuse_inputs, write_output
+
+        refuse_inputs({"-o/--output": output}, [old, new])
+        changes = diff_catalogs(old, new)
     write_output(output, render(changes, fmt))
     click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
     if fail_on != "never":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 Severity = Literal["error", "warning"]
 MAX_MESSAGE = 400
@@ -30,6 +30,19 @@ def unescape_pointer_part(part: str) -> str:
 def parse_pointer(pointer: str) -> tuple[str, ...]:
     """The parts of an RFC 6901 JSON pointer ('' is the whole document)."""
     return tuple(unescape_pointer_part(part) for part in pointer.split("/")[1:])
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value a JSON pointer names inside a document; LookupError when it leads nowhere."""
+    node = document
+    for part in parse_pointer(pointer):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise LookupError(pointer)
+    return node
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,11 +24,14 @@ from ..errors import (
     printable,
     sorted_problems,
 )
-from . import check, models
+from . import models
 from .imports import ImportProblem, attribute, import_module
 from .models import FORMAT_VERSION, Catalog
 from .source import MAX_BYTES, Document, decode, parse, read_file, too_large
 from .values import unrenderable
+
+if TYPE_CHECKING:
+    from . import check
 
 DEFAULT_CATALOG = "specgen.yaml"
 _PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
@@ -79,6 +82,17 @@ class Loaded:
             return self.document.locate(path)
         return Location(self.source.name, pointer=json_pointer(path))
 
+    def checked(self) -> Loaded:
+        """Itself when `check` finds no error in the catalog; else LoadError listing them.
+        (`check` is imported here: `diff` validates catalogs without it, and without the
+        jsonschema it loads.)"""
+        from . import check
+
+        errors = check.errors(self.catalog)
+        if errors:
+            raise LoadError(self.problems(errors))
+        return self
+
     def problems(self, findings: list[check.Finding]) -> list[Problem]:
         """Findings turned into located problems, in reading order."""
         return sorted_problems(
@@ -90,45 +104,34 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
     """Read, validate and check a catalog; raise LoadError with every problem found."""
     source = argument if isinstance(argument, CatalogSource) else find_catalog(argument)
     folder = Path.cwd() if source.is_python else Path(source.name).resolve().parent
-    with _importable(folder):
+    with importable(folder):
         if source.is_python:
             loaded = Loaded(_from_python(source.name), source, None)
         else:
             document = parse(source.name, decode(source.name, read_file(source.name)))
             loaded = Loaded(_validate(document), source, document)
-        errors = check.errors(loaded.catalog)
-    if errors:
-        raise LoadError(loaded.problems(errors))
-    return loaded
+        return loaded.checked()
 
 
-def load_bytes(name: str, raw: bytes) -> Loaded:
+def load_bytes(name: str, raw: bytes, folder: Path | None = None) -> Loaded:
     """Validate and check a catalog given as the bytes of a YAML or JSON file (one read from
-    git, say); `name` is how problems name it. Model references import from the current folder."""
+    git, say); `name` is how problems name it. Model references import from `folder` (default:
+    the current folder)."""
     if len(raw) > MAX_BYTES:
         raise LoadError.at(name, too_large(len(raw)))
     document = parse(name, decode(name, raw))
-    with _importable(Path.cwd()):
-        loaded = Loaded(_validate(document), CatalogSource(name), document)
-        errors = check.errors(loaded.catalog)
-    if errors:
-        raise LoadError(loaded.problems(errors))
-    return loaded
+    with importable(folder or Path.cwd()):
+        return Loaded(_validate(document), CatalogSource(name), document).checked()
 
 
 def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:
     """A catalog made in Python, checked as `load` checks files; its problems are located by
     JSON pointer."""
-    catalog = _validated(catalog, _pointer_in(name))
-    loaded = Loaded(catalog, CatalogSource(name), None)
-    errors = check.errors(catalog)
-    if errors:
-        raise LoadError(loaded.problems(errors))
-    return loaded
+    return Loaded(_validated(catalog, _pointer_in(name)), CatalogSource(name), None).checked()
 
 
 @contextmanager
-def _importable(folder: Path) -> Iterator[None]:
+def importable(folder: Path) -> Iterator[None]:
     """Let {model: ...} schemas import modules that sit beside the catalog."""
     entry = str(folder)
     sys.path.insert(0, entry)
@@ -139,7 +142,13 @@ def _importable(folder: Path) -> Iterator[None]:
 
 
 def _validate(document: Document) -> Catalog:
-    data = document.data
+    return catalog_model(document, document.data)
+
+
+def catalog_model(document: Document, data: Any) -> Catalog:
+    """`data`, the document's data or a copy of some of it, validated as a Catalog without
+    `check`'s rules (`specgen diff` validates only the parts it compares); problems are located
+    in `document`."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise LoadError.at(

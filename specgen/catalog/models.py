@@ -179,6 +179,8 @@ MediaSchema = Annotated[
 
 SHARED_HEADERS = "#/headers/"
 """The prefix of a code's `$ref` to a header of the catalog's `headers`."""
+COMPONENT_PREFIX = "#/components/schemas/"
+"""The prefix of a `$ref` to a schema of the catalog's `schemas` (as OpenAPI names them)."""
 
 
 class Header(Model):

@@ -18,11 +18,13 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from ..errors import parse_pointer
+# Beside the models and the other pointer helpers, where `diff` reads them without loading
+# jsonschema; named here too, where the schema code of the other packages looks for them.
+from ..errors import resolve_pointer as resolve_pointer
 from .imports import ImportProblem, attribute, describe, import_module
+from .models import COMPONENT_PREFIX as COMPONENT_PREFIX
 from .models import Catalog, JsonSchema, MediaType, ModelRef
 
-COMPONENT_PREFIX = "#/components/schemas/"
 _TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _BASE = "urn:specgen:schemas:"
 
@@ -79,19 +81,6 @@ def iter_refs(
     elif isinstance(schema, list):
         for index, item in enumerate(schema):
             yield from iter_refs(item, (*path, index))
-
-
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    """The value a JSON pointer names inside a document; LookupError when it leads nowhere."""
-    node = document
-    for part in parse_pointer(pointer):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise LookupError(pointer)
-    return node
 
 
 def _pointer_target(schema: Any, pointer: str) -> bool:

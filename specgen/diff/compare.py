@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.models import Catalog, Header, MediaType, ProblemType, StatusCode
-from ..catalog.schemas import resolve
 from ..catalog.senders import Origin, origin
 from .fields import CatalogPath, FieldInfo, body_fields, json_types, type_text
 from .rules import RULES, Rule
@@ -24,10 +23,13 @@ class Change:
     new: CatalogPath | None = None
 
 
+Schemas = dict[str, Any]
+
+
 class _Comparison:
-    def __init__(self, old: Catalog, new: Catalog) -> None:
+    def __init__(self, old: Catalog, new: Catalog, schemas: tuple[Schemas, Schemas]) -> None:
         self.old, self.new = old, new
-        self.old_schemas, self.new_schemas = resolve(old), resolve(new)
+        self.old_schemas, self.new_schemas = schemas
         self.changes: list[Change] = []
         # Named schemas used under the same name in both: compared once, after the codes.
         self.shared: dict[str, list[str]] = {}
@@ -247,6 +249,12 @@ def _retry_message(before: str, after: str) -> str:
     return "retry advice changed"
 
 
-def compare(old: Catalog, new: Catalog) -> list[Change]:
-    """Every change from `old` to `new`, in code order."""
-    return _Comparison(old, new).run()
+def compare(old: Catalog, new: Catalog,
+            schemas: tuple[Schemas, Schemas] | None = None) -> list[Change]:
+    """Every change from `old` to `new`, in code order; `schemas` are their named schemas as
+    JSON Schema when already resolved (`catalog.schemas.resolve`)."""
+    if schemas is None:
+        from ..catalog.schemas import resolve
+
+        schemas = resolve(old), resolve(new)
+    return _Comparison(old, new, schemas).run()

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog.schemas import COMPONENT_PREFIX, resolve_pointer
-from ..errors import parse_pointer
+from ..catalog.models import COMPONENT_PREFIX
+from ..errors import parse_pointer, resolve_pointer
 
 JsonNode = Any
 CatalogPath = tuple[str | int, ...]

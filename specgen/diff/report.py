@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..docs.markdown import code, literal
 from ..errors import Location, printable
 from .compare import Change
 from .fields import CatalogPath
@@ -77,6 +76,9 @@ def text(changes: Sequence[Located]) -> str:
 
 def markdown(changes: Sequence[Located], title: str = "Changes") -> str:
     """A Markdown page: the changes grouped by severity, each a list item (`title` is text)."""
+    # Imported here: the escaping pulls in Python-Markdown and nh3, which text and JSON skip.
+    from ..docs.markdown import code, literal
+
     parts = [f"# {literal(title)}\n", f"{summary(changes).capitalize()}.\n"]
     for severity in SEVERITIES:
         group = [item.change for item in changes if item.change.rule.severity == severity]

@@ -6,7 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..catalog.load import Loaded, load, load_bytes
+from ..catalog.load import CatalogSource, Loaded, load, load_bytes
+from ..catalog.source import read_file
 from ..errors import LoadError
 
 
@@ -31,15 +32,24 @@ def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | N
     return shown.stdout
 
 
-def load_version(argument: str) -> Loaded:
-    """A catalog file, or `REV:PATH` (PATH as git reads it: from the repository's top folder,
-    or from the current one when it starts with `./`)."""
+def read_version(argument: str) -> tuple[bytes, Path] | None:
+    """The bytes of a catalog file, or of `REV:PATH` (PATH as git reads it: from the
+    repository's top folder, or from the current one when it starts with `./`), and the folder
+    its model references import from; None for a Python module's catalog."""
     revision, colon, path = argument.partition(":")
     if colon and path and not Path(argument).exists():
         blob = _git_blob(revision, path)
         if blob is not None:
-            return load_bytes(argument, blob)
-    return load(argument)
+            return blob, Path.cwd()
+    if CatalogSource(argument).is_python:
+        return None
+    return read_file(argument), Path(argument).resolve().parent
+
+
+def load_version(argument: str) -> Loaded:
+    """A catalog file, `REV:PATH` or Python module's catalog, loaded and checked."""
+    read = read_version(argument)
+    return load(argument) if read is None else load_bytes(argument, *read)
 
 
 def load_revision(revision: str, catalog: Path) -> Loaded:
