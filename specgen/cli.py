@@ -515,7 +515,7 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
 
     Exit status: 0 no change at or above --fail-on, 1 such a change, 2 bad input.
     """
-    from .diff import no_cycle_collection
+    from .catalog.source import no_cycle_collection
 
     with no_cycle_collection():  # the imports too: pydantic and the models allocate plenty
         from .api import diff_catalogs

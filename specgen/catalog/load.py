@@ -27,7 +27,15 @@ from ..errors import (
 from . import models
 from .imports import ImportProblem, attribute, import_module
 from .models import FORMAT_VERSION, Catalog
-from .source import MAX_BYTES, Document, decode, parse, read_file, too_large
+from .source import (
+    MAX_BYTES,
+    Document,
+    decode,
+    no_cycle_collection,
+    parse,
+    read_file,
+    too_large,
+)
 from .values import unrenderable
 
 if TYPE_CHECKING:
@@ -104,7 +112,7 @@ def load(argument: str | Path | CatalogSource | None = None) -> Loaded:
     """Read, validate and check a catalog; raise LoadError with every problem found."""
     source = argument if isinstance(argument, CatalogSource) else find_catalog(argument)
     folder = Path.cwd() if source.is_python else Path(source.name).resolve().parent
-    with importable(folder):
+    with importable(folder), no_cycle_collection():
         if source.is_python:
             loaded = Loaded(_from_python(source.name), source, None)
         else:
@@ -119,9 +127,10 @@ def load_bytes(name: str, raw: bytes, folder: Path | None = None) -> Loaded:
     the current folder)."""
     if len(raw) > MAX_BYTES:
         raise LoadError.at(name, too_large(len(raw)))
-    document = parse(name, decode(name, raw))
-    with importable(folder or Path.cwd()):
-        return Loaded(_validate(document), CatalogSource(name), document).checked()
+    with no_cycle_collection():
+        document = parse(name, decode(name, raw))
+        with importable(folder or Path.cwd()):
+            return Loaded(_validate(document), CatalogSource(name), document).checked()
 
 
 def loaded_catalog(catalog: Catalog, name: str = "<catalog>") -> Loaded:

@@ -22,9 +22,8 @@ from typing import Any
 
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
-from ..catalog.source import Document, decode, parse
+from ..catalog.source import Document, decode, no_cycle_collection, parse
 from ..errors import LoadError, PathPart, Problem, sorted_problems
-from . import no_cycle_collection
 from .compare import Schemas, compare
 from .report import Located, locate
 
