@@ -107,10 +107,13 @@ def check_command(catalog: str | None, strict: bool) -> None:
     warnings flag codes that redefine registered ones, collide with known vendor uses, or give
     no standard equivalent.
     """
-    from .output.proof import checked
+    from .catalog.source import no_cycle_collection
 
-    loaded = load_for_command(catalog)
-    warnings = checked(loaded)
+    with no_cycle_collection():  # the imports too: pydantic and the models allocate plenty
+        from .output.proof import checked
+
+        loaded = load_for_command(catalog)
+        warnings = checked(loaded)
     report(warnings)
     codes = loaded.catalog.codes
     examples = sum(len(status.examples) for status in codes.values())
