@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from strategies import REF, draw_value, named_schemas, schemas_with
 
 from specgen.catalog import source
+from specgen.catalog.check import link_texts
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
 from specgen.catalog.values import unrenderable
+from specgen.docs.markdown import links_of
 from specgen.errors import LoadError, RenderError
 from specgen.output import proof
 
@@ -167,3 +169,27 @@ def test_json_called_clean_has_nothing_unrenderable(data: dict[str, Any], ascii:
         assert unrenderable(document.data) == []
     elif not ascii:  # unescaped text is called clean unless the check finds something in it
         assert "\\" in text or unrenderable(document.data)
+
+
+NOISE = st.lists(st.sampled_from([*'[]()<>:\\"\n x#`*', "](", "]:", "] [", "http://a"]),
+                 max_size=6).map("".join)
+LINKS = st.sampled_from(["[a](http://a)", "[a][r]\n\n[r]: http://a", "[a] [r]\n\n[r]: #x",
+                         "[r]\n\n[r]: http://b", "<http://a>", "<a@b.example>", "[a](#x 't')",
+                         "[a]\n(b)", "`[a](http://a)`"])
+MARKDOWNISH = st.tuples(NOISE, LINKS | NOISE, NOISE).map("".join)
+
+
+@settings(max_examples=300)
+@given(MARKDOWNISH, MARKDOWNISH)
+def test_every_text_with_a_link_is_among_the_link_texts(summary: str, title: str) -> None:
+    data = json.loads(json.dumps(CATALOG))
+    data["codes"]["561"]["summary"] = summary
+    data["codes"]["561"]["description"] = title
+    try:
+        catalog = load_bytes("c.json", json.dumps(data).encode()).catalog
+    except LoadError:
+        return  # e.g. a code link to no code
+    candidates = link_texts(catalog)
+    for text in (summary, title):
+        if links_of(text):
+            assert text in candidates, text

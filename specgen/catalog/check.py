@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,17 +87,41 @@ def texts(catalog: Catalog) -> list[tuple[PathT, str]]:
     return found
 
 
+# Where a Markdown link can be in a catalog's compact JSON dump: a `]` that an inline link's
+# `(`, a reference's `[` (or the whitespace Python-Markdown allows before it) or a definition's
+# `:` follows, or the `<` of an autolink. None of these is JSON syntax outside strings.
+_LINKISH = re.compile(r"\][\s(:\[\\]|<")
+
+
 def link_texts(catalog: Catalog) -> list[str]:
-    """The catalog's strings (keys too) that may hold a Markdown link: with a `[` (links) or a
-    `<` (autolinks). Read from its JSON dump at C speed, once per catalog object; most strings
-    of big catalogs have neither."""
+    """The catalog's strings (keys too) that may hold a Markdown link, found in its JSON dump at
+    C speed, once per catalog object; most strings of big catalogs have none."""
 
     def scan() -> list[str]:
         dump = catalog.model_dump_json(by_alias=True)
-        return [json.loads(token) for token in JSON_STRING.findall(dump)
-                if "[" in token or "<" in token]
+        found: list[str] = []
+        end = 0
+        for hit in _LINKISH.finditer(dump):
+            if hit.start() < end:
+                continue  # inside the string just taken
+            start = dump.rfind('"', 0, hit.start())
+            while _escaped(dump, start):  # the nearest unescaped quote opens the string
+                start = dump.rfind('"', 0, start)
+            token = JSON_STRING.match(dump, start)
+            assert token is not None  # a hit is always inside a string
+            found.append(json.loads(token.group()))
+            end = token.end()
+        return found
 
     return derived(catalog, "link texts", scan)
+
+
+def _escaped(text: str, quote: int) -> bool:
+    """Whether the quote at `quote` is escaped: an odd run of backslashes before it."""
+    before = quote
+    while before > 0 and text[before - 1] == "\\":
+        before -= 1
+    return (quote - before) % 2 == 1
 
 
 def _link_findings(catalog: Catalog, found: list[Finding]) -> None:

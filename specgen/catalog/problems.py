@@ -146,6 +146,7 @@ def _example_errors(
     status = catalog.codes[code]
     expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
                                 "title": problem.title, "status": code}
+    validated: dict[str, list[MediaType]] = {}  # the schemas of each media type, for this type
     for index, example in enumerate(problem.examples):
         path: PathT = ("codes", code, "problems", slug, "examples", index, "response")
         what = f"example {example.title!r} of problem type {slug!r}"
@@ -179,7 +180,9 @@ def _example_errors(
                     f" {value!r} (leave it out and specgen fills it in)")
         if bodies is None:
             continue
-        for schema in schemas.of(media, problem.extensions):
+        if media_type not in validated:
+            validated[media_type] = schemas.of(media, problem.extensions)
+        for schema in validated[media_type]:
             for inside, message in bodies.errors(schema, body):
                 yield (*path, "body", *inside), (
                     f"{what}: body does not match the {media_type} schema with the type's"
