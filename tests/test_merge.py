@@ -181,6 +181,21 @@ def test_check_exits_1_until_merged_then_0(tmp_path: Path) -> None:
     assert run_cli("merge", str(spec), "--check", "--on-conflict", "keep").exit_code == 0
 
 
+def test_a_response_kept_by_on_conflict_keep_is_not_said_to_match_no_operation(
+    tmp_path: Path,
+) -> None:
+    """The rules select the operation, which keeps its own 561: the summary says so, not
+    that the rules matched nothing."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+                    "      responses:\n        '561': {description: mine}\n")
+    result = run_cli("merge", str(spec), "--attach", "all", "--on-conflict", "keep", "--check")
+    assert result.exit_code == 1
+    assert (f"{spec}: 561 not attached: every operation the rules select has its own response,"
+            " kept (--on-conflict keep)") in result.stderr
+    assert "rules matched no operation" not in result.stderr
+
+
 def test_conflict_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     spec = tmp_path / "spec.json"
