@@ -365,3 +365,27 @@ def test_merge_leaves_the_documents_servers_alone(fragments: dict[str, Fragment]
     own = text.split("\n", 1)[0] + "\n" + own
     merged = yaml.safe_load(merge_text(own, fragments["3.0"], attach_all(fragments["3.0"])))
     assert merged["servers"] == [{"url": "https://api.internal"}]
+
+
+def test_a_document_edited_while_the_merge_plans_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--in-place of one file: a save after merge read the document is not lost."""
+    import specgen.splice.plan as plan_module
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+                    "      responses:\n        '200': {description: ok}\n")
+    planned = plan_module.finish
+
+    def finish_then_edit(planner: Any) -> Any:
+        found = planned(planner)
+        spec.write_text(spec.read_text() + "# saved meanwhile\n")
+        return found
+
+    monkeypatch.setattr(plan_module, "finish", finish_then_edit)
+    edited = spec.read_text() + "# saved meanwhile\n"
+    result = run_cli("merge", str(spec), "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert f"{spec}: changed since specgen merge read it" in result.stderr
+    assert spec.read_text() == edited

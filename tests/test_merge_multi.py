@@ -558,3 +558,32 @@ def test_adopt_replaces_inline_responses_of_the_root_file_only(tmp_path: Path) -
     assert b"$ref: '#/components/responses/NotFound404'" in after["openapi.yaml"] or \
         b'$ref: "#/components/responses/NotFound404"' in after["openapi.yaml"]
     assert "replaced 1 inline response by a $ref (--adopt)" in result.stderr
+
+
+@pytest.mark.parametrize("edited", ["ops/a.yaml", "openapi.yaml"])
+def test_a_file_edited_while_the_merge_plans_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    """Someone saves a file of the description after merge read it and before it writes:
+    refused by name, nothing written (their edit would be lost without a word)."""
+    import specgen.splice.plan as plan_module
+
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    planned = plan_module.finish
+
+    def finish_then_edit(planner: Any) -> Any:
+        found = planned(planner)
+        with (spec.parent / edited).open("a", encoding="utf-8") as file:
+            file.write("# saved meanwhile\n")
+        return found
+
+    monkeypatch.setattr(plan_module, "finish", finish_then_edit)
+    before_edit = snapshot(tmp_path)
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert result.stderr == (f"{edited}: changed since specgen merge read it; nothing was"
+                             " written: run the merge again\n")
+    after = snapshot(tmp_path)
+    assert after[f"api/{edited}"] == before_edit[f"api/{edited}"] + b"# saved meanwhile\n"
+    assert {name: data for name, data in after.items() if name != f"api/{edited}"} == {
+        name: data for name, data in before_edit.items() if name != f"api/{edited}"}

@@ -123,6 +123,11 @@ class DocumentText:
         """Whether the document is JSON (scanned as its bytes)."""
         return self.encoding == "latin-1"
 
+    @property
+    def raw(self) -> bytes:
+        """The bytes the text was read from."""
+        return self.bom + self.text.encode(self.encoding)
+
     @classmethod
     def of(cls, document: str | bytes, file: str, *, whole: bool = True) -> DocumentText:
         """Read a document given as text or as the bytes of a file (UTF-8; a byte order mark
