@@ -296,7 +296,7 @@ def merge_files(
     assert merge_files(folder / "openapi.yaml", attach=["secured"]) == {}  # up to date
     ```
     """
-    from .splice.io import read_bytes, write_files
+    from .splice.io import read_bytes, write_file, write_files
 
     path = Path(spec)
     plan = _merge_plan(read_bytes(path), catalog, attach, on_conflict, fragments, str(path),
@@ -307,9 +307,7 @@ def merge_files(
     if write and plan.files:
         write_files(path, plan)
     elif write and plan.changed:
-        from .output.files import atomic_write
-
-        atomic_write(path, plan.result_bytes())
+        write_file(path, plan)
     return changed
 
 

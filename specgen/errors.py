@@ -12,6 +12,17 @@ MAX_MESSAGE = 400
 PathPart = str | int
 
 
+def line_start(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line of an offset into the text and where that line starts. A line ends at
+    LF, CRLF or a lone CR, as YAML and editors count them (a file saved with CR line ends is
+    not one long line)."""
+    if "\r" not in text:  # the usual text: counted at C speed, no copy
+        return text.count("\n", 0, offset) + 1, text.rfind("\n", 0, offset) + 1
+    head = text[:offset]
+    breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
+    return breaks + 1, max(head.rfind("\n"), head.rfind("\r")) + 1
+
+
 def printable(text: str) -> str:
     """Text with control characters escaped, so a report stays one line per problem."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
@@ -136,8 +147,8 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def not_utf8(file: str, raw: bytes, offset: int) -> Problem:
     """The problem of a file whose bytes stop being UTF-8 at `offset`."""
-    line = raw.count(b"\n", 0, offset) + 1
-    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    line, start = line_start(raw[:offset].decode("latin-1"), offset)
+    column = offset - start + 1
     return Problem(Location(file, line, column), f"not UTF-8 text (byte 0x{raw[offset]:02x})")
 
 

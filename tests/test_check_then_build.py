@@ -16,6 +16,7 @@ from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import event, given, settings
@@ -53,3 +54,42 @@ def test_a_catalog_check_accepts_always_builds(data: dict[str, Any]) -> None:
             fragment = folder / "out" / "openapi" / f"fragment-{oas}"
             as_yaml = yaml.safe_load(Path(f"{fragment}.yaml").read_text("utf-8"))
             assert as_yaml == json.loads(Path(f"{fragment}.json").read_text("utf-8"))
+
+
+MODEL_CATALOG = """specgen: 1
+info: {title: t, version: "1"}
+schemas:
+  Err: {model: "MODULE:Err"}
+codes:
+  561:
+    reason: Unauthorized
+    summary: Not authenticated.
+    equivalent: 401
+    content:
+      application/json: {schema: Err}
+"""
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ("#nowhere", "the link to '#nowhere' leads nowhere: the page of 561 has no such anchor"),
+    ("code:599", "specgen.yaml:4:3: the link to 'code:599' leads nowhere: the catalog has no"
+                 " code 599"),
+])
+def test_a_link_in_a_models_description_is_judged_by_check_as_by_build(
+    tmp_path: Path, link: str, message: str
+) -> None:
+    """A model's schema is not in the catalog's data (only `model: pkg:Class` is), but its
+    descriptions are shown on the pages: a link there that leads nowhere is refused by check,
+    as build refuses it (check used to accept it)."""
+    module = "models_" + re.sub(r"\W", "_", link)
+    (tmp_path / f"{module}.py").write_text(
+        "from pydantic import BaseModel, Field\n\n\nclass Err(BaseModel):\n"
+        f"    code: str = Field(description='See [the list]({link}).')\n", "utf-8")
+    (tmp_path / "specgen.yaml").write_text(MODEL_CATALOG.replace("MODULE", module), "utf-8")
+    status, stderr = run(tmp_path, "check", "specgen.yaml")
+    assert status == 2
+    assert message in stderr
+    built, stderr = run(tmp_path, "build", "specgen.yaml", "-o", "out")
+    assert built == 2
+    assert message in stderr
+    assert not (tmp_path / "out").exists()

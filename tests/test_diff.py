@@ -283,6 +283,18 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
     missing = CliRunner().invoke(cli, ["diff", "HEAD:nope.yaml", "specgen.yaml"])
     assert missing.exit_code == 2
     assert "HEAD:nope.yaml: cannot read from git" in missing.stderr
+    # A path with wildcards that names no file, and a folder: refused as such (`git show`
+    # read the first as a pathspec and showed nothing, an "empty" catalog, and the second as
+    # its listing).
+    (repo / "sub").mkdir()
+    (repo / "sub" / "a.yaml").write_bytes(old.read_bytes())
+    git("add", "sub/a.yaml")
+    git("commit", "-qm", "sub")
+    for argument, why in [("HEAD:spec*.yaml", "path 'spec*.yaml' does not exist in 'HEAD'"),
+                          ("HEAD:sub", "it is not a file in HEAD (a folder?)")]:
+        refused = CliRunner().invoke(cli, ["diff", argument, "specgen.yaml"])
+        assert refused.exit_code == 2
+        assert refused.stderr == f"{argument}: cannot read from git: {why}\n"
 
 
 def test_bad_catalog_is_a_located_error(tmp_path: Path) -> None:

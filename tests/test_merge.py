@@ -181,6 +181,21 @@ def test_check_exits_1_until_merged_then_0(tmp_path: Path) -> None:
     assert run_cli("merge", str(spec), "--check", "--on-conflict", "keep").exit_code == 0
 
 
+def test_a_response_kept_by_on_conflict_keep_is_not_said_to_match_no_operation(
+    tmp_path: Path,
+) -> None:
+    """The rules select the operation, which keeps its own 561: the summary says so, not
+    that the rules matched nothing."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+                    "      responses:\n        '561': {description: mine}\n")
+    result = run_cli("merge", str(spec), "--attach", "all", "--on-conflict", "keep", "--check")
+    assert result.exit_code == 1
+    assert (f"{spec}: 561 not attached: every operation the rules select has its own response,"
+            " kept (--on-conflict keep)") in result.stderr
+    assert "rules matched no operation" not in result.stderr
+
+
 def test_conflict_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     spec = tmp_path / "spec.json"
@@ -350,3 +365,27 @@ def test_merge_leaves_the_documents_servers_alone(fragments: dict[str, Fragment]
     own = text.split("\n", 1)[0] + "\n" + own
     merged = yaml.safe_load(merge_text(own, fragments["3.0"], attach_all(fragments["3.0"])))
     assert merged["servers"] == [{"url": "https://api.internal"}]
+
+
+def test_a_document_edited_while_the_merge_plans_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--in-place of one file: a save after merge read the document is not lost."""
+    import specgen.splice.plan as plan_module
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+                    "      responses:\n        '200': {description: ok}\n")
+    planned = plan_module.finish
+
+    def finish_then_edit(planner: Any) -> Any:
+        found = planned(planner)
+        spec.write_text(spec.read_text() + "# saved meanwhile\n")
+        return found
+
+    monkeypatch.setattr(plan_module, "finish", finish_then_edit)
+    edited = spec.read_text() + "# saved meanwhile\n"
+    result = run_cli("merge", str(spec), "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert f"{spec}: changed since specgen merge read it" in result.stderr
+    assert spec.read_text() == edited

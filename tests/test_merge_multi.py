@@ -247,6 +247,14 @@ OPERATION = "responses:\n  '200': {description: ok}\n"
     ("'#/paths/~1a/get'", {}, "leads back to itself"),
     ("ops/a.yaml", {"ops/a.yaml": "$ref: b.yaml\n", "ops/b.yaml": "$ref: a.yaml\n"},
      "leads back to itself"),
+    # A reference to a mapping around it (the root file, the path item) is a cycle too.
+    ("openapi.yaml", {}, "the $ref 'openapi.yaml' leads back to itself"),
+    ("'ops/../openapi.yaml#'", {}, "leads back to itself"),
+    ("'#/paths/~1a'", {}, "the $ref '#/paths/~1a' leads back to itself"),
+    ("ops/p.yaml", {"ops/p.yaml": "get:\n  responses: {}\n"},
+     "it leads to a mapping that is not an operation ('get' is no field of one)"),
+    ("ops/doc.yaml", {"ops/doc.yaml": "openapi: 3.1.0\ninfo:\n  title: t\npaths: {}\n"},
+     "it leads to a mapping that is not an operation ('openapi' is no field of one)"),
 ])
 def test_a_reference_that_cannot_be_followed_is_refused_at_the_ref(
     tmp_path: Path, ref: str, files: dict[str, str], why: str
@@ -295,6 +303,21 @@ def test_a_problem_in_another_file_is_located_in_that_file(
     result = merge(spec, "--attach", "all", "--in-place")
     assert result.exit_code == 2
     assert result.stderr.startswith(message), result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_path_item_reference_to_an_operation_is_refused(tmp_path: Path) -> None:
+    """`/a: {$ref: op.yaml}` where op.yaml holds an operation, not a path item: refused at the
+    `$ref` (it would have no operations, and the response would silently attach nowhere)."""
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    spec.write_text(spec.read_text(encoding="utf-8").replace("    get:\n      $ref",
+                                                             "    $ref"), encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "openapi.yaml:5:5: cannot follow the $ref 'ops/a.yaml': it leads to a mapping that is"
+        " not a path item ('responses' is no field of one)"), result.stderr
     assert snapshot(tmp_path) == before
 
 
@@ -535,3 +558,32 @@ def test_adopt_replaces_inline_responses_of_the_root_file_only(tmp_path: Path) -
     assert b"$ref: '#/components/responses/NotFound404'" in after["openapi.yaml"] or \
         b'$ref: "#/components/responses/NotFound404"' in after["openapi.yaml"]
     assert "replaced 1 inline response by a $ref (--adopt)" in result.stderr
+
+
+@pytest.mark.parametrize("edited", ["ops/a.yaml", "openapi.yaml"])
+def test_a_file_edited_while_the_merge_plans_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    """Someone saves a file of the description after merge read it and before it writes:
+    refused by name, nothing written (their edit would be lost without a word)."""
+    import specgen.splice.plan as plan_module
+
+    spec = _description(tmp_path, "ops/a.yaml", {"ops/a.yaml": OPERATION})
+    planned = plan_module.finish
+
+    def finish_then_edit(planner: Any) -> Any:
+        found = planned(planner)
+        with (spec.parent / edited).open("a", encoding="utf-8") as file:
+            file.write("# saved meanwhile\n")
+        return found
+
+    monkeypatch.setattr(plan_module, "finish", finish_then_edit)
+    before_edit = snapshot(tmp_path)
+    result = merge(spec, "--attach", "all", "--in-place")
+    assert result.exit_code == 2
+    assert result.stderr == (f"{edited}: changed since specgen merge read it; nothing was"
+                             " written: run the merge again\n")
+    after = snapshot(tmp_path)
+    assert after[f"api/{edited}"] == before_edit[f"api/{edited}"] + b"# saved meanwhile\n"
+    assert {name: data for name, data in after.items() if name != f"api/{edited}"} == {
+        name: data for name, data in before_edit.items() if name != f"api/{edited}"}

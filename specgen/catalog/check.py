@@ -69,11 +69,16 @@ def errors(catalog: Catalog) -> list[Finding]:
 
 
 def texts(catalog: Catalog) -> list[tuple[PathT, str]]:
-    """Every string of the catalog as dumped (by alias), with its path: all the text any output
-    may show."""
+    """Every string of the catalog as dumped (by alias), with its path, and of its models'
+    schemas: all the text any output may show."""
+    return _strings((), catalog.model_dump(by_alias=True)) + model_texts(catalog)
+
+
+def _strings(path: PathT, value: Any) -> list[tuple[PathT, str]]:
+    """Every string value under `value` (at `path`), with its path, in order."""
     found: list[tuple[PathT, str]] = []
     # A loop, not recursion: big catalogs have hundreds of thousands of values.
-    stack: list[tuple[PathT, Any]] = [((), catalog.model_dump(by_alias=True))]
+    stack: list[tuple[PathT, Any]] = [(path, value)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, str):
@@ -93,9 +98,29 @@ def texts(catalog: Catalog) -> list[tuple[PathT, str]]:
 _LINKISH = re.compile(r"\][\s(:\[\\]|<")
 
 
+def model_texts(catalog: Catalog) -> list[tuple[PathT, str]]:
+    """The strings of the schemas of the catalog's models (descriptions from their fields and
+    docstrings), by the schema's path: the catalog's dump holds only `model: pkg:Class`, but
+    the pages and the OpenAPI descriptions show the model's schema."""
+
+    def scan() -> list[tuple[PathT, str]]:
+        found = []
+        for name, schema in catalog.schemas.items():
+            if isinstance(schema, ModelRef):
+                try:
+                    found += _strings(("schemas", name), model_schema(schema))
+                except SchemaProblem:
+                    continue  # `check` reports the model it cannot import
+        return found
+
+    if not any(isinstance(schema, ModelRef) for schema in catalog.schemas.values()):
+        return []
+    return derived(catalog, "model texts", scan)
+
+
 def link_texts(catalog: Catalog) -> list[str]:
-    """The catalog's strings (keys too) that may hold a Markdown link, found in its JSON dump at
-    C speed, once per catalog object; most strings of big catalogs have none."""
+    """The catalog's strings (keys too) and its models' that may hold a Markdown link, found in
+    its JSON dump at C speed, once per catalog object; most strings of big catalogs have none."""
 
     def scan() -> list[str]:
         dump = catalog.model_dump_json(by_alias=True)
@@ -111,7 +136,7 @@ def link_texts(catalog: Catalog) -> list[str]:
             assert token is not None  # a hit is always inside a string
             found.append(json.loads(token.group()))
             end = token.end()
-        return found
+        return found + [text for _, text in model_texts(catalog) if _LINKISH.search(text)]
 
     return derived(catalog, "link texts", scan)
 

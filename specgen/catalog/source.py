@@ -17,7 +17,15 @@ from typing import Any
 
 import yaml
 
-from ..errors import LoadError, Location, PathPart, Problem, json_pointer, not_utf8
+from ..errors import (
+    LoadError,
+    Location,
+    PathPart,
+    Problem,
+    json_pointer,
+    line_start,
+    not_utf8,
+)
 
 # json's own string scanner (C speed, exact error offsets); public, but typeshed omits it.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
@@ -33,6 +41,7 @@ JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _UNSHOWABLE_ESCAPE = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|00[89]|202[89]|[dD][89a-fA-F])")
 _NOT_BRACKET = re.compile(r"[^][{}]+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # as errors.line_start counts lines
 
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
 MAX_BYTES = 20 * 1024 * 1024
@@ -132,7 +141,7 @@ def decode(file: str, raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise LoadError([not_utf8(file, raw, exc.start)]) from None
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = line_start(text, text.index("\x00"))[0]
         raise LoadError.at(file, "binary data (NUL byte) is not a catalog", line=line, column=1)
     return text.removeprefix("\ufeff")
 
@@ -387,8 +396,8 @@ class _JsonPlaces:
             if found is None:
                 return None
             entry, value = found
-        line_start = self.text.rfind("\n", 0, entry) + 1
-        return self.text.count("\n", 0, entry) + 1, entry - line_start + 1
+        line, start = line_start(self.text, entry)
+        return line, entry - start + 1
 
     def _entry(self, container: Path_, start: int, key: str) -> tuple[int, int] | None:
         """(offset of the entry, of its value) of `key` in the container at `start`."""
@@ -425,7 +434,7 @@ class _JsonParser:
         self.text = text
         self.index = 0
         self.positions: dict[Path_, tuple[int, int]] = {}
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)

@@ -23,11 +23,16 @@ def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | N
     )
     if known.returncode != 0:
         return None
-    shown = subprocess.run([git, "show", f"{revision}:{path}"], capture_output=True, check=False,
-                           cwd=folder)
+    # `git cat-file blob` takes its argument as an object name only: `git show` reads one that
+    # names nothing as a pathspec (wildcards and all) and shows nothing, which read as an empty
+    # file, and it shows a folder as its listing.
+    shown = subprocess.run([git, "cat-file", "blob", f"{revision}:{path}"], capture_output=True,
+                           check=False, cwd=folder)
     if shown.returncode != 0:
         message = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = message[-1].removeprefix("fatal: ") if message else "git show failed"
+        reason = message[-1].removeprefix("fatal: ") if message else "git cat-file failed"
+        if reason.endswith(": bad file"):
+            reason = f"it is not a file in {revision} (a folder?)"
         raise LoadError.at(f"{revision}:{path}", f"cannot read from git: {reason}")
     return shown.stdout
 

@@ -206,7 +206,7 @@ def run(job: MergeRun, document: bytes | Scanned) -> tuple[int, MergeSummary]:
         write_files(job.spec, plan)
     elif job.in_place:
         if plan.changed:  # an up-to-date document keeps its timestamp
-            atomic_write(job.spec, plan.result_bytes())
+            write_file(job.spec, plan)
     else:
         write_output(job.output, plan.result_bytes())
     return 0, summary
@@ -223,11 +223,28 @@ def one_output_refused(plan: MergePlan, option: str) -> MergeError:
         " into one file first (redocly bundle) and merge that"))
 
 
+def write_file(spec: Path, plan: MergePlan) -> None:
+    """Write a merged document in place (atomically), unless it changed since it was read."""
+    unchanged_since_read({spec: plan})
+    atomic_write(spec, plan.result_bytes())
+
+
 def write_files(spec: Path, plan: MergePlan) -> None:
-    """Write every file a multi-file merge changes, all or nothing (see output/write.py)."""
+    """Write every file a multi-file merge changes, all or nothing (see output/write.py),
+    unless one of them changed since it was read."""
     from ..output.write import write_plan
 
-    contents = {relative: other.result_bytes() for relative, other in plan.files.items()}
-    if plan.changed:
-        contents[spec.name] = plan.result_bytes()
-    write_plan(Path(os.path.realpath(spec.absolute().parent)), contents)
+    folder = Path(os.path.realpath(spec.absolute().parent))
+    plans = {**plan.files, **({spec.name: plan} if plan.changed else {})}
+    unchanged_since_read({folder / relative: each for relative, each in plans.items()})
+    write_plan(folder, {relative: each.result_bytes() for relative, each in plans.items()})
+
+
+def unchanged_since_read(plans: dict[Path, MergePlan]) -> None:
+    """Refuse to write over a file whose bytes are no longer those the merge read (an editor
+    saved it meanwhile, say): its new content would be lost without a word."""
+    changed = [Problem(Location(each.document.file), "changed since specgen merge read it;"
+                       " nothing was written: run the merge again")
+               for path, each in plans.items() if read_bytes(path) != each.document.raw]
+    if changed:
+        raise MergeError(changed)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from ..errors import line_start
+
 Shape = Mapping[str, "Shape"]
 """Which mappings to locate: key (or '*' for any key) → the shape of its value."""
 
@@ -76,7 +78,7 @@ def local_target(ref: Any) -> tuple[str, ...] | None:
 
 def line_of(text: str, offset: int) -> int:
     """The 1-based line number of an offset (only used for messages, so a count is fine)."""
-    return text.count("\n", 0, offset) + 1
+    return line_start(text, offset)[0]
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..catalog.rules import METHODS, Rule
-from ..errors import Location, MergeError, Problem, json_pointer, not_utf8, sorted_problems
+from ..errors import (
+    Location,
+    MergeError,
+    Problem,
+    json_pointer,
+    line_start,
+    not_utf8,
+    sorted_problems,
+)
 from .outline import (
     Edit,
     Invalid,
@@ -24,7 +32,6 @@ from .outline import (
     Shape,
     Unsupported,
     apply_edits,
-    line_of,
 )
 from .planner import beside_ref
 from .refs import finish, planner_for
@@ -116,6 +123,11 @@ class DocumentText:
         """Whether the document is JSON (scanned as its bytes)."""
         return self.encoding == "latin-1"
 
+    @property
+    def raw(self) -> bytes:
+        """The bytes the text was read from."""
+        return self.bom + self.text.encode(self.encoding)
+
     @classmethod
     def of(cls, document: str | bytes, file: str, *, whole: bool = True) -> DocumentText:
         """Read a document given as text or as the bytes of a file (UTF-8; a byte order mark
@@ -137,9 +149,9 @@ class DocumentText:
 
     def location(self, offset: int) -> Location:
         """The line and column (in characters) of an offset into the text."""
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        prefix = self.text[line_start:offset].encode(self.encoding).decode("utf-8", "replace")
-        return Location(self.file, line_of(self.text, offset), len(prefix) + 1)
+        line, start = line_start(self.text, offset)
+        prefix = self.text[start:offset].encode(self.encoding).decode("utf-8", "replace")
+        return Location(self.file, line, len(prefix) + 1)
 
     def unsupported(self, exc: Unsupported) -> MergeError:
         """The error for a place the merge cannot edit."""

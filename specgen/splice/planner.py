@@ -185,7 +185,7 @@ class Planner:
             owner: Planner = self
             item_where: Path_ = (*where, path)
             if "$ref" in item:
-                owner, item_where, item = self.follow(item, "this path item")
+                owner, item_where, item = self.follow(item, "this path item", item_where)
             for method in item.names():
                 if method not in METHODS:
                     continue
@@ -194,14 +194,15 @@ class Planner:
                     raise owner.unreadable(item, method, "this operation is not a block mapping")
                 at, operation_where = owner, (*item_where, method)
                 if "$ref" in operation:
-                    at, operation_where, operation = owner.follow(operation, "this operation")
+                    at, operation_where, operation = owner.follow(
+                        operation, "this operation", operation_where)
                 if "responses" in operation and operation.child("responses") is None:
                     raise at.unreadable(operation, "responses", "responses is not a mapping")
                 yield at, operation_where, path, method, operation
 
-    def follow(self, node: Node, what: str) -> tuple[Planner, Path_, Node]:
-        """Where a path item or operation given as a `$ref` really is (see splice/refs.py,
-        which follows references; this document alone follows none)."""
+    def follow(self, node: Node, what: str, where: Path_) -> tuple[Planner, Path_, Node]:
+        """Where a path item or operation given as a `$ref` (at `where`) really is (see
+        splice/refs.py, which follows references; this document alone follows none)."""
         raise beside_ref(node, what)
 
     def reference(self, attachment: Attachment) -> dict[str, str]:

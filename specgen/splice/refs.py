@@ -44,6 +44,16 @@ _OPERATION: Shape = {"responses": {}, "callbacks": {"*": {"*": dict.fromkeys(MET
 TARGET: Shape = {**dict.fromkeys(METHODS, _OPERATION), **_OPERATION}
 """What a reference may lead to (a path item or an operation): the mappings to locate there."""
 
+FIELDS = {
+    "this operation": frozenset({
+        "tags", "summary", "description", "externalDocs", "operationId", "parameters",
+        "requestBody", "responses", "callbacks", "deprecated", "security", "servers"}),
+    "this path item": frozenset({"summary", "description", "servers", "parameters", *METHODS}),
+}
+"""The fields of an Operation and a Path Item Object (OpenAPI 3.0 and 3.1; `x-` extensions
+aside): a reference leading to a mapping with another key leads to something else (the
+document, `info`, an operation where a path item belongs), where specgen must not write."""
+
 
 def shape_of(pointers: Iterable[Path_]) -> Shape:
     """The mappings of a JSON file to locate: `TARGET` at each pointer (the JSON scanner insists
@@ -163,15 +173,17 @@ class RefPlanner(Planner):
             self.prefix = quote(posixpath.relpath(description.name,
                                                   posixpath.dirname(relative) or "."))
 
-    def follow(self, node: Node, what: str) -> tuple[Planner, Path_, Node]:
+    def follow(self, node: Node, what: str, where: Path_) -> tuple[Planner, Path_, Node]:
         """Follow a `$ref` (and the `$ref`s it leads to) to the mapping that is not one."""
-        seen: list[tuple[str, Path_]] = []
+        # Each `$ref` met on the way, by file and place: one leading to any of them, or to a
+        # mapping holding one (the document, the path item around an operation), is a cycle.
+        seen: list[tuple[str, Path_]] = [(self.relative, where)]
         owner: RefPlanner = self
         while True:
             at = owner.plan.document.location(node.offset("$ref"))
             ref = node.value("$ref")
             owner, path = self.description.resolve(owner, ref, at)
-            if (owner.relative, path) in seen:
+            if any(file == owner.relative and place[:len(path)] == path for file, place in seen):
                 raise MergeError([Problem(at, f"the $ref {ref!r} leads back to itself (a cycle"
                                               " of references)")])
             seen.append((owner.relative, path))
@@ -181,6 +193,14 @@ class RefPlanner(Planner):
                     f"cannot follow the $ref {ref!r}: it leads to no mapping specgen reads"
                     " (a path item or operation)"))])
             if "$ref" not in target:
+                other = next((key for key in target.names()
+                              if key not in FIELDS[what] and not key.startswith("x-")), None)
+                if other is not None:
+                    kind = what.removeprefix("this ")
+                    raise MergeError([Problem(at, (
+                        f"cannot follow the $ref {ref!r}: it leads to a mapping that is not"
+                        f" {'an' if kind[0] == 'o' else 'a'} {kind} ({other!r} is no field of"
+                        " one)"))])
                 return owner, path, target
             node = target
 

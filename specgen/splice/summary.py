@@ -47,12 +47,17 @@ class MergeSummary:
             stale.setdefault(section, []).append(name)
         attached: dict[str, list[str]] = {}
         new: dict[str, int] = {}
+        kept: set[str] = set()
         for code, operation, outcome in plan.placed:
-            if outcome != "kept":
+            if outcome == "kept":
+                kept.add(code)
+            else:
                 attached.setdefault(code, []).append(operation)
                 new[code] = new.get(code, 0) + (outcome in ("added", "updated", "replaced"))
         unattached = {
-            code: "rules matched no operation" if code in plan.ruled else "no attach rules"
+            code: ("every operation the rules select has its own response, kept"
+                   " (--on-conflict keep)") if code in kept
+            else "rules matched no operation" if code in plan.ruled else "no attach rules"
             for code in plan.codes if code not in attached}
         files = ([plan.document.file] if plan.changed else []) + [
             other.document.file for other in plan.files.values()]
