@@ -319,7 +319,9 @@ class BodyValidator:
         """True when jsonschema-rs finds the value valid: most example bodies are, and it
         says so about fifty times faster than jsonschema. Anything else (invalid, a value it
         cannot take, a regex over its backtracking limit) goes to jsonschema, which gives the
-        messages and the time limit."""
+        messages and the time limit. Where the two differ, jsonschema-rs follows the JSON
+        Schema specification and its acceptance stands: `multipleOf` in exact decimals (0.3
+        is a multiple of 0.1) and ECMA-262 regexes (`\\s` matches U+FEFF)."""
         fast = self._fast_validator(schema)
         try:
             return fast is not None and fast.is_valid(body)
