@@ -61,17 +61,19 @@ def with_help(*paragraphs: str) -> Callable[[click.Command], click.Command]:
     return apply
 
 
+EMBEDDED_NOTE = (
+    "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
+    " (561 Unauthorized)"
+)
+
+
 def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     """Load the catalog a command names, saying so when the embedded example is used."""
     from .catalog.load import find_catalog, load
 
     source = find_catalog(catalog)
     if source.embedded and not quiet:
-        click.echo(
-            "note: no CATALOG given and no ./specgen.yaml here; using the embedded example"
-            " catalog (561 Unauthorized)",
-            err=True,
-        )
+        click.echo(EMBEDDED_NOTE, err=True)
     return load(source)
 
 
@@ -358,6 +360,10 @@ def merge_command(
     status, summary = run(job, scanned)
     for line in summary.lines(check=check_only):
         click.echo(f"{spec}: {line}", err=True)
+    if catalog is None and not Path(catalog_file(catalog)).is_file():
+        # Said here, after the summary: the child that loads the catalog may not share this
+        # process's stderr, and a refused merge's stderr holds only located problems.
+        click.echo(EMBEDDED_NOTE, err=True)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)

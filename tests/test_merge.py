@@ -181,6 +181,23 @@ def test_check_exits_1_until_merged_then_0(tmp_path: Path) -> None:
     assert run_cli("merge", str(spec), "--check", "--on-conflict", "keep").exit_code == 0
 
 
+def test_merge_without_catalog_says_it_used_the_embedded_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like every other command, so the example's 561 never lands in a document unannounced."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.json").write_text(conflicting())
+    result = run_cli("merge", "spec.json", "--check", "--on-conflict", "keep")
+    assert result.stderr.splitlines()[-2:] == [
+        "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
+        " (561 Unauthorized)",
+        "spec.json: not up to date; `specgen merge` would change it",
+    ]
+    given = run_cli("merge", "spec.json", "--check", "--on-conflict", "keep",
+                    "--catalog", str(embedded_catalog_path()))
+    assert "note:" not in given.stderr
+
+
 def test_conflict_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     spec = tmp_path / "spec.json"
