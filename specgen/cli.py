@@ -93,8 +93,8 @@ def cli() -> None:
     fragments, byte-correct HTTP transcripts and an MkDocs site from it, and merges the
     fragments into existing OpenAPI documents.
 
-    Exit status: 0 success, 1 a --check found differences (or --strict lint warnings),
-    2 bad input or usage.
+    Exit status: 0 success, 1 a --check found differences (or --strict lint warnings, a verify
+    mismatch, a diff change at its --fail-on severity), 2 bad input or usage.
     """
 
 
@@ -215,7 +215,9 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
 @cli.command("transcripts")
 @click.argument("catalog", required=False)
 @click.option("--code", type=int, help="Only the examples of this status code.")
-@click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
+@click.option("--example", "slug", metavar="SLUG",
+              help="Only the example with this slug, or the examples of the problem type with"
+                   " this slug.")
 @click.option("--raw", is_flag=True, help="Write the exact bytes (CRLF) of requests and responses.")
 def transcripts_command(catalog: str | None, code: int | None, slug: str | None, raw: bool) -> None:
     """Print the example transcripts: each request, its response and the request as curl.
