@@ -283,6 +283,12 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
     missing = CliRunner().invoke(cli, ["diff", "HEAD:nope.yaml", "specgen.yaml"])
     assert missing.exit_code == 2
     assert "HEAD:nope.yaml: cannot read from git" in missing.stderr
+    typo = CliRunner().invoke(cli, ["diff", "HAED:specgen.yaml", "specgen.yaml"])
+    assert typo.exit_code == 2
+    assert typo.stderr == (
+        "HAED:specgen.yaml: no such file, and 'HAED' is not a revision of a git repository"
+        " holding the current folder\n"
+    )
 
 
 def test_bad_catalog_is_a_located_error(tmp_path: Path) -> None:
