@@ -500,6 +500,9 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
     write_output(None if output == "-" else output, text)
     for note in imported.notes:
         click.echo(f"{spec}: note: {printable(note)}", err=True)
+    if not imported.data["codes"]:
+        click.echo(f"{spec}: note: no operation has a response under the codes selected"
+                   f" ({codes}); `default` responses name no code and are not imported", err=True)
     target = "stdout" if output == "-" else output
     click.echo(f"{spec}: {len(imported.data['codes'])} code(s) imported to {target}", err=True)
 

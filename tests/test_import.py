@@ -187,3 +187,16 @@ paths:
         " cannot name '/responses?beta=true' (it holds '*', '?', '[' or ','); attach it by hand"
     ) in result.stderr.splitlines()
     assert "attach" not in load_catalog(tmp_path / "s.yaml").codes[429].model_fields_set
+
+
+def test_an_import_that_finds_no_code_says_why(tmp_path: Path) -> None:
+    """petstore-expanded has only `default` error responses: the empty catalog is explained."""
+    out = tmp_path / "s.yaml"
+    result = CliRunner().invoke(cli, ["import", str(SPECS / "petstore-expanded.json"),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        f"{SPECS / 'petstore-expanded.json'}: note: no operation has a response under the codes"
+        " selected (4xx,5xx); `default` responses name no code and are not imported",
+        f"{SPECS / 'petstore-expanded.json'}: 0 code(s) imported to {out}",
+    ]
