@@ -140,7 +140,7 @@ def explain_command(code: int) -> None:
 
 
 @cli.command("schema")
-@click.option("-o", "--output", help="Write to this file instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", help="Write to this file instead of stdout.")
 def schema_command(output: str | None) -> None:
     """Print the JSON Schema of the catalog format.
 
@@ -250,7 +250,8 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
               help="OpenAPI version; 3.0 down-converts the JSON Schemas (nullable, example, ...).")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", help="Write to this file instead of stdout ('-': stdout).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to this file instead of stdout ('-': stdout).")
 def openapi_command(
     catalog: str | None, oas: Literal["3.0", "3.1"], fmt: Literal["yaml", "json"],
     output: str | None,
@@ -292,22 +293,25 @@ def init_command(directory: str) -> None:
 @with_help(f"RULE: {RULE_HELP}.", CATALOG_HELP)
 @cli.command("merge")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False))
-@click.option("--catalog", help="The catalog whose responses to merge (see below).")
+@click.option("--catalog", metavar="CATALOG",
+              help="The catalog whose responses to merge (see below).")
 @click.option("--attach", "rules", multiple=True, metavar="RULE",
               help="Attach every code's response where RULE matches, instead of each code's"
                    " own 'attach' rules. Repeatable.")
 @click.option("--on-conflict", type=click.Choice(["error", "keep", "replace"]), default="error",
               show_default=True, help="What to do when the document already has a different"
                                       " response for a code, or a component of the same name.")
-@click.option("-o", "--output", help="Write the merged document here ('-' or none: stdout).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the merged document here ('-' or none: stdout).")
 @click.option("--in-place", is_flag=True, help="Rewrite SPEC itself, and the other files of its"
                                               " description the merge changes (atomically, all"
                                               " or nothing).")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 when the merge would change SPEC (or another file of"
                    " its description), 0 when up to date.")
-@click.option("--overlay", help="Write the change as an OpenAPI Overlay 1.0 document to this"
-                                " file (YAML, or JSON for *.json) instead of merging.")
+@click.option("--overlay", metavar="FILE",
+              help="Write the change as an OpenAPI Overlay 1.0 document to this file (YAML, or"
+                   " JSON for *.json) instead of merging.")
 @click.option("--fragment", "fragments", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
@@ -469,10 +473,10 @@ class _ProgressBar:
             self.bar.__exit__(*exc)
 @cli.command("import")
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default="specgen.yaml", show_default=True,
+@click.option("-o", "--output", metavar="FILE", default="specgen.yaml", show_default=True,
               help="Write the catalog here ('-': stdout). An existing file is not replaced"
                    " unless --force is given.")
-@click.option("--codes", default="4xx,5xx", show_default=True,
+@click.option("--codes", metavar="CODES", default="4xx,5xx", show_default=True,
               help="Which codes to import: classes (4xx) and codes (429), comma-separated.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def import_command(spec: str, output: str, codes: str, force: bool) -> None:
@@ -516,7 +520,8 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["breaking", "warning", "never"]),
               default="breaking", show_default=True,
               help="Exit 1 when a change of this severity or a worse one is found.")
-@click.option("-o", "--output", help="Write the report to this file instead of stdout.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the report to this file instead of stdout.")
 def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
                  fail_on: str, output: str | None) -> None:
     """Report what changed for the API's consumers from catalog OLD to catalog NEW.
