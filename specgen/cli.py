@@ -178,7 +178,8 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
     Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
     (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
     (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
-    they change; files the catalog no longer produces are removed from those folders.
+    they change; any other file in those three folders is removed (and named), so keep your own
+    pages out of OUT/docs/.
     """
     from .output.build import build, check_build, refuse_inputs_inside
 
@@ -208,6 +209,9 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
         click.echo(f"{root}: {total} file(s) up to date", err=True)
         return
     elapsed = time.perf_counter() - started
+    for path in changed:
+        if not (root / path).exists():  # said by name: it may be a file someone put there
+            click.echo(f"{root / path}: removed (the catalog does not produce it)", err=True)
     click.echo(f"{root}: {total} file(s), {len(changed)} changed, in {elapsed:.2f} s", err=True)
 
 
