@@ -404,8 +404,8 @@ PROGRESS_MIN = 50
 @click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="Send this header with every request, replacing an example's header of that"
-                   " name; $VAR and ${VAR} are taken from the environment. Never printed."
-                   " Repeatable.")
+                   " name; $VAR and ${VAR} are taken from the environment ($$ is a literal $)."
+                   " Never printed. Repeatable.")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
               help="Requests in flight at once.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0,
