@@ -531,7 +531,8 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
     """Report what changed for the API's consumers from catalog OLD to catalog NEW.
 
     OLD and NEW are catalog files, or REV:PATH to read a catalog from git (`main:specgen.yaml`;
-    PATH from the repository's top folder, or from here when it starts with ./). Each change
+    PATH from the repository's top folder, or from here when it starts with ./), or a Python
+    'module:attribute' holding a Catalog. Each change
     is one entry with its severity (breaking, warning, info), its rule and its place in both
     catalogs: codes, problem types, body fields, headers, media types, retry advice and
     deprecation. Every rule and its reason is listed in the diff rules reference.
