@@ -155,9 +155,12 @@ def build(
     out: str | Path = DEFAULT_OUT,
     *,
     check: bool = False,
+    since: str | None = None,
 ) -> BuildResult:
     """Render every output of a catalog into `out`: openapi/, transcripts/, docs/
-    (`specgen build`). With `check=True` nothing is written and `stale` lists what differs.
+    (`specgen build`). With `check=True` nothing is written and `stale` lists what differs;
+    `since` (a git revision) adds docs/changes.md, what changed for consumers since the catalog
+    file as it was there (`--since`).
 
     ```python
     import tempfile
@@ -174,12 +177,17 @@ def build(
     from .output.build import check_build
 
     loaded = _loaded(catalog)
+    changes = None
+    if since is not None:
+        from .diff.revision import changes_since
+
+        changes = changes_since(loaded, since)
     root = Path(out)
     with locating(loaded.locate):
         if check:
-            total, found = check_build(loaded.catalog, root)
+            total, found = check_build(loaded.catalog, root, changes)
             return BuildResult(root, total, [], found)
-        total, changed = build_all(loaded.catalog, root)
+        total, changed = build_all(loaded.catalog, root, changes)
     return BuildResult(root, total, changed, [])
 
 

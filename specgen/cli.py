@@ -61,17 +61,19 @@ def with_help(*paragraphs: str) -> Callable[[click.Command], click.Command]:
     return apply
 
 
+EMBEDDED_NOTE = (
+    "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
+    " (561 Unauthorized)"
+)
+
+
 def load_for_command(catalog: str | None, quiet: bool = False) -> Loaded:
     """Load the catalog a command names, saying so when the embedded example is used."""
     from .catalog.load import find_catalog, load
 
     source = find_catalog(catalog)
     if source.embedded and not quiet:
-        click.echo(
-            "note: no CATALOG given and no ./specgen.yaml here; using the embedded example"
-            " catalog (561 Unauthorized)",
-            err=True,
-        )
+        click.echo(EMBEDDED_NOTE, err=True)
     return load(source)
 
 
@@ -91,8 +93,8 @@ def cli() -> None:
     fragments, byte-correct HTTP transcripts and an MkDocs site from it, and merges the
     fragments into existing OpenAPI documents.
 
-    Exit status: 0 success, 1 a --check found differences (or --strict lint warnings),
-    2 bad input or usage.
+    Exit status: 0 success, 1 a --check found differences (or --strict lint warnings, a verify
+    mismatch, a diff change at its --fail-on severity), 2 bad input or usage.
     """
 
 
@@ -138,7 +140,7 @@ def explain_command(code: int) -> None:
 
 
 @cli.command("schema")
-@click.option("-o", "--output", help="Write to this file instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", help="Write to this file instead of stdout.")
 def schema_command(output: str | None) -> None:
     """Print the JSON Schema of the catalog format.
 
@@ -176,7 +178,8 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
     Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
     (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
     (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
-    they change; files the catalog no longer produces are removed from those folders.
+    they change; any other file in those three folders is removed (and named), so keep your own
+    pages out of OUT/docs/.
     """
     from .output.build import build, check_build, refuse_inputs_inside
 
@@ -206,6 +209,9 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
         click.echo(f"{root}: {total} file(s) up to date", err=True)
         return
     elapsed = time.perf_counter() - started
+    for path in changed:
+        if not (root / path).exists():  # said by name: it may be a file someone put there
+            click.echo(f"{root / path}: removed (the catalog does not produce it)", err=True)
     click.echo(f"{root}: {total} file(s), {len(changed)} changed, in {elapsed:.2f} s", err=True)
 
 
@@ -213,7 +219,9 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
 @cli.command("transcripts")
 @click.argument("catalog", required=False)
 @click.option("--code", type=int, help="Only the examples of this status code.")
-@click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
+@click.option("--example", "slug", metavar="SLUG",
+              help="Only the example with this slug, or the examples of the problem type with"
+                   " this slug.")
 @click.option("--raw", is_flag=True, help="Write the exact bytes (CRLF) of requests and responses.")
 def transcripts_command(catalog: str | None, code: int | None, slug: str | None, raw: bool) -> None:
     """Print the example transcripts: each request, its response and the request as curl.
@@ -246,7 +254,8 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
               help="OpenAPI version; 3.0 down-converts the JSON Schemas (nullable, example, ...).")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", help="Write to this file instead of stdout ('-': stdout).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to this file instead of stdout ('-': stdout).")
 def openapi_command(
     catalog: str | None, oas: Literal["3.0", "3.1"], fmt: Literal["yaml", "json"],
     output: str | None,
@@ -288,22 +297,25 @@ def init_command(directory: str) -> None:
 @with_help(f"RULE: {RULE_HELP}.", CATALOG_HELP)
 @cli.command("merge")
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False))
-@click.option("--catalog", help="The catalog whose responses to merge (see below).")
+@click.option("--catalog", metavar="CATALOG",
+              help="The catalog whose responses to merge (see below).")
 @click.option("--attach", "rules", multiple=True, metavar="RULE",
               help="Attach every code's response where RULE matches, instead of each code's"
                    " own 'attach' rules. Repeatable.")
 @click.option("--on-conflict", type=click.Choice(["error", "keep", "replace"]), default="error",
               show_default=True, help="What to do when the document already has a different"
                                       " response for a code, or a component of the same name.")
-@click.option("-o", "--output", help="Write the merged document here ('-' or none: stdout).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the merged document here ('-' or none: stdout).")
 @click.option("--in-place", is_flag=True, help="Rewrite SPEC itself, and the other files of its"
                                               " description the merge changes (atomically, all"
                                               " or nothing).")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 when the merge would change SPEC (or another file of"
                    " its description), 0 when up to date.")
-@click.option("--overlay", help="Write the change as an OpenAPI Overlay 1.0 document to this"
-                                " file (YAML, or JSON for *.json) instead of merging.")
+@click.option("--overlay", metavar="FILE",
+              help="Write the change as an OpenAPI Overlay 1.0 document to this file (YAML, or"
+                   " JSON for *.json) instead of merging.")
 @click.option("--fragment", "fragments", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
@@ -358,6 +370,10 @@ def merge_command(
     status, summary = run(job, scanned)
     for line in summary.lines(check=check_only):
         click.echo(f"{spec}: {line}", err=True)
+    if catalog is None and not Path(catalog_file(catalog)).is_file():
+        # Said here, after the summary: the child that loads the catalog may not share this
+        # process's stderr, and a refused merge's stderr holds only located problems.
+        click.echo(EMBEDDED_NOTE, err=True)
     if check_only and status:
         click.echo(f"{spec}: not up to date; `specgen merge` would change it", err=True)
     sys.exit(status)
@@ -388,8 +404,8 @@ PROGRESS_MIN = 50
 @click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="Send this header with every request, replacing an example's header of that"
-                   " name; $VAR and ${VAR} are taken from the environment. Never printed."
-                   " Repeatable.")
+                   " name; $VAR and ${VAR} are taken from the environment ($$ is a literal $)."
+                   " Never printed. Repeatable.")
 @click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
               help="Requests in flight at once.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0,
@@ -461,10 +477,10 @@ class _ProgressBar:
             self.bar.__exit__(*exc)
 @cli.command("import")
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default="specgen.yaml", show_default=True,
+@click.option("-o", "--output", metavar="FILE", default="specgen.yaml", show_default=True,
               help="Write the catalog here ('-': stdout). An existing file is not replaced"
                    " unless --force is given.")
-@click.option("--codes", default="4xx,5xx", show_default=True,
+@click.option("--codes", metavar="CODES", default="4xx,5xx", show_default=True,
               help="Which codes to import: classes (4xx) and codes (429), comma-separated.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def import_command(spec: str, output: str, codes: str, force: bool) -> None:
@@ -492,6 +508,9 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
     write_output(None if output == "-" else output, text)
     for note in imported.notes:
         click.echo(f"{spec}: note: {printable(note)}", err=True)
+    if not imported.data["codes"]:
+        click.echo(f"{spec}: note: no operation has a response under the codes selected"
+                   f" ({codes}); `default` responses name no code and are not imported", err=True)
     target = "stdout" if output == "-" else output
     click.echo(f"{spec}: {len(imported.data['codes'])} code(s) imported to {target}", err=True)
 
@@ -505,13 +524,15 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
 @click.option("--fail-on", type=click.Choice(["breaking", "warning", "never"]),
               default="breaking", show_default=True,
               help="Exit 1 when a change of this severity or a worse one is found.")
-@click.option("-o", "--output", help="Write the report to this file instead of stdout.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the report to this file instead of stdout.")
 def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
                  fail_on: str, output: str | None) -> None:
     """Report what changed for the API's consumers from catalog OLD to catalog NEW.
 
     OLD and NEW are catalog files, or REV:PATH to read a catalog from git (`main:specgen.yaml`;
-    PATH from the repository's top folder, or from here when it starts with ./). Each change
+    PATH from the repository's top folder, or from here when it starts with ./), or a Python
+    'module:attribute' holding a Catalog. Each change
     is one entry with its severity (breaking, warning, info), its rule and its place in both
     catalogs: codes, problem types, body fields, headers, media types, retry advice and
     deprecation. Every rule and its reason is listed in the diff rules reference.

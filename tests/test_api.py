@@ -81,6 +81,34 @@ def test_build_and_check_match_the_cli(tmp_path: Path) -> None:
     assert [item.path for item in stale] == ["openapi/openapi.3.1.yaml"]
 
 
+def test_build_since_writes_the_changes_page_like_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build(since=REV)` is `specgen build --since REV`: docs/changes.md from git."""
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(
+        'specgen: 1\ninfo: {title: T, version: "1"}\ncodes:\n'
+        "  404: {reason: Not Found, summary: None.}\n", encoding="utf-8")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "specgen.yaml")
+    git("commit", "-qm", "v1")
+    catalog.write_text(catalog.read_text("utf-8").replace("Not Found", "Missing"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    result = specgen.build(catalog, out, since="HEAD")
+    assert "docs/changes.md" in result.changed
+    page = (out / "docs" / "changes.md").read_text("utf-8")
+    assert page.startswith("# Changes since HEAD\n")
+    assert "code-reason-changed" in page
+    assert specgen.build(catalog, out, check=True, since="HEAD").stale == []
+    assert [s.path for s in specgen.build(catalog, out, check=True).stale] == ["docs/changes.md"]
+
+
 def test_catalog_objects_are_checked_like_files(embedded: specgen.Catalog) -> None:
     """A Catalog made in Python is accepted, and one that fails the checks is refused."""
     assert specgen.render_openapi(embedded)["components"]["responses"]

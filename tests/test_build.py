@@ -180,6 +180,8 @@ def test_removed_example_loses_its_transcript_files_on_the_next_build(
     assert result.exit_code == 0, result.output
     assert not any((out / path).exists() for path in gone)
     assert tree(out) == expected(catalog)
+    removed = {f"{Path('out') / path}: removed (the catalog does not produce it)" for path in gone}
+    assert removed <= set(result.stderr.splitlines())
 
 
 def test_without_catalog_or_specgen_yaml_the_embedded_example_is_built_with_a_note(

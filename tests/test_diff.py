@@ -295,6 +295,12 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
         refused = CliRunner().invoke(cli, ["diff", argument, "specgen.yaml"])
         assert refused.exit_code == 2
         assert refused.stderr == f"{argument}: cannot read from git: {why}\n"
+    typo = CliRunner().invoke(cli, ["diff", "HAED:specgen.yaml", "specgen.yaml"])
+    assert typo.exit_code == 2
+    assert typo.stderr == (
+        "HAED:specgen.yaml: no such file, and 'HAED' is not a revision of a git repository"
+        " holding the current folder\n"
+    )
 
 
 def test_bad_catalog_is_a_located_error(tmp_path: Path) -> None:

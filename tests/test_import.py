@@ -160,7 +160,43 @@ def test_inferred_rules_select_exactly_the_operations_that_had_the_response(
 ) -> None:
     chosen = data.draw(st.lists(st.sampled_from(operations), unique=True))
     rules = OperationIndex(operations).rules_for(chosen)
-    assert rules is not None
     parsed = [parse_rule(text) for text in rules]
     selected = {op for op in operations if any(rule.matches(op) for rule in parsed)}
     assert selected == set(chosen)
+
+
+def test_a_path_no_rule_can_name_is_said_in_the_note(tmp_path: Path) -> None:
+    """The note names the path a `path:GLOB` term cannot write, so the user knows what to do."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("""openapi: 3.1.0
+info: {title: x, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200": {description: OK}
+  /responses?beta=true:
+    get:
+      responses:
+        "429": {description: Slow down.}
+""", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(spec), "-o", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{spec}: note: 429: no attach rule can select exactly its operations: a path:GLOB term"
+        " cannot name '/responses?beta=true' (it holds '*', '?', '[' or ','); attach it by hand"
+    ) in result.stderr.splitlines()
+    assert "attach" not in load_catalog(tmp_path / "s.yaml").codes[429].model_fields_set
+
+
+def test_an_import_that_finds_no_code_says_why(tmp_path: Path) -> None:
+    """petstore-expanded has only `default` error responses: the empty catalog is explained."""
+    out = tmp_path / "s.yaml"
+    result = CliRunner().invoke(cli, ["import", str(SPECS / "petstore-expanded.json"),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        f"{SPECS / 'petstore-expanded.json'}: note: no operation has a response under the codes"
+        " selected (4xx,5xx); `default` responses name no code and are not imported",
+        f"{SPECS / 'petstore-expanded.json'}: 0 code(s) imported to {out}",
+    ]

@@ -196,6 +196,40 @@ def test_a_response_kept_by_on_conflict_keep_is_not_said_to_match_no_operation(
     assert "rules matched no operation" not in result.stderr
 
 
+def test_merge_without_catalog_says_it_used_the_embedded_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like every other command, so the example's 561 never lands in a document unannounced."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.json").write_text(conflicting())
+    result = run_cli("merge", "spec.json", "--check", "--on-conflict", "keep")
+    assert result.stderr.splitlines()[-2:] == [
+        "note: no CATALOG given and no ./specgen.yaml here; using the embedded example catalog"
+        " (561 Unauthorized)",
+        "spec.json: not up to date; `specgen merge` would change it",
+    ]
+    given = run_cli("merge", "spec.json", "--check", "--on-conflict", "keep",
+                    "--catalog", str(embedded_catalog_path()))
+    assert "note:" not in given.stderr
+
+
+def test_a_header_conflict_names_where_the_catalog_defines_the_header(tmp_path: Path) -> None:
+    """The catalog's side of a header conflict is the header's own line, not the file's top."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("""openapi: 3.1.0
+info: {title: x, version: "1"}
+paths: {}
+components:
+  headers:
+    WWW-Authenticate: {description: Mine., schema: {type: string}}
+""")
+    result = run_cli("merge", str(spec), "--check")
+    assert result.exit_code == 2
+    example = load(embedded_catalog_path())
+    where = example.locate(("codes", 561, "headers", "WWW-Authenticate"))
+    assert f"components/headers/WWW-Authenticate already exists; {where} has" in result.stderr
+
+
 def test_conflict_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     spec = tmp_path / "spec.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import httpx
@@ -133,3 +134,47 @@ def test_problem_type_examples_expect_their_types_uri_title_and_status() -> None
     assert item.expected.problem == ProblemFields(
         "https://docs.example.com/problems/token-expired", "Authentication token has expired", 561
     )
+
+
+
+EXTENDED = """specgen: 1
+info: {title: T, version: "1"}
+problem_base: https://docs.example.com/problems/
+codes:
+  429:
+    reason: Too Many Requests
+    summary: Slow down.
+    content: {application/problem+json: {schema: {type: object}}}
+    problems:
+      rate-limited:
+        title: Too many requests
+        extensions:
+          type: object
+          properties: {limit: {type: integer}}
+        examples:
+          - title: Rate limit exceeded
+            request: {method: GET, path: /orders}
+            response: {body: {limit: 100}}
+"""
+
+
+def test_a_problem_types_extension_members_are_checked_against_their_schema(
+    tmp_path: Path,
+) -> None:
+    """`limit: "x"` where the type's extensions say integer is a body mismatch, as `check` finds
+    it in an example; the code's own schema alone would let it pass."""
+    (tmp_path / "specgen.yaml").write_text(EXTENDED, "utf-8")
+    catalog = load_catalog(tmp_path / "specgen.yaml")
+    (item,) = plan(catalog, Selection(problem="rate-limited"), []).exchanges
+    comparer = Comparer(catalog, Redactor())
+    problem = {"type": "https://docs.example.com/problems/rate-limited",
+               "title": "Too many requests", "status": 429}
+    headers = [("Content-Type", "application/problem+json")]
+
+    def body(limit: object) -> bytes:
+        return json.dumps({**problem, "limit": limit}).encode()
+
+    assert comparer.compare(item.expected, Received(429, headers, body(100))) == []
+    (wrong,) = comparer.compare(item.expected, Received(429, headers, body("x")))
+    assert (wrong.check, wrong.expected) == ("body", "valid against the problem type's extensions")
+    assert "'x' is not of type 'integer'" in wrong.received

@@ -147,6 +147,10 @@ def _schema_def(value: Any) -> ModelRef | JsonSchema:
 
 
 def _media_schema(value: Any) -> str | JsonSchema | None:
+    if isinstance(value, dict) and list(value) == ["model"]:
+        # Read inline, `model` would be an unknown keyword that only OpenAPI 3.0 refuses.
+        raise ValueError("a Pydantic model's schema is a named entry of `schemas`"
+                         " ({NAME: {model: 'package.module:Model'}}); give its NAME here")
     if value is None or isinstance(value, dict):
         return value
     if isinstance(value, str):

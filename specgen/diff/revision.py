@@ -10,6 +10,9 @@ from ..catalog.load import CatalogSource, Loaded, load, load_bytes
 from ..catalog.source import read_file
 from ..errors import LoadError
 
+CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
+"""What ends a catalog file's name (never a Python attribute's)."""
+
 
 def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | None:
     """The file at `path` in `revision`, or None when `revision` is not a git revision of the
@@ -46,6 +49,10 @@ def read_version(argument: str) -> tuple[bytes, Path] | None:
         blob = _git_blob(revision, path)
         if blob is not None:
             return blob, Path.cwd()
+        if Path(path).suffix.lower() in CATALOG_SUFFIXES:
+            # A file name, not a Python attribute: a mistyped revision (`mian:specgen.yaml`).
+            raise LoadError.at(argument, f"no such file, and {revision!r} is not a revision of"
+                                         " a git repository holding the current folder")
     if CatalogSource(argument).is_python:
         return None
     return read_file(argument), Path(argument).resolve().parent

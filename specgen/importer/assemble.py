@@ -19,7 +19,7 @@ from ..catalog.registry import facts
 from ..catalog.schemas import COMPONENT_PREFIX, iter_refs
 from .collect import CodeResponses, Op, Variant
 from .document import Document
-from .rules import OperationIndex
+from .rules import OperationIndex, Unselectable
 from .upconvert import upconvert
 
 _MAX_PASSES = 8
@@ -218,10 +218,13 @@ class _Assembler:
         examples = self.examples(code, variant)
         if examples:
             entry["examples"] = examples
-        rules = self.index.rules_for([op.operation for op in variant.ops])
-        if rules is None:
-            self.notes.append(f"{code}: no attach rule can select exactly its operations")
-        elif rules:
+        try:
+            rules = self.index.rules_for([op.operation for op in variant.ops])
+        except Unselectable as exc:
+            self.notes.append(f"{code}: no attach rule can select exactly its operations: {exc};"
+                              " attach it by hand")
+            rules = []
+        if rules:
             entry["attach"] = rules
         return entry
 

@@ -10,6 +10,10 @@ from ..catalog.rules import Operation
 _GLOB_SPECIAL = frozenset("*?[")
 
 
+class Unselectable(ValueError):
+    """No rule can select exactly the operations: the message names the path it cannot write."""
+
+
 class OperationIndex:
     """The document's operations by position, with what rules select them by."""
 
@@ -28,10 +32,11 @@ class OperationIndex:
         self.tags = {tag: frozenset(ops) for tag, ops in tags.items() if "," not in tag}
         self.paths = {path: frozenset(ops) for path, ops in paths.items()}
 
-    def rules_for(self, chosen: Sequence[Operation]) -> list[str] | None:
+    def rules_for(self, chosen: Sequence[Operation]) -> list[str]:
         """The rules selecting exactly `chosen`, in the CLI's rule syntax: `all`, `secured`,
-        else tags whose every operation is chosen, then whole paths, then single operations;
-        None when the rule language cannot say it (paths with glob characters or commas)."""
+        else tags whose every operation is chosen, then whole paths, then single operations.
+        Unselectable when the rule language cannot say it (paths with glob characters or
+        commas)."""
         wanted = frozenset(self.position[op] for op in chosen)
         if not wanted:
             return []
@@ -55,7 +60,8 @@ class OperationIndex:
                 continue
             op = self.operations[index]
             if _GLOB_SPECIAL & set(op.path) or "," in op.path:
-                return None
+                raise Unselectable(f"a path:GLOB term cannot name {op.path!r} (it holds '*', '?',"
+                                   " '[' or ',')")
             if self.paths[op.path] <= wanted:
                 rules.append(f"path:{op.path}")
                 left -= self.paths[op.path]

@@ -92,6 +92,12 @@ def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
             return loaded.locate(("schemas", name))
         if section == "responses" and name in codes:
             return loaded.locate(("codes", codes[name]))
+        if section == "headers" and name in catalog.headers:
+            return loaded.locate(("headers", name))
+        if section == "headers":  # a code's own header: the first code that documents it
+            for code, status in catalog.codes.items():
+                if name in status.headers:
+                    return loaded.locate(("codes", code, "headers", name))
         return loaded.locate(())
 
     return Fragment.located(data, loaded.source.name, locate)

@@ -155,6 +155,11 @@ class Comparer:
                 Mismatch("body", f"valid against {named}", self.quote(message))
                 for _, message in self.validator.errors(expected.media, body)
             ]
+        if expected.extensions is not None:
+            found += [
+                Mismatch("body", "valid against the problem type's extensions", self.quote(message))
+                for _, message in self.validator.value_errors(expected.extensions, body)
+            ]
         if expected.problem is not None:
             found += problem_mismatches(expected.problem, body, self.quote)
         return found

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..catalog.models import Catalog, Example, Header, MediaType
+from ..catalog.models import Catalog, Example, Header, JsonSchema, MediaType
 from ..catalog.syntax import field_value, token
 from ..errors import SpecgenError
 from ..http.transcripts import CRLF, render_transcript
@@ -48,6 +48,8 @@ class Expected:
     """The headers every response with the code carries (`required: true`)."""
     problem: ProblemFields | None = None
     has_body: bool = True
+    extensions: JsonSchema | None = None
+    """A problem type's schema of its extension members, which its bodies must satisfy too."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ def _expected(
         headers=required,
         problem=_expected_problem(catalog, code, content_type, example.response.body, problem),
         has_body=bool(body),
+        extensions=(status.problems[problem].extensions or None) if problem is not None else None,
     )
 
 
