@@ -429,8 +429,9 @@ def verify_command(
     Redirects are not followed; Authorization, Cookie and --header values never appear in the
     output or the report.
 
-    Exit status: 0 everything conforms, 1 a mismatch or a request without a response,
-    2 bad input or an unreachable server.
+    Exit status: 0 everything sent conforms, 1 a mismatch, a request without a response or
+    nothing sent at all (no example selected, or all skipped), 2 bad input or an unreachable
+    server.
     """
     from .output.files import refuse_inputs, write_output
     from .verify.plan import Selection, parse_header
@@ -445,7 +446,9 @@ def verify_command(
             timeout=timeout, allow_unsafe_methods=allow_unsafe_methods, progress=progress,
         )
     if not report.results:
-        click.echo("the catalog has no examples to verify", err=True)
+        click.echo("nothing to verify: no example of the catalog is selected", err=True)
+    elif all(result.outcome == "skipped" for result in report.results):
+        click.echo("nothing verified: every selected example was skipped", err=True)
     sys.stdout.write(report.text())
     if report_file is not None:
         write_output(report_file, report.junit() if report_file.endswith(".xml") else report.json())

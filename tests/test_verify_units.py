@@ -14,8 +14,9 @@ from specgen import load_catalog
 from specgen.catalog.load import embedded_catalog_path
 from specgen.http.transcripts import iter_transcripts
 from specgen.verify.client import Origin, _pinned
-from specgen.verify.compare import Comparer, Received, Redactor, problem_mismatches
+from specgen.verify.compare import Comparer, Received, Redactor, Result, problem_mismatches
 from specgen.verify.plan import ProblemFields, Selection, VerifyError, parse_request, plan
+from specgen.verify.report import VerifyReport
 
 
 def test_example_targets_stay_on_the_base_urls_origin() -> None:
@@ -178,3 +179,16 @@ def test_a_problem_types_extension_members_are_checked_against_their_schema(
     (wrong,) = comparer.compare(item.expected, Received(429, headers, body("x")))
     assert (wrong.check, wrong.expected) == ("body", "valid against the problem type's extensions")
     assert "'x' is not of type 'integer'" in wrong.received
+
+
+@pytest.mark.parametrize(("outcomes", "status"), [
+    ([], 1),  # no example selected
+    (["skipped", "skipped"], 1),  # every one skipped: nothing was verified
+    (["passed", "skipped"], 0),
+    (["passed", "failed"], 1),
+    (["error"], 1),
+])
+def test_a_run_that_sent_nothing_does_not_pass(outcomes: list[str], status: int) -> None:
+    exchange = plan(load_catalog(embedded_catalog_path()), Selection(), []).exchanges[0]
+    results = [Result(exchange, outcome) for outcome in outcomes]  # type: ignore[arg-type]
+    assert VerifyReport("http://127.0.0.1:1", results).exit_status == status

@@ -26,9 +26,12 @@ class VerifyReport:
 
     @property
     def exit_status(self) -> int:
-        """0 when every exchange sent conforms, 1 when any failed or got no response."""
+        """0 when every exchange sent conforms, 1 when any failed or got no response, or when
+        none was sent (no example selected, or every one skipped): a CI job that verified
+        nothing must not pass."""
         counts = self.counts
-        return 1 if counts["failed"] or counts["error"] else 0
+        sent = counts["passed"] + counts["failed"] + counts["error"]
+        return 1 if counts["failed"] or counts["error"] or not sent else 0
 
     def summary(self) -> str:
         """One line: how many exchanges passed, failed, ended in an error, were skipped."""
