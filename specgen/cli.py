@@ -178,8 +178,9 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
     Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
     (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
     (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
-    they change; any other file in those three folders is removed (and named), so keep your own
-    pages out of OUT/docs/.
+    they change. A file an earlier build wrote there that the catalog no longer makes is
+    removed (and named); files specgen did not write, such as your own pages in OUT/docs/,
+    are left alone (OUT/.specgen-manifest.json lists what the last build wrote).
     """
     from .output.build import build, check_build, refuse_inputs_inside
 

@@ -21,7 +21,7 @@ from specgen.errors import RenderError
 from specgen.output import background
 from specgen.output import build as build_module
 from specgen.output.background import can_fork
-from specgen.output.build import build_plan
+from specgen.output.build import MANIFEST, build_plan, manifest
 from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 from specgen.text.render import dump_yaml
@@ -56,7 +56,7 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 def expected(catalog: Catalog) -> dict[str, bytes]:
     """The tree `specgen build` must leave for this catalog (and its empty lock file)."""
     plan = {path: as_bytes(content) for path, content in build_plan(catalog).items()}
-    return {**plan, LOCK_FILE: b""}
+    return {**plan, LOCK_FILE: b"", MANIFEST: manifest(plan).encode()}
 
 
 def write_catalog(folder: Path, data: dict[str, Any], name: str = "catalog.yaml") -> Catalog:
@@ -85,7 +85,8 @@ def test_build_writes_openapi_transcripts_and_docs_exactly_as_planned(
 ) -> None:
     files = tree(tmp_path / "out")
     assert files == expected(built)
-    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", LOCK_FILE}
+    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", LOCK_FILE,
+                                                       MANIFEST}
     assert "transcripts/561/scenario-0-of-561.request.http" in files
     assert "docs/codes/561.md" in files
     assert "openapi/fragment-3.1.yaml" in files
@@ -128,11 +129,10 @@ def test_check_lists_changed_missing_and_extra_files_and_writes_nothing(
     before = snapshot(out)
     result = run(tmp_path, "build", "catalog.yaml", "-o", "out", "--check")
     assert result.exit_code == 1, result.output
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [  # stray.http is not specgen's: not stale
         f"{Path('out/docs/codes/404.md')}: changed",
         f"{Path('out/openapi/fragment-3.0.json')}: missing",
-        f"{Path('out/transcripts/561/stray.http')}: extra",
-        "3 stale file(s) in out; run `specgen build` to update",
+        "2 stale file(s) in out; run `specgen build` to update",
     ]
     assert result.stdout == ""
     assert snapshot(out) == before
@@ -150,7 +150,7 @@ def test_check_on_a_missing_output_folder_lists_every_file_and_creates_nothing(
     assert not (tmp_path / "out").exists()
 
 
-def test_build_after_check_repairs_the_tree_and_keeps_files_outside_managed_folders(
+def test_build_after_check_repairs_the_tree_and_keeps_files_specgen_did_not_write(
     tmp_path: Path, built: Catalog
 ) -> None:
     out = tmp_path / "out"
@@ -158,8 +158,9 @@ def test_build_after_check_repairs_the_tree_and_keeps_files_outside_managed_fold
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 0, result.output
-    assert ", 3 changed, in " in result.stderr
-    assert tree(out) == {**expected(built), "notes.txt": b"mine"}
+    assert ", 2 changed, in " in result.stderr
+    assert tree(out) == {**expected(built), "notes.txt": b"mine",
+                         "transcripts/561/stray.http": b"left over\r\n"}
     assert run(tmp_path, "build", "catalog.yaml", "-o", "out", "--check").exit_code == 0
 
 
@@ -258,3 +259,22 @@ def test_a_child_that_dies_is_replaced_by_the_parent(tmp_path: Path, data: dict[
         result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
     assert result.exit_code == 0, result.output
     assert tree(tmp_path / "out") == expected(catalog)
+
+
+def test_the_teams_own_pages_beside_specgens_survive_every_build(
+    tmp_path: Path, data: dict[str, Any], built: Catalog
+) -> None:
+    """OUT/docs/ is often the site's docs folder: a page specgen did not write is never
+    removed, while a page it wrote and no longer makes is (and named)."""
+    out = tmp_path / "out"
+    (out / "docs" / "guide.md").write_text("# Our guide\n", encoding="utf-8")
+    smaller = copy.deepcopy(data)
+    del smaller["codes"][404]
+    catalog = write_catalog(tmp_path, smaller)
+    result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert (out / "docs" / "guide.md").read_text(encoding="utf-8") == "# Our guide\n"
+    assert not (out / "docs" / "codes" / "404.md").exists()
+    assert f"{Path('out/docs/codes/404.md')}: removed (the catalog does not produce it)" in \
+        result.stderr.splitlines()
+    assert tree(out) == {**expected(catalog), "docs/guide.md": b"# Our guide\n"}

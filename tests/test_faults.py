@@ -33,7 +33,7 @@ from specgen.catalog.load import embedded_catalog_path
 from specgen.catalog.models import Catalog
 from specgen.cli import cli
 from specgen.output import files
-from specgen.output.build import MANAGED, build, build_plan
+from specgen.output.build import MANAGED, MANIFEST, build, build_plan, manifest
 from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 
@@ -64,7 +64,8 @@ def tree(root: Path) -> dict[str, bytes]:
 def planned(data: dict[str, Any]) -> dict[str, bytes]:
     """What `specgen build` writes for this catalog."""
     plan = build_plan(Catalog.model_validate(data))
-    return {path: as_bytes(content) for path, content in plan.items()}
+    return {**{path: as_bytes(content) for path, content in plan.items()},
+            MANIFEST: manifest(plan).encode()}
 
 
 def specgen(*args: str | Path) -> subprocess.Popen[bytes]:
@@ -164,7 +165,7 @@ def assert_old_or_new(root: Path, old: dict[str, bytes], new: dict[str, bytes]) 
         folder, _, name = relative.rpartition("/")
         leftover = TEMPORARY.fullmatch(name)
         if leftover is not None:
-            assert f"{folder}/{leftover['name']}" in new, relative
+            assert "/".join(filter(None, [folder, leftover["name"]])) in new, relative
             continue
         assert relative in old or relative in new, f"unexpected file {relative}"
         if content == new.get(relative):
@@ -226,7 +227,7 @@ def test_killed_build_leaves_old_or_whole_new_files_and_the_next_build_cleans_up
     assert seen, "every kill came after the build had finished"
 
     # A temporary file a kill left behind, whether or not one of ours did.
-    leftover = out / "docs" / "codes" / f".100.md.{os.getpid()}x.tmp"
+    leftover = out / "docs" / "codes" / f".100.md.{os.getpid():08x}1.tmp"
     leftover.write_bytes(new["docs/codes/100.md"][:10])
     finish(specgen("build", tmp_path / "new.json", "-o", out))
     assert tree(out) == new
@@ -374,9 +375,11 @@ def test_full_disk_during_build_exits_2_with_a_clear_message_and_no_torn_file(
     monkeypatch.setattr(os, "replace", fail_after(5, OSError(errno.ENOSPC, FULL)))
     result = run(tmp_path, "build", "new.json", "-o", "out")
     assert_clear_error(result, "No space left on device")
-    # Six changed files were tried in sorted order (an unchanged file, such as
-    # catalog.schema.json, is not written at all): the sixth failed, the five before it went back.
-    sixth = sorted(name for name in new if old.get(name) != new[name])[5]
+    # Six changed files were tried in sorted order, the root's (the manifest) last (an
+    # unchanged file, such as catalog.schema.json, is not written at all): the sixth failed,
+    # the five before it went back.
+    changed = [name for name in new if old.get(name) != new[name]]
+    sixth = sorted(changed, key=lambda name: ("/" not in name, name))[5]
     assert result.stderr.startswith(str(Path("out", sixth)))
     assert tree(tmp_path / "out") == old  # all or nothing; no temporary or second name left
 

@@ -24,7 +24,7 @@ from scale import catalog as scale_catalog
 from specgen.catalog.load import embedded_catalog_path
 from specgen.cli import cli
 from specgen.output import lock
-from specgen.output.build import build_plan
+from specgen.output.build import MANIFEST, build_plan, manifest
 from specgen.output.files import LEFTOVER
 from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
@@ -88,7 +88,8 @@ def plan_of(data: dict[str, Any]) -> dict[str, bytes]:
     from specgen.catalog.models import Catalog
 
     plan = build_plan(Catalog.model_validate(data))
-    return {**{path: as_bytes(content) for path, content in plan.items()}, LOCK_FILE: b""}
+    files = {path: as_bytes(content) for path, content in plan.items()}
+    return {**files, LOCK_FILE: b"", MANIFEST: manifest(plan).encode()}
 
 
 def tree(root: Path) -> dict[str, bytes]:

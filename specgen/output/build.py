@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -15,6 +16,7 @@ from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
 from .background import Background
 from .lock import build_lock, remove_lock
+from .tree import Tree
 from .write import Plan, Staging, Stale, stale
 
 Part = Callable[[Catalog], Mapping[str, bytes | str]]
@@ -38,6 +40,33 @@ def _parts(changes: str | None = None) -> Parts:
 
 
 MANAGED = tuple(folder for folder, _ in _parts())
+MANIFEST = ".specgen-manifest.json"
+"""The files of the managed folders the last build wrote, in OUT: only those go when the
+catalog no longer makes them. OUT/docs/ is often the site's own docs folder, with the team's
+pages beside specgen's, and a file specgen did not write is never specgen's to remove."""
+
+
+def manifest(paths: Iterable[str]) -> str:
+    """The manifest of a build that wrote these files of the managed folders."""
+    return json.dumps(sorted(paths), indent=1) + "\n"
+
+
+def _owned(out: Path) -> frozenset[str]:
+    """The files the last build's manifest lists (none without a manifest: a folder specgen
+    did not build, or one an older specgen built)."""
+    if not out.is_dir():
+        return frozenset()
+    tree = Tree(out)
+    try:
+        raw = tree.read(MANIFEST)
+    finally:
+        tree.close()
+    try:
+        files = json.loads(raw or b"[]")
+    except ValueError:
+        return frozenset()  # not one specgen wrote: nothing is taken for specgen's
+    return frozenset(f for f in files if isinstance(f, str)) if isinstance(files, list) \
+        else frozenset()
 
 
 def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
@@ -75,9 +104,9 @@ def _stage(catalog: Catalog, staging: Staging, parts: Parts) -> Staging:
     return staging
 
 
-def _stage_alone(catalog: Catalog, out: Path, parts: Parts) -> Staging:
+def _stage_alone(catalog: Catalog, out: Path, parts: Parts, owned: frozenset[str]) -> Staging:
     """`_stage` into a Staging of its own, which a failure takes back."""
-    staging = Staging(out)
+    staging = Staging(out, owned=owned)
     try:
         return _stage(catalog, staging, parts)
     except BaseException:
@@ -102,6 +131,7 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
         staging.make_root()  # before the fork, so that only this process removes it, and last
         with build_lock(out):
             try:
+                staging.owned = _owned(out)
                 changed = _commit(catalog, out, staging, _parts(changes))
             except BaseException:
                 staging.abort()  # under the lock: no other build sees the half-removed work
@@ -116,16 +146,18 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
 
 def _commit(catalog: Catalog, out: Path, staging: Staging, parts: Parts) -> list[str]:
     """Stage every part (the fragments in a forked child) and commit them together."""
-    background = Background(lambda: _stage_alone(catalog, out, parts[:1]))
+    owned = staging.owned or frozenset()
+    background = Background(lambda: _stage_alone(catalog, out, parts[:1], owned))
     try:
         _stage(catalog, staging, parts[1:])
         staging.adopt(background.result())
+        staging.stage({MANIFEST: manifest(staging.planned)}, counted=False)
     except BaseException:
         staged = background.settle()  # the child finishes; what it staged is taken back too
         if staged is not None:
             staged.abort()
         raise
-    return staging.commit()
+    return [path for path in staging.commit() if path != MANIFEST]
 
 
 def check_build(
@@ -133,4 +165,4 @@ def check_build(
 ) -> tuple[int, list[Stale]]:
     """(files in the build, outputs under `out` that differ from them); writes nothing."""
     plan = build_plan(catalog, changes)
-    return len(plan), stale(out, plan, MANAGED)
+    return len(plan), stale(out, plan, MANAGED, _owned(out))

@@ -147,24 +147,40 @@ class Tree:
 
     def compare(self, relative: str, content: bytes) -> str | None:
         """'missing', 'changed', or None when the file holds `content`; never reads a link."""
+        opened = self._file(relative)
+        if opened is None:
+            return "missing"
+        fd, size = opened
+        with os.fdopen(fd, "rb") as file:
+            if size != len(content) or file.read() != content:
+                return "changed"
+        return None
+
+    def read(self, relative: str) -> bytes | None:
+        """A regular file's bytes, None when it is missing; never reads a link."""
+        opened = self._file(relative)
+        if opened is None:
+            return None
+        with os.fdopen(opened[0], "rb") as file:
+            return file.read()
+
+    def _file(self, relative: str) -> tuple[int, int] | None:
+        """A regular file's descriptor and size, None when it is missing; refuses the rest."""
         folder, name = split(relative)
         parent = self.folder(folder)
         if parent is None:
-            return "missing"
+            return None
         try:
             fd = os.open(name, READ_FLAGS, dir_fd=parent)
         except FileNotFoundError:
-            return "missing"
+            return None
         except OSError as exc:
             raise self._refusal(parent, name, relative, exc) from None
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             os.close(fd)
             raise WriteError([not_regular(self.path(relative), status.st_mode)])
-        with os.fdopen(fd, "rb") as file:
-            if status.st_size != len(content) or file.read() != content:
-                return "changed"
-        return None
+        return fd, status.st_size
 
     def files(self, relative: str) -> Iterator[str]:
         """Every entry but folders under a folder (recursively), as relative paths; no links."""

@@ -41,6 +41,10 @@ def join(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+# A temporary file a killed build left (`Staging._temporary`): specgen's, so it goes.
+_LEFTOVER = re.compile(r"\..+\.[0-9a-f]{9,}\.tmp")
+
+
 @dataclass(frozen=True)
 class Stale:
     """An output that differs from what the catalog produces."""
@@ -49,18 +53,21 @@ class Stale:
     reason: str  # "missing", "changed" or "extra"
 
 
-def stale(root: Path, plan: Plan, managed: tuple[str, ...] = ()) -> list[Stale]:
-    """Outputs under root missing or differing from the plan, and extras in managed folders."""
+def stale(root: Path, plan: Plan, managed: tuple[str, ...] = (),
+          owned: frozenset[str] | None = None) -> list[Stale]:
+    """Outputs under root missing or differing from the plan, and extras in managed folders
+    (only those in `owned`, when given: the files an earlier run wrote)."""
     for relative in plan:
         check_relative(relative)
     tree = Tree(root)
     try:
-        return _stale(tree, plan, managed)
+        return _stale(tree, plan, managed, owned)
     finally:
         tree.close()
 
 
-def _stale(tree: Tree, plan: Plan, managed: tuple[str, ...]) -> list[Stale]:
+def _stale(tree: Tree, plan: Plan, managed: tuple[str, ...],
+           owned: frozenset[str] | None = None) -> list[Stale]:
     found = []
     refused = []  # every link or special file in the way, reported together
     for relative, content in sorted(plan.items()):
@@ -74,7 +81,9 @@ def _stale(tree: Tree, plan: Plan, managed: tuple[str, ...]) -> list[Stale]:
     if refused:
         raise WriteError(refused)
     for folder in managed:
-        found.extend(Stale(path, "extra") for path in tree.files(folder) if path not in plan)
+        found.extend(Stale(path, "extra") for path in tree.files(folder)
+                     if path not in plan and (owned is None or path in owned
+                                              or _LEFTOVER.fullmatch(split(path)[1])))
     return found
 
 
@@ -94,14 +103,17 @@ class Staging:
     staging (each file is linked into place, which fails if the name exists).
     """
 
-    def __init__(self, root: Path, replace: bool = True) -> None:
+    def __init__(self, root: Path, replace: bool = True,
+                 owned: frozenset[str] | None = None) -> None:
         self.root = root
         self.replace = replace
+        self.owned = owned  # the extras that may go (None: every file of a managed folder)
         # Relative paths as text: a forked build sends its staging back pickled, and 15,000 Path
         # objects take half a second to pickle and rebuild.
         self.renames: list[tuple[str, str]] = []  # (temporary, target)
         self.folders: list[tuple[str, str, list[str]]] = []  # (temporary, folder, files in it)
         self.extras: list[str] = []
+        self.planned: list[str] = []  # every file of the plans staged in managed folders
         self.created: list[str] = []  # folders under root made for staged files
         self.above: list[str] = []  # root and the folders above it, when this staging made them
         self.count = 0  # the files of the plans staged, changed or not
@@ -121,20 +133,25 @@ class Staging:
         self._made += 1
         return f".{name}.{self._token}{self._made:x}.tmp"
 
-    def stage(self, plan: Plan, managed: tuple[str, ...] = ()) -> None:
-        """Write the plan's changed files as temporaries; note extras in managed folders."""
-        self.count += len(plan)
+    def stage(self, plan: Plan, managed: tuple[str, ...] = (), *, counted: bool = True) -> None:
+        """Write the plan's changed files as temporaries; note extras in managed folders.
+        `counted`: whether the files count among the outputs (a record of them does not)."""
+        if counted:
+            self.count += len(plan)
+        if managed:
+            self.planned.extend(plan)
         for relative in plan:
             check_relative(relative)  # refuse the whole plan before writing anything
         self.make_root()
-        self._remove_leftovers(managed)
+        self._remove_leftovers(managed, [path for path in plan if "/" not in path])
         fresh = {folder for folder in managed if self._tree.folder(folder) is None}
         whole = {path: content for path, content in plan.items()
                  if path.partition("/")[0] in fresh and "/" in path}
         if whole:
             self._stage_folders(whole)
         rest = {path: content for path, content in plan.items() if path not in whole}
-        for item in _stale(self._tree, rest, tuple(f for f in managed if f not in fresh)):
+        for item in _stale(self._tree, rest, tuple(f for f in managed if f not in fresh),
+                           self.owned):
             if item.reason == "extra":
                 self.extras.append(item.path)
                 continue
@@ -166,11 +183,13 @@ class Staging:
                 raise cannot(self._tree.path(relative), exc) from None
             files.append(relative)
 
-    def _remove_leftovers(self, managed: tuple[str, ...]) -> None:
-        """Remove the temporary folders a killed build left beside the managed folders."""
-        if managed:
-            names = "|".join(re.escape(folder) for folder in managed)
-            pattern = re.compile(rf"\.(?:{names})\.[0-9a-f]{{8}}\.tmp")
+    def _remove_leftovers(self, managed: tuple[str, ...], files: list[str]) -> None:
+        """Remove the temporaries a killed build left in the root: folders beside the managed
+        folders, and files beside the plan's files there (a manifest)."""
+        names = [*(rf"{re.escape(folder)}\.[0-9a-f]{{8}}" for folder in managed),
+                 *(rf"{re.escape(name)}\.[0-9a-f]{{9,}}" for name in files)]
+        if names:
+            pattern = re.compile(rf"\.(?:{'|'.join(names)})\.tmp")
             for name in self._tree.entries():
                 if pattern.fullmatch(name):
                     self._tree.remove(name)
@@ -196,6 +215,7 @@ class Staging:
         self.renames.extend(other.renames)
         self.folders.extend(other.folders)
         self.extras.extend(other.extras)
+        self.planned.extend(other.planned)
         self.created.extend(other.created)
         self.count += other.count
         other.renames, other.folders, other.extras, other.created = [], [], [], []
@@ -218,25 +238,24 @@ class Staging:
                 self._tree.rename("", temp, folder)
                 moved.append((temp, folder))
                 changed.extend(files)
-            # In path order, whatever staged first.
-            for temp, target in sorted(self.renames, key=lambda staged: staged[1]):
+            # In path order, whatever staged first; files in the root (a build's manifest of
+            # what it wrote) last, after the extras are gone: a build killed on the way leaves
+            # the previous manifest, which still names the extras for the next build to remove.
+            renames = sorted(self.renames, key=lambda staged: staged[1])
+            for temp, target in [staged for staged in renames if "/" in staged[1]]:
                 current = target
-                folder, name = split(target)
-                backup = self._keep(folder, name)
-                try:
-                    self._tree.rename(folder, split(temp)[1], name, self.replace)
-                except BaseException:
-                    if backup is not None:
-                        self._tree.remove(join(folder, backup))
-                    raise
-                done.append((folder, name, backup))
+                done.append(self._place(temp, target))
                 changed.append(target)
             for target in self.extras:
                 current = target
                 folder, name = split(target)
-                backup = self._temporary(name)
-                self._tree.rename(folder, name, backup)
-                done.append((folder, name, backup))
+                aside = self._temporary(name)
+                self._tree.rename(folder, name, aside)
+                done.append((folder, name, aside))
+                changed.append(target)
+            for temp, target in [staged for staged in renames if "/" not in staged[1]]:
+                current = target
+                done.append(self._place(temp, target))
                 changed.append(target)
         except BaseException as exc:
             self._undo(done, moved)
@@ -251,6 +270,18 @@ class Staging:
         self.renames, self.folders, self.extras = [], [], []
         self.close()
         return changed
+
+    def _place(self, temp: str, target: str) -> tuple[str, str, str | None]:
+        """Rename a staged file into place: (folder, name, the old content's second name)."""
+        folder, name = split(target)
+        backup = self._keep(folder, name)
+        try:
+            self._tree.rename(folder, split(temp)[1], name, self.replace)
+        except BaseException:
+            if backup is not None:
+                self._tree.remove(join(folder, backup))
+            raise
+        return folder, name, backup
 
     def _keep(self, folder: str, name: str) -> str | None:
         """A second name for the file being replaced (None when there is none)."""
