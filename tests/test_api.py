@@ -76,9 +76,11 @@ def test_build_and_check_match_the_cli(tmp_path: Path) -> None:
     assert result.total == len(result.changed) > 0
     assert (tmp_path / "transcripts" / "561").is_dir()
     assert specgen.build(out=tmp_path, check=True).stale == []
-    (tmp_path / "openapi" / "openapi.3.1.yaml").write_text("edited\n", encoding="utf-8")
+    (tmp_path / "openapi" / "fragment-3.1.yaml").write_text("edited\n", encoding="utf-8")
+    (tmp_path / "openapi" / "mine.yaml").write_text("not specgen's\n", encoding="utf-8")
     stale = specgen.build(out=tmp_path, check=True).stale
-    assert [item.path for item in stale] == ["openapi/openapi.3.1.yaml"]
+    assert [(item.path, item.reason) for item in stale] == [
+        ("openapi/fragment-3.1.yaml", "changed")]
 
 
 def test_build_since_writes_the_changes_page_like_the_cli(
