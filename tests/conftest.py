@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,12 @@ def spec_bytes(name: str) -> bytes:
     """A real document of tests/data/specs, decompressed when it is stored gzipped."""
     raw = (SPECS / name).read_bytes()
     return gzip.decompress(raw) if name.endswith(".gz") else raw
+
+
+def git(folder: Path, *args: str) -> None:
+    """Run git in `folder` with an author set, as a test that commits catalogs needs."""
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                   cwd=folder, check=True, capture_output=True)
 
 
 def merge_text(

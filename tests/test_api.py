@@ -10,7 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, git
 
 import specgen
 from specgen.errors import LoadError, MergeError
@@ -92,13 +92,9 @@ def test_build_since_writes_the_changes_page_like_the_cli(
         'specgen: 1\ninfo: {title: T, version: "1"}\ncodes:\n'
         "  404: {reason: Not Found, summary: None.}\n", encoding="utf-8")
 
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("add", "specgen.yaml")
-    git("commit", "-qm", "v1")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "specgen.yaml")
+    git(tmp_path, "commit", "-qm", "v1")
     catalog.write_text(catalog.read_text("utf-8").replace("Not Found", "Missing"), "utf-8")
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA
+from conftest import DATA, git
 
 from specgen import diff_catalogs
 from specgen.cli import cli
@@ -268,13 +268,9 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
     catalog = repo / "specgen.yaml"
     catalog.write_bytes(old.read_bytes())
 
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                       cwd=repo, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("add", "specgen.yaml")
-    git("commit", "-qm", "old")
+    git(repo, "init", "-q")
+    git(repo, "add", "specgen.yaml")
+    git(repo, "commit", "-qm", "old")
     catalog.write_bytes(new.read_bytes())
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(cli, ["diff", "HEAD:specgen.yaml", "specgen.yaml"])
@@ -288,8 +284,8 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # its listing).
     (repo / "sub").mkdir()
     (repo / "sub" / "a.yaml").write_bytes(old.read_bytes())
-    git("add", "sub/a.yaml")
-    git("commit", "-qm", "sub")
+    git(repo, "add", "sub/a.yaml")
+    git(repo, "commit", "-qm", "sub")
     for argument, why in [("HEAD:spec*.yaml", "path 'spec*.yaml' does not exist in 'HEAD'"),
                           ("HEAD:sub", "it is not a file in HEAD (a folder?)")]:
         refused = CliRunner().invoke(cli, ["diff", argument, "specgen.yaml"])
@@ -318,14 +314,10 @@ def _repo_with_history(tmp_path: Path) -> Path:
     repo.mkdir()
     (repo / "specgen.yaml").write_bytes(old.read_bytes())
 
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-                       cwd=repo, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("add", "specgen.yaml")
-    git("commit", "-qm", "v1")
-    git("tag", "v1")
+    git(repo, "init", "-q")
+    git(repo, "add", "specgen.yaml")
+    git(repo, "commit", "-qm", "v1")
+    git(repo, "tag", "v1")
     (repo / "specgen.yaml").write_bytes(new.read_bytes())
     return repo
 
