@@ -149,9 +149,14 @@ def _escaped(text: str, quote: int) -> bool:
     return (quote - before) % 2 == 1
 
 
+def has_code_links(catalog: Catalog) -> bool:
+    """Whether any text of the catalog (or of its models) may hold a code link."""
+    return any(map(links.may_hold, link_texts(catalog)))
+
+
 def _link_findings(catalog: Catalog, found: list[Finding]) -> None:
     """Code links (`[text](code:422)`) in any text must name a code of the catalog."""
-    if not any("](code:" in text for text in link_texts(catalog)):
+    if not has_code_links(catalog):
         return
     for path, text in texts(catalog):
         for target in links.targets(text):

@@ -35,10 +35,11 @@ _scanstring: Callable[[str, int, bool], tuple[str, int]] = (
 _DECODER = json.JSONDecoder()
 # A JSON string token; JSON has no quotes outside strings, so tokens found in turn stay in step.
 JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-# What values.unrenderable looks for, raw or as a JSON escape (\b, \f, \u0001, \u2028...),
-# and more: an escaped backslash before a b or f, or tab, LF and CR as \u escapes, only cost
-# the full check.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# The characters values.unrenderable looks for (it then says which, and where): controls but
+# tab, LF and CR, DEL, C1, the Unicode line separators and lone surrogates.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# The same as JSON escapes (\b, \f, \u0001, \u2028...), and more: an escaped backslash before
+# a b or f, or tab, LF and CR as \u escapes, only cost the full check.
 _UNSHOWABLE_ESCAPE = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|00[89]|202[89]|[dD][89a-fA-F])")
 _NOT_BRACKET = re.compile(r"[^][{}]+")
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # as errors.line_start counts lines
@@ -370,7 +371,7 @@ def _parse_json(file: str, text: str) -> Document:
         else:
             # Deeper files go to the locating parser, which refuses a value below MAX_DEPTH.
             if _nesting(text) <= MAX_DEPTH:
-                clean = _UNSHOWABLE.search(text) is None and (
+                clean = UNSHOWABLE.search(text) is None and (
                     "\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
                 return Document(file, data, _JsonPlaces(text).place, clean)
     return _JsonParser(file, text).document()

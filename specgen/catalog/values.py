@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import PathPart, printable
 from .models import is_json_media_type
-from .source import MAX_DEPTH
+from .source import MAX_DEPTH, UNSHOWABLE
 
 Path = tuple[PathPart, ...]
 
@@ -25,7 +25,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # YAML, Markdown and JavaScript readers split lines at while others do not. None can be shown on
 # a page as written.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # In example bodies that are JSON data, JSON writes C0 controls as escapes (faithfully), but it
 # leaves DEL, C1 controls and the line separators raw.
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
@@ -59,13 +58,13 @@ def _visit(value: Any, path: Path, in_body: bool, found: list[tuple[Path, str]])
         if len(path) > MAX_DEPTH:
             raise _TooDeep(path)
         if path != ("codes",) and (
-            not all(type(key) is str for key in value) or _BAD.search("".join(value))
+            not all(type(key) is str for key in value) or UNSHOWABLE.search("".join(value))
         ):
             found.extend(_keys(value, path))
         bodies = path[-1:] in (("request",), ("response",)) and _BODY in value
         for key, item in value.items():
             if type(item) is str:
-                if _BAD.search(item):
+                if UNSHOWABLE.search(item):
                     data = in_body or (bodies and key == _BODY and _is_data(value))
                     _report(item, (*path, key), data, found)
             elif not (item is None or type(item) is int or type(item) is bool):
@@ -76,7 +75,7 @@ def _visit(value: Any, path: Path, in_body: bool, found: list[tuple[Path, str]])
             raise _TooDeep(path)
         for index, item in enumerate(value):
             if type(item) is str:
-                if _BAD.search(item):
+                if UNSHOWABLE.search(item):
                     _report(item, (*path, index), in_body, found)
             elif not (item is None or type(item) is int or type(item) is bool):
                 _visit(item, (*path, index), in_body, found)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..catalog import registry
-from ..catalog.check import link_texts
+from ..catalog.check import has_code_links
 from ..catalog.headers import typed_example
 from ..catalog.memo import derived
 from ..catalog.models import Catalog, Example, StatusCode
@@ -82,7 +82,7 @@ def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
     }
     # A plain JSON tree: no object appears twice, so YAML dumpers write no anchors.
     result: dict[str, Any] = json.loads(json.dumps(document))
-    if any("](code:" in text for text in link_texts(catalog)):  # else there is none to resolve
+    if has_code_links(catalog):  # else there is none to resolve
         _resolve_links(result, catalog)
     return result
 

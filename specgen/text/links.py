@@ -16,10 +16,14 @@ _TARGET = re.compile(r"code:(?P<code>[1-5][0-9]{2})(?:#(?P<anchor>[A-Za-z0-9_-]+
 _MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\[\]]*)\]\((?P<target>code:[^()\s]*)\)")
 
 
+def may_hold(text: str) -> bool:
+    """Whether Markdown text may hold a code link: the cheap test before the pattern's."""
+    return "](code:" in text
+
+
 def targets(text: str) -> list[str]:
     """The targets of the code links in Markdown text."""
-    return [match["target"] for match in _MARKDOWN_LINK.finditer(text)] if "](code:" in text \
-        else []
+    return [match["target"] for match in _MARKDOWN_LINK.finditer(text)] if may_hold(text) else []
 
 
 def parse(target: str) -> tuple[int, str] | None:
@@ -44,4 +48,4 @@ def resolve_markdown(text: str, url: Callable[[int, str], str | None]) -> str:
         target = url(*named)
         return match["text"] if target is None else f"[{match['text']}]({target})"
 
-    return _MARKDOWN_LINK.sub(replace, text) if "](code:" in text else text
+    return _MARKDOWN_LINK.sub(replace, text) if may_hold(text) else text
