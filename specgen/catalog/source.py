@@ -391,7 +391,7 @@ class _JsonPlaces:
 
     def place(self, path: Path_) -> Place | None:
         """Line and column of the entry at `path` (its key, or its item), or None."""
-        value = entry = _WS.match(self.text, 0).end()  # type: ignore[union-attr]
+        value = entry = _skip_space(self.text, 0)
         for depth, part in enumerate(path):
             found = self._entry(path[:depth], value, part)
             if found is None:
@@ -403,28 +403,32 @@ class _JsonPlaces:
     def _entry(self, container: Path_, start: int, key: str) -> tuple[int, int] | None:
         """(offset of the entry, of its value) of `key` in the container at `start`."""
         text = self.text
-        table, index = self.entries.get(container) or ({}, None)
-        if container not in self.entries:
-            closing = {"{": "}", "[": "]"}.get(text[start : start + 1])
-            index = None if closing is None else _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        if container in self.entries:
+            table, index = self.entries[container]
+        else:
+            table = {}
+            index = _skip_space(text, start + 1) if text.startswith(("{", "["), start) else None
         while key not in table and index is not None:
             if text.startswith(("}", "]"), index):
                 index = None
                 break
             entry = index
-            if text[index] == '"' and text[start] == "{":
+            if text[start] == "{":
                 name, index = _scanstring(text, index + 1, True)
-                index = _WS.match(text, index).end() + 1  # type: ignore[union-attr] # the colon
-                index = _WS.match(text, index).end()  # type: ignore[union-attr]
+                index = _skip_space(text, _skip_space(text, index) + 1)  # past the colon
             else:
                 name = str(len(table))
             table[name] = (entry, index)
-            index = _DECODER.raw_decode(text, index)[1]
-            index = _WS.match(text, index).end()  # type: ignore[union-attr]
+            index = _skip_space(text, _DECODER.raw_decode(text, index)[1])
             if text.startswith(",", index):
-                index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
+                index = _skip_space(text, index + 1)
         self.entries[container] = (table, index)
         return table.get(key)
+
+
+def _skip_space(text: str, index: int) -> int:
+    """The offset of the first character from `index` on that is not JSON whitespace."""
+    return _WS.match(text, index).end()  # type: ignore[union-attr]
 
 
 class _JsonParser:
@@ -458,7 +462,7 @@ class _JsonParser:
         return Document(self.file, data, self.positions.get)
 
     def skip(self) -> None:
-        self.index = _WS.match(self.text, self.index).end()  # type: ignore[union-attr]
+        self.index = _skip_space(self.text, self.index)
 
     def value(self, path: Path_, depth: int) -> Any:
         if depth > MAX_DEPTH:

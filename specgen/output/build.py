@@ -64,9 +64,10 @@ def _owned(out: Path) -> frozenset[str]:
     try:
         files = json.loads(raw or b"[]")
     except ValueError:
-        return frozenset()  # not one specgen wrote: nothing is taken for specgen's
-    return frozenset(f for f in files if isinstance(f, str)) if isinstance(files, list) \
-        else frozenset()
+        files = None
+    if not isinstance(files, list):  # not one specgen wrote: nothing is taken for specgen's
+        return frozenset()
+    return frozenset(f for f in files if isinstance(f, str))
 
 
 def _part(catalog: Catalog, folder: str, render: Part) -> dict[str, bytes | str]:
@@ -104,7 +105,8 @@ def _stage(catalog: Catalog, staging: Staging, parts: Parts) -> Staging:
     return staging
 
 
-def _stage_alone(catalog: Catalog, out: Path, parts: Parts, owned: frozenset[str]) -> Staging:
+def _stage_alone(catalog: Catalog, out: Path, parts: Parts,
+                 owned: frozenset[str] | None) -> Staging:
     """`_stage` into a Staging of its own, which a failure takes back."""
     staging = Staging(out, owned=owned)
     try:
@@ -146,8 +148,7 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
 
 def _commit(catalog: Catalog, out: Path, staging: Staging, parts: Parts) -> list[str]:
     """Stage every part (the fragments in a forked child) and commit them together."""
-    owned = staging.owned or frozenset()
-    background = Background(lambda: _stage_alone(catalog, out, parts[:1], owned))
+    background = Background(lambda: _stage_alone(catalog, out, parts[:1], staging.owned))
     try:
         _stage(catalog, staging, parts[1:])
         staging.adopt(background.result())
