@@ -292,8 +292,13 @@ class BodyValidator:
         # saves a registry lookup per example.
         return self.rebased[schema] if isinstance(schema, str) else _rebase(schema)
 
+    @staticmethod
+    def _key(schema: str | JsonSchema) -> str | int:
+        """A schema's key in the validator caches: its name, or the inline mapping's id."""
+        return schema if isinstance(schema, str) else id(schema)
+
     def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
-        key = schema if isinstance(schema, str) else id(schema)
+        key = self._key(schema)
         if key not in self.validators:
             self.validators[key] = Draft202012Validator(self._target(schema),
                                                         registry=self.registry)
@@ -302,7 +307,7 @@ class BodyValidator:
     def _fast_validator(self, schema: str | JsonSchema) -> jsonschema_rs.Validator | None:
         """The same schema compiled by jsonschema-rs, or None where it cannot compile it
         (a pattern Rust's regex engines refuse, say): then only jsonschema decides."""
-        key = schema if isinstance(schema, str) else id(schema)
+        key = self._key(schema)
         if key not in self.fast:
             try:
                 if self._fast_registry is None:
