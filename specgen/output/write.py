@@ -42,7 +42,7 @@ def join(folder: str, name: str) -> str:
 
 
 # A temporary file a killed build left (`Staging._temporary`): specgen's, so it goes.
-_LEFTOVER = re.compile(r"\..+\.[0-9a-f]{9,}\.tmp")
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{9,}\.tmp")
 
 
 @dataclass(frozen=True)
@@ -186,13 +186,14 @@ class Staging:
     def _remove_leftovers(self, managed: tuple[str, ...], files: list[str]) -> None:
         """Remove the temporaries a killed build left in the root: folders beside the managed
         folders, and files beside the plan's files there (a manifest)."""
-        names = [*(rf"{re.escape(folder)}\.[0-9a-f]{{8}}" for folder in managed),
-                 *(rf"{re.escape(name)}\.[0-9a-f]{{9,}}" for name in files)]
-        if names:
-            pattern = re.compile(rf"\.(?:{'|'.join(names)})\.tmp")
-            for name in self._tree.entries():
-                if pattern.fullmatch(name):
-                    self._tree.remove(name)
+        if not (managed or files):
+            return
+        names = "|".join(re.escape(folder) for folder in managed)
+        folders = re.compile(rf"\.(?:{names})\.[0-9a-f]{{8}}\.tmp") if managed else None
+        for name in self._tree.entries():
+            leftover = _LEFTOVER.fullmatch(name)
+            if (folders and folders.fullmatch(name)) or (leftover and leftover["name"] in files):
+                self._tree.remove(name)
 
     def make_root(self) -> None:
         """Make the root folder and the missing ones above it; `abort` removes them again."""
