@@ -45,14 +45,22 @@ def parse_pointer(pointer: str) -> tuple[str, ...]:
 
 def resolve_pointer(document: Any, pointer: str) -> Any:
     """The value a JSON pointer names inside a document; LookupError when it leads nowhere."""
-    node = document
-    for part in parse_pointer(pointer):
+    try:
+        return descend(document, parse_pointer(pointer))
+    except LookupError:
+        raise LookupError(pointer) from None
+
+
+def descend(node: Any, parts: Sequence[str]) -> Any:
+    """The value at a path of keys and item indexes; LookupError naming the part that leads
+    nowhere."""
+    for part in parts:
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            raise LookupError(pointer)
+            raise LookupError(part)
     return node
 
 

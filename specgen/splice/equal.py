@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..errors import descend
 from .outline import Node, local_target
 
 _DATA = frozenset({"example", "value", "default", "const", "enum"})
@@ -62,17 +63,6 @@ class Side:
         return self._found[ref]
 
 
-def _descend(value: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if isinstance(value, dict):
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit():
-            value = value[int(part)]
-        else:
-            raise LookupError(part)
-    return value
-
-
 def document_side(root: Node) -> Side:
     """The document's side: references followed through its located mappings, the rest decoded
     only where a reference points."""
@@ -84,7 +74,7 @@ def document_side(root: Node) -> Side:
                 raise LookupError(part)
             child = node.child(part) if index < len(path) - 1 else None
             if child is None:
-                return _descend(node.value(part), path[index + 1:])
+                return descend(node.value(part), path[index + 1:])
             node = child
         raise LookupError("#")  # the whole document is no response, schema or header
 
@@ -93,7 +83,7 @@ def document_side(root: Node) -> Side:
 
 def data_side(data: Mapping[str, Any]) -> Side:
     """The side of plain data (the fragments' components, under `components`)."""
-    return Side(lambda path: _descend(data, path))
+    return Side(lambda path: descend(data, path))
 
 
 def _followed(value: Any, side: Side, seen: set[str]) -> tuple[Any, str | None]:
