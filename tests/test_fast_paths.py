@@ -1,6 +1,7 @@
 """Each shortcut `specgen check` takes on big catalogs gives what the slow path it stands for
-gives: body validation by jsonschema-rs, JSON positions found on demand, the nesting limit
-read from the text, and the build proof that renders pages only for page-dependent links."""
+gives: body validation and meta-schema checks by jsonschema-rs, JSON positions found on
+demand, the nesting limit counted on the parsed data, and the build proof that renders pages
+only for page-dependent links."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import REF, draw_value, named_schemas, schemas_with
 
-from specgen.catalog import source
+from specgen.catalog import schemas, source
 from specgen.catalog.check import link_texts
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
@@ -87,6 +88,54 @@ def _paths(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     return found
 
 
+# Schema-shaped values, sound and broken: keywords with values of the right and the wrong
+# kind, regexes Python compiles and ones it refuses, `$schema`s of other drafts.
+SCHEMA_KEYWORDS = st.sampled_from([
+    "type", "pattern", "patternProperties", "properties", "items", "minLength", "required",
+    "enum", "$ref", "$schema", "$anchor", "$defs", "allOf", "not", "format", "const",
+])
+SCHEMA_LEAVES = st.sampled_from([
+    "string", "object", "strnig", "([", "^a+$", "(?<=a)b", "\\p{L}", "\\d", "#/$defs/x", -1,
+    0, 3, 2.5, True, None, [], ["a", "a"], ["string", "null"], {},
+    "https://json-schema.org/draft/2020-12/schema", "http://json-schema.org/draft-07/schema#",
+])
+SCHEMA_LIKE = st.recursive(
+    SCHEMA_LEAVES,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(SCHEMA_KEYWORDS | st.sampled_from(["([", "a"]), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=500)
+@given(SCHEMA_LIKE)
+def test_schemas_jsonschema_rs_passes_are_the_ones_jsonschema_accepts(schema: Any) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+        accepted = True
+    except SchemaError:
+        accepted = False
+    if schemas._meta_passes(schema):
+        assert accepted, schema
+    assert (schemas._meta_error(schema) is None) == accepted, schema
+
+
+@pytest.mark.parametrize(("schema", "fast"), [
+    ({"type": "object", "properties": {"a": {"type": "string", "pattern": "^a+$"}}}, True),
+    ({"patternProperties": {"^x-": {}}, "$defs": {"n": {"type": "integer"}}}, True),
+    ({"pattern": "(["}, False),  # jsonschema compiles it with re, which refuses it
+    ({"$schema": "http://json-schema.org/draft-07/schema#"}, False),  # another meta-schema
+    ({"type": "strnig"}, False),
+])
+def test_schemas_take_the_fast_path_unless_jsonschema_may_differ(
+    schema: dict[str, Any], fast: bool
+) -> None:
+    assert schemas._meta_passes(schema) is fast
+
+
 @settings(max_examples=200)
 @given(JSON_VALUES, st.sampled_from([None, 0, 2]))
 def test_json_positions_found_on_demand_are_the_locating_parsers(
@@ -102,10 +151,11 @@ def test_json_positions_found_on_demand_are_the_locating_parsers(
 
 @pytest.mark.parametrize("depth", [98, 99, 100, 101, 102])
 @pytest.mark.parametrize("innermost", ["[]", "{}", "1", '{"a": 1}', "[1]"])
-def test_json_nesting_limit_read_from_text_is_the_locating_parsers(
+def test_json_nesting_limit_counted_on_parsed_data_is_the_locating_parsers(
     depth: int, innermost: str
 ) -> None:
     text = '{"x": ' * depth + innermost + "}" * depth
+    text = f'{{"wide": [[{text}, [1, {{}}]], "s[{{"], "last": {text}}}'  # and side branches
 
     def verdict(parse: Any) -> str:
         try:

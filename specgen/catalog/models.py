@@ -89,8 +89,8 @@ def _one_body(body: Any, body_text: str | None) -> None:
 
 def _examples_unique(examples: list[Example]) -> None:
     ids = [example.id for example in examples]
-    twice = sorted({slug for slug in ids if ids.count(slug) > 1})
-    if twice:
+    if len(set(ids)) < len(ids):
+        twice = sorted({slug for slug in ids if ids.count(slug) > 1})
         raise ValueError(f"two examples have the slug {twice[0]!r}; give one a distinct slug")
 
 
@@ -551,9 +551,12 @@ class Catalog(Model):
         return syntax.fill_name(self.response_names, values)
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by '-', safe for file names and anchors."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", text.lower()).strip("-")
     return slug or "example"
 
 

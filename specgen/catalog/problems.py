@@ -16,9 +16,11 @@ from typing import Any
 
 from .models import (
     Catalog,
+    Example,
     JsonSchema,
     MediaType,
     ProblemType,
+    StatusCode,
     is_json_media_type,
     is_problem_media_type,
 )
@@ -44,6 +46,7 @@ def errors(
     slugs: dict[str, int] = {}
     uris: dict[str, tuple[int, str]] = {}
     schemas = _Schemas()
+    known: dict[str, list[Found]] = {}  # extension schemas' findings, by their JSON text
     for code, slug, problem in catalog.problem_types():
         base: PathT = ("codes", code, "problems", slug)
         uri = catalog.problem_uri(slug, problem)
@@ -66,7 +69,7 @@ def errors(
         if status.problem_media_type is None:
             yield base, (f"code {code} has problem types but no problem+json media type in"
                          " its content; add application/problem+json")
-        yield from _extension_errors(problem, names, base)
+        yield from _extension_errors(problem.extensions, names, (*base, "extensions"), known)
         if problem.deprecated is not None and problem.deprecated.use_instead is not None:
             instead = problem.deprecated.use_instead
             if instead == slug or not any(instead in s.problems for s in catalog.codes.values()):
@@ -77,30 +80,47 @@ def errors(
                                    schemas)
 
 
-def _extension_errors(problem: ProblemType, names: set[str], base: PathT) -> Iterator[Found]:
-    schema = problem.extensions
-    where: PathT = (*base, "extensions")
+def _extension_errors(
+    schema: JsonSchema, names: set[str], where: PathT, known: dict[str, list[Found]]
+) -> Iterator[Found]:
+    """The findings of a type's extension schema, found once per distinct schema: a big
+    catalog's types mostly add the same members."""
     if not schema:
         return
     try:
+        key: str | None = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):  # keys JSON cannot sort or hold: checked on its own
+        key = None
+    findings = None if key is None else known.get(key)
+    if findings is None:
+        findings = list(_schema_findings(schema, names))
+        if key is not None:
+            known[key] = findings
+    for inside, message in findings:
+        yield (*where, *inside), message
+
+
+def _schema_findings(schema: JsonSchema, names: set[str]) -> Iterator[Found]:
+    """How an extension schema breaks the rules, by path inside it."""
+    try:
         check_schema(schema, names)
     except SchemaProblem as exc:
-        yield (*where, *exc.path), str(exc)
+        yield exc.path, str(exc)
         return
     if ref_cycles({"": schema}):
-        yield where, "the schema loops: its $refs lead back to themselves"
+        yield (), "the schema loops: its $refs lead back to themselves"
         return
     if schema.get("type", "object") != "object":
-        yield (*where, "type"), "extensions describe members of the problem object: type object"
+        yield ("type",), "extensions describe members of the problem object: type object"
     properties = schema.get("properties")
     members = list(properties) if isinstance(properties, dict) else []
     for name in members:
         if name in STANDARD_MEMBERS:
-            yield (*where, "properties", name), (
+            yield ("properties", name), (
                 f"{name!r} is a standard member of every problem (RFC 9457 §3.1); extensions"
                 " add members of their own")
         elif not _MEMBER.fullmatch(name):
-            yield (*where, "properties", name), (
+            yield ("properties", name), (
                 f"extension member {name!r} must start with a letter and have three or more"
                 " letters, digits or '_' (RFC 9457 §3.2)")
 
@@ -143,47 +163,60 @@ def _example_errors(
     bodies: BodyValidator | None,
     schemas: _Schemas,
 ) -> Iterator[Found]:
-    status = catalog.codes[code]
     expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
                                 "title": problem.title, "status": code}
     validated: dict[str, list[MediaType]] = {}  # the schemas of each media type, for this type
     for index, example in enumerate(problem.examples):
-        path: PathT = ("codes", code, "problems", slug, "examples", index, "response")
-        what = f"example {example.title!r} of problem type {slug!r}"
-        media_type = example.response.content_type
-        if media_type is None:
-            continue  # the code has no problem+json media type: reported once, above
-        media = status.content.get(media_type)
-        if not is_problem_media_type(media_type) or media is None:
-            yield (*path, "content_type"), (
-                f"{what}: content_type {media_type!r} is not a problem+json media type of"
-                f" code {code} (declared: {', '.join(status.content) or 'none'})")
-            continue
-        if example.request.method == "HEAD":
-            yield (*path[:-1], "request", "method"), (
-                f"{what}: a response to HEAD has no body to carry the problem document"
-                " (RFC 9110 §9.3.2)")
-            continue
-        body = example.response.body
-        if example.response.body_text is not None:
-            yield (*path, "body_text"), (
-                f"{what}: a problem document is a JSON object; give it as body, which specgen"
-                " completes and checks")
-            continue
-        if not isinstance(body, dict) or not is_json_media_type(media_type):
-            yield (*path, "body"), f"{what}: a problem document is a JSON object"
-            continue
-        for member, value in expected.items():
-            if value is not None and body.get(member) != value:
-                yield (*path, "body", member), (
-                    f"{what}: {member} is {body.get(member)!r}, but the problem type's is"
-                    f" {value!r} (leave it out and specgen fills it in)")
-        if bodies is None:
-            continue
-        if media_type not in validated:
-            validated[media_type] = schemas.of(media, problem.extensions)
-        for schema in validated[media_type]:
-            for inside, message in bodies.errors(schema, body):
-                yield (*path, "body", *inside), (
-                    f"{what}: body does not match the {media_type} schema with the type's"
-                    f" extensions: {message}")
+        path: PathT = ("codes", code, "problems", slug, "examples", index)
+        for where, message in _example_findings(catalog.codes[code], code, problem, example,
+                                                expected, bodies, schemas, validated):
+            yield (*path, *where), f"example {example.title!r} of problem type {slug!r}: {message}"
+
+
+def _example_findings(
+    status: StatusCode,
+    code: int,
+    problem: ProblemType,
+    example: Example,
+    expected: dict[str, Any],
+    bodies: BodyValidator | None,
+    schemas: _Schemas,
+    validated: dict[str, list[MediaType]],
+) -> Iterator[Found]:
+    """How one example of a problem type breaks the rules, by path inside the example."""
+    media_type = example.response.content_type
+    if media_type is None:
+        return  # the code has no problem+json media type: reported once, above
+    media = status.content.get(media_type)
+    if not is_problem_media_type(media_type) or media is None:
+        yield ("response", "content_type"), (
+            f"content_type {media_type!r} is not a problem+json media type of code {code}"
+            f" (declared: {', '.join(status.content) or 'none'})")
+        return
+    if example.request.method == "HEAD":
+        yield ("request", "method"), (
+            "a response to HEAD has no body to carry the problem document (RFC 9110 §9.3.2)")
+        return
+    body = example.response.body
+    if example.response.body_text is not None:
+        yield ("response", "body_text"), (
+            "a problem document is a JSON object; give it as body, which specgen completes and"
+            " checks")
+        return
+    if not isinstance(body, dict) or not is_json_media_type(media_type):
+        yield ("response", "body"), "a problem document is a JSON object"
+        return
+    for member, value in expected.items():
+        if value is not None and body.get(member) != value:
+            yield ("response", "body", member), (
+                f"{member} is {body.get(member)!r}, but the problem type's is {value!r} (leave"
+                " it out and specgen fills it in)")
+    if bodies is None:
+        return
+    if media_type not in validated:
+        validated[media_type] = schemas.of(media, problem.extensions)
+    for schema in validated[media_type]:
+        for inside, message in bodies.errors(schema, body):
+            yield ("response", "body", *inside), (
+                f"body does not match the {media_type} schema with the type's extensions:"
+                f" {message}")

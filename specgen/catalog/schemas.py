@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
 
 # Beside the models and the other pointer helpers, where `diff` reads them without loading
 # jsonschema; named here too, where the schema code of the other packages looks for them.
@@ -24,6 +20,11 @@ from ..errors import resolve_pointer as resolve_pointer
 from .imports import ImportProblem, attribute, describe, import_module
 from .models import COMPONENT_PREFIX as COMPONENT_PREFIX
 from .models import Catalog, JsonSchema, MediaType, ModelRef
+
+if TYPE_CHECKING:  # jsonschema is imported only for what jsonschema-rs cannot settle
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from referencing import Registry
 
 _TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _BASE = "urn:specgen:schemas:"
@@ -92,11 +93,52 @@ def _pointer_target(schema: Any, pointer: str) -> bool:
 
 
 def _meta_error(schema: Any) -> SchemaError | None:
+    """Why a schema is not valid JSON Schema 2020-12 (jsonschema's answer and message), or
+    None. A schema jsonschema-rs finds valid skips jsonschema (and its import) when nothing
+    jsonschema also checks can differ: no `$schema` (jsonschema-rs would read it and take
+    another draft's meta-schema), and every regex, which jsonschema compiles with Python's re,
+    compiles."""
+    if _meta_passes(schema):
+        return None
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         return exc
     return None
+
+
+def _meta_passes(schema: Any) -> bool:
+    if isinstance(schema, dict) and "$schema" in schema:
+        return False
+    try:
+        if not jsonschema_rs.meta.is_valid(schema):
+            return False
+    except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+        return False
+    try:
+        for regex in _regexes(schema):
+            re.compile(regex)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _regexes(value: Any) -> Iterator[str]:
+    """Every text a schema may hold as a regex (`pattern` values, `patternProperties` keys),
+    wherever it sits: more than the meta-schema asks jsonschema to compile, never less."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "pattern" and isinstance(item, str):
+                yield item
+            elif key == "patternProperties" and isinstance(item, dict):
+                yield from item
+            yield from _regexes(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _regexes(item)
 
 
 @lru_cache(maxsize=1024)
@@ -278,10 +320,7 @@ class BodyValidator:
 
     def __init__(self, schemas: dict[str, JsonSchema]) -> None:
         self.rebased = {name: _rebase(schema) for name, schema in schemas.items()}
-        self.registry: Registry = Registry().with_resources(
-            (_BASE + name, Resource.from_contents(schema, default_specification=DRAFT202012))
-            for name, schema in self.rebased.items()
-        )
+        self._registry: Registry | None = None
         # One validator per schema, not per example: big catalogs have thousands of examples.
         self.validators: dict[str | int, Draft202012Validator] = {}
         self.fast: dict[str | int, jsonschema_rs.Validator | None] = {}
@@ -298,10 +337,20 @@ class BodyValidator:
         return schema if isinstance(schema, str) else id(schema)
 
     def _validator(self, schema: str | JsonSchema) -> Draft202012Validator:
+        """jsonschema's validator of a schema, for the bodies jsonschema-rs does not pass."""
+        from jsonschema import Draft202012Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        if self._registry is None:
+            self._registry = Registry().with_resources(
+                (_BASE + name, Resource.from_contents(value, default_specification=DRAFT202012))
+                for name, value in self.rebased.items()
+            )
         key = self._key(schema)
         if key not in self.validators:
             self.validators[key] = Draft202012Validator(self._target(schema),
-                                                        registry=self.registry)
+                                                        registry=self._registry)
         return self.validators[key]
 
     def _fast_validator(self, schema: str | JsonSchema) -> jsonschema_rs.Validator | None:
@@ -345,6 +394,8 @@ class BodyValidator:
         """(path in the value, message) for every way a value fails a schema (named or inline)."""
         if self._passes(schema, body):
             return []
+        from referencing.exceptions import Unresolvable
+
         validator = self._validator(schema)
         try:
             with _time_limit(BODY_SECONDS):

@@ -11,7 +11,6 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,6 @@ UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-
 # The same as JSON escapes (\b, \f, \u0001, \u2028...), and more: an escaped backslash before
 # a b or f, or tab, LF and CR as \u escapes, only cost the full check.
 _UNSHOWABLE_ESCAPE = re.compile(r"\\[bf]|\\u(?:00[01]|007[fF]|00[89]|202[89]|[dD][89a-fA-F])")
-_NOT_BRACKET = re.compile(r"[^][{}]+")
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # as errors.line_start counts lines
 
 # Limits that keep hostile input from exhausting time or memory; real catalogs are far below.
@@ -351,11 +349,19 @@ def _finite(number: str) -> float:
     return value
 
 
-def _nesting(text: str) -> int:
-    """How deep the arrays and objects of well-formed JSON nest, read from its text at C speed
-    (strings removed, then the brackets counted) rather than by walking the parsed data."""
-    brackets = _NOT_BRACKET.sub("", JSON_STRING.sub("", text))
-    return max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
+def _nesting(data: Any) -> int:
+    """How deep the arrays and objects of parsed JSON nest, counted level by level without
+    recursion (the C decoder nests far deeper than Python's walks may)."""
+    level = 0
+    current = [data] if type(data) in (dict, list) else []
+    while current and level <= MAX_DEPTH:
+        level += 1
+        current = [
+            child for value in current for child in (
+                value.values() if type(value) is dict else value)
+            if type(child) is dict or type(child) is list
+        ]
+    return level
 
 
 def _parse_json(file: str, text: str) -> Document:
@@ -370,7 +376,7 @@ def _parse_json(file: str, text: str) -> Document:
             pass  # the locating parser says what and where
         else:
             # Deeper files go to the locating parser, which refuses a value below MAX_DEPTH.
-            if _nesting(text) <= MAX_DEPTH:
+            if _nesting(data) <= MAX_DEPTH:
                 clean = UNSHOWABLE.search(text) is None and (
                     "\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
                 return Document(file, data, _JsonPlaces(text).place, clean)

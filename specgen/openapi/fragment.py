@@ -40,9 +40,7 @@ def refusals(catalog: Catalog) -> None:
     """Raise the RenderError `render_openapi` would raise for either version, without
     rendering: all it refuses is schemas (`_schemas`), and response names, which `check`
     refuses first."""
-    oas: Oas
-    for oas in ("3.0", "3.1"):
-        _schemas(catalog, oas)
+    _downconvert(*_lifted(catalog))  # 3.1 takes the lifted schemas as they are
 
 
 def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
@@ -166,6 +164,15 @@ def _unique_responses(names: dict[int, str]) -> None:
 
 def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
     """Named and inline schemas with `$defs` lifted, down-converted for 3.0."""
+    lifted, inline = _lifted(catalog)
+    if oas == "3.1":
+        return _Schemas(lifted.schemas, inline, oas)
+    return _downconvert(lifted, inline)
+
+
+def _lifted(catalog: Catalog) -> tuple[Lifted, dict[Path, Any]]:
+    """Named and inline schemas with `$defs` lifted (their OpenAPI 3.1 form), the inline ones
+    by catalog path."""
     try:
         named = resolve(catalog)
     except SchemaProblem as exc:
@@ -194,9 +201,7 @@ def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
     inline = {owner.path: schema
               for owner, schema in zip([o for o in owners if not o.named], lifted.inline,
                                        strict=True)}
-    if oas == "3.1":
-        return _Schemas(lifted.schemas, inline, oas)
-    return _downconvert(lifted, inline)
+    return lifted, inline
 
 
 def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
