@@ -438,19 +438,36 @@ def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[
         print(change.change.rule.severity, change.change.message)
     ```
     """
-    from .diff.compare import compare
-    from .diff.report import locate
-    from .diff.revision import load_version, read_version
-    from .diff.sides import diff_files
+    from .diff.revision import read_version
 
     if isinstance(old, str | Path) and isinstance(new, str | Path):
         was, now = read_version(str(old)), read_version(str(new))
         if was is not None and now is not None:  # two files (not Python modules)
-            return diff_files((str(old), *was), (str(new), *now))
+            return _diff_files((str(old), *was), (str(new), *now))
+    from .diff.compare import compare
+    from .diff.report import locate
+    from .diff.revision import load_version
+
     before = _loaded(old) if not isinstance(old, str) else load_version(old)
     after = _loaded(new) if not isinstance(new, str) else load_version(new)
     changes = compare(before.catalog, after.catalog)
     return locate(changes, before.locate, after.locate)
+
+
+def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
+    """`diff_catalogs` of two files (each its name, bytes and the folder its model references
+    import from): each file is read in a child forked before pydantic and the models are
+    imported here (`diff.files`), so that the three overlap on two cores."""
+    from functools import partial
+
+    from .diff.files import read_side
+    from .output.background import Background
+
+    with Background(partial(read_side, *old)) as first, \
+            Background(partial(read_side, *new)) as second:
+        from .diff.sides import diff_sides
+
+        return diff_sides(first.result(), second.result())
 
 
 def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:

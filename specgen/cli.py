@@ -547,12 +547,13 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
 
     with no_cycle_collection():  # the imports too: pydantic and the models allocate plenty
         from .api import diff_catalogs
-        from .diff.report import render, summary
-        from .diff.rules import SEVERITIES
         from .output.files import refuse_inputs, write_output
 
         refuse_inputs({"-o/--output": output}, [old, new])
-        changes = diff_catalogs(old, new)
+        changes = diff_catalogs(old, new)  # reads the files before it imports the models
+        from .diff.report import render, summary
+        from .diff.rules import SEVERITIES
+
     write_output(output, render(changes, fmt))
     click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
     if fail_on != "never":

@@ -22,8 +22,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .catalog.load import DEFAULT_CATALOG, CatalogSource, embedded_catalog_path, find_catalog, load
+from .catalog.load import DEFAULT_CATALOG, embedded_catalog_path, find_catalog, load
 from .catalog.models import Catalog
+from .catalog.source import CatalogSource
 from .diff.revision import changes_since
 from .docs.export import export_plan
 from .docs.links import CHANGES, CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path

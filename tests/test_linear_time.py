@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from specgen.catalog import models, source, syntax
-from specgen.catalog.load import CatalogSource
+from specgen.catalog.source import CatalogSource
 from specgen.docs.markdown import inline, prose
 from specgen.http import curl
 from specgen.http.transcripts import _FIELD_LINE

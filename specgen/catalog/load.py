@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from .imports import ImportProblem, attribute, import_module
 from .models import FORMAT_VERSION, Catalog
 from .source import (
     MAX_BYTES,
+    CatalogSource,
     Document,
     decode,
     no_cycle_collection,
@@ -42,29 +42,11 @@ if TYPE_CHECKING:
     from . import check
 
 DEFAULT_CATALOG = "specgen.yaml"
-_PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 
 
 def embedded_catalog_path() -> Path:
     """The example catalog shipped inside the package (the seed page's 561 Unauthorized)."""
     return Path(str(files("specgen.catalog").joinpath("data/example.yaml")))
-
-
-@dataclass(frozen=True)
-class CatalogSource:
-    """Which catalog to read: a file, a Python 'module:attribute', or the embedded example."""
-
-    name: str
-    embedded: bool = False
-
-    @property
-    def is_python(self) -> bool:
-        """Whether the source names a Python attribute rather than a file."""
-        return (
-            not self.embedded
-            and _PYTHON_SOURCE.fullmatch(self.name) is not None
-            and not Path(self.name).exists()
-        )
 
 
 def find_catalog(argument: str | Path | None) -> CatalogSource:

@@ -59,6 +59,26 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 Place = tuple[int, int]
 
 
+_PYTHON_SOURCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """Which catalog to read: a file, a Python 'module:attribute', or the embedded example."""
+
+    name: str
+    embedded: bool = False
+
+    @property
+    def is_python(self) -> bool:
+        """Whether the source names a Python attribute rather than a file."""
+        return (
+            not self.embedded
+            and _PYTHON_SOURCE.fullmatch(self.name) is not None
+            and not Path(self.name).exists()
+        )
+
+
 @dataclass
 class Document:
     """Parsed data, and where its mapping entries and list items are: `place` gives the line

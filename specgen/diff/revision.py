@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..catalog.load import CatalogSource, Loaded, load, load_bytes
-from ..catalog.source import read_file
+from ..catalog.source import CatalogSource, read_file
 from ..errors import LoadError
+
+if TYPE_CHECKING:  # loading imports pydantic and the models: `diff` reads files before that
+    from ..catalog.load import Loaded
 
 CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
 """What ends a catalog file's name (never a Python attribute's)."""
@@ -60,12 +63,16 @@ def read_version(argument: str) -> tuple[bytes, Path] | None:
 
 def load_version(argument: str) -> Loaded:
     """A catalog file, `REV:PATH` or Python module's catalog, loaded and checked."""
+    from ..catalog.load import load, load_bytes
+
     read = read_version(argument)
     return load(argument) if read is None else load_bytes(argument, *read)
 
 
 def load_revision(revision: str, catalog: Path) -> Loaded:
     """The catalog file `catalog` as it was in git revision `revision`."""
+    from ..catalog.load import load_bytes
+
     name = f"{revision}:{catalog}"
     blob = _git_blob(revision, f"./{catalog.name}", catalog.resolve().parent)
     if blob is None:

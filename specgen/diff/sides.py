@@ -14,38 +14,21 @@ exist); the others are about examples and prose, which are `specgen check`'s bus
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
-from ..catalog.source import Document, decode, no_cycle_collection, parse
 from ..errors import LoadError, PathPart, Problem, sorted_problems
 from .compare import Schemas, compare
+from .files import Side, problems, written
 from .report import Located, locate
 
 
-@dataclass
-class _Side:
-    """One catalog file as parsed, and where its model references import from."""
-
-    document: Document
-    folder: Path
-
-
-def diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
-    """What changed from catalog file `old` to `new` (each its name, bytes and the folder its
-    model references import from), exactly as comparing the two loaded catalogs finds."""
-    with no_cycle_collection():
-        return _diff(*(_Side(parse(name, decode(name, raw)), folder)
-                       for name, raw, folder in (old, new)))
-
-
-def _diff(old: _Side, new: _Side) -> list[Located]:
-    same = _unchanged(old.document.data, new.document.data)
+def diff_sides(old: Side, new: Side) -> list[Located]:
+    """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
+    as comparing the two loaded catalogs finds."""
+    same = _unchanged(old, new)
     old_catalog, new_catalog = (
         _validated(side, _reduced(side.document.data, same)) for side in (old, new)
     )
@@ -54,7 +37,7 @@ def _diff(old: _Side, new: _Side) -> list[Located]:
     return locate(changes, old.document.locate, new.document.locate)
 
 
-def _validated(side: _Side, data: Any) -> Catalog:
+def _validated(side: Side, data: Any) -> Catalog:
     catalog = catalog_model(side.document, data)
     found = list(_dangling(catalog))
     if found:
@@ -89,7 +72,7 @@ def _dangling(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
                     f" {header.shared!r} (defined: {shared})")
 
 
-def _schemas(catalog: Catalog, side: _Side) -> Schemas:
+def _schemas(catalog: Catalog, side: Side) -> Schemas:
     """The catalog's named schemas as JSON Schema, models imported from beside the file."""
     if not any(isinstance(schema, ModelRef) for schema in catalog.schemas.values()):
         return dict(catalog.schemas)
@@ -109,50 +92,24 @@ def _schemas(catalog: Catalog, side: _Side) -> Schemas:
     return resolved
 
 
-def _problems(data: Any) -> dict[Any, list[tuple[str, Any]]]:
-    """Every problem type's data by slug, with the code it is under, as written."""
-    found: dict[Any, list[tuple[str, Any]]] = {}
-    codes = data.get("codes") if isinstance(data, dict) else None
-    for code, status in codes.items() if isinstance(codes, dict) else ():
-        problems = status.get("problems") if isinstance(status, dict) else None
-        for slug, problem in problems.items() if isinstance(problems, dict) else ():
-            found.setdefault(slug, []).append((str(code), problem))
-    return found
-
-
-def _without_examples(entry: Any) -> Any:
-    if not isinstance(entry, dict):
-        return entry
-    return {key: value for key, value in entry.items() if key != "examples"}
-
-
-def _written(value: Any) -> bytes:
-    """Parsed data as bytes that differ whenever the data do, types included: == holds between
-    1, 1.0 and true, which a client reading the JSON text tells apart. Marshal format 2 writes
-    no back-references, so its bytes depend on the values only, not on which objects the parser
-    happened to share."""
-    return marshal.dumps(value, 2)
-
-
-def _same(old: Any, new: Any, key: str) -> bool:
+def _same(old: Side, new: Side, key: str) -> bool:
     """Whether both catalogs write `key` alike."""
-    return _written(old.get(key)) == _written(new.get(key))
+    return written(old.document.data.get(key)) == written(new.document.data.get(key))
 
 
-def _unchanged(old: Any, new: Any) -> set[Any]:
+def _unchanged(old: Side, new: Side) -> set[Any]:
     """The slugs of the problem types that cannot differ between the two catalogs."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
+    if not isinstance(old.document.data, dict) or not isinstance(new.document.data, dict):
         return set()
     same_base, same_schemas = _same(old, new, "problem_base"), _same(old, new, "schemas")
-    before, after = _problems(old), _problems(new)
+    types = problems(old.document.data)
     unchanged = set()
-    for slug, places in before.items():
-        if len(places) != 1 or len(after.get(slug, ())) != 1:
-            continue  # added, removed, or twice in a catalog (refused after validation)
-        [(code, problem)], [(new_code, new_problem)] = places, after[slug]
-        if code != new_code or not isinstance(problem, dict):
-            continue
-        if _written(_without_examples(problem)) != _written(_without_examples(new_problem)):
+    for slug, places in old.written.items():
+        after = new.written.get(slug, [])
+        if len(places) != 1 or len(after) != 1 or places != after:
+            continue  # added, removed, moved, changed, or twice in a catalog (refused later)
+        [(_, problem)] = types[slug]
+        if not isinstance(problem, dict):
             continue
         if problem.get("type") is None and not same_base:
             continue
@@ -163,16 +120,15 @@ def _unchanged(old: Any, new: Any) -> set[Any]:
 
 
 def _reduced(data: Any, unchanged: set[Any]) -> Any:
-    """The catalog without its examples and without the problem types that cannot differ."""
+    """The catalog (read without examples) without the problem types that cannot differ."""
     codes = data.get("codes") if isinstance(data, dict) else None
-    if not isinstance(codes, dict):
+    if not isinstance(codes, dict) or not unchanged:
         return data
     kept = {}
     for code, status in codes.items():
-        status = _without_examples(status)
-        problems = status.get("problems") if isinstance(status, dict) else None
-        if isinstance(problems, dict):
-            status["problems"] = {slug: _without_examples(problem)
-                                  for slug, problem in problems.items() if slug not in unchanged}
+        found = status.get("problems") if isinstance(status, dict) else None
+        if isinstance(found, dict):
+            status = {**status, "problems": {slug: problem for slug, problem in found.items()
+                                             if slug not in unchanged}}
         kept[code] = status
     return {**data, "codes": kept}
