@@ -104,15 +104,22 @@ class Document:
 
 
 @contextmanager
-def no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection(final: bool = False) -> Iterator[None]:
     """Reading big catalogs (and importing pydantic and the models) allocates hundreds of
     thousands of containers and no garbage cycles: the cycle collector would only walk them over
-    and over: a tenth of diff's time, a third of libyaml's. Reference counting frees it all."""
+    and over: a tenth of diff's time, a third of libyaml's. Reference counting frees it all.
+
+    `final`: the process ends soon after the block (a command of the command line). What the
+    block made is then moved out of the collector's sight (`gc.freeze`), or the first
+    allocation after it, and the interpreter's exit, would each walk all of it once more.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if final:
+            gc.freeze()
         if enabled:
             gc.enable()
 
