@@ -136,17 +136,49 @@ def test_schemas_take_the_fast_path_unless_jsonschema_may_differ(
     assert schemas._meta_passes(schema) is fast
 
 
+# Catalog-shaped values: the top level and its `codes` are read entry by entry.
+CATALOG_VALUES = st.dictionaries(
+    st.sampled_from(["codes", "info", "schemas", "x"]),
+    st.dictionaries(st.sampled_from(["400", "561", "a"]), JSON_VALUES, max_size=3) | JSON_VALUES,
+    max_size=4,
+)
+
+
 @settings(max_examples=200)
-@given(JSON_VALUES, st.sampled_from([None, 0, 2]))
+@given(JSON_VALUES | CATALOG_VALUES, st.sampled_from([None, 0, 2]))
 def test_json_positions_found_on_demand_are_the_locating_parsers(
     value: Any, indent: int | None
 ) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     slow = source._JsonParser("c.json", text).document()
     fast = source._JsonPlaces(text)
+    assert fast.read() == slow.data
     for path in _paths(slow.data):
         assert fast.place(path) == slow.place(path), path
     assert fast.place(("no such key",)) is None or isinstance(value, (dict, list))
+
+
+# Text near JSON: whitespace JSON allows and does not, keys twice, missing and extra commas,
+# colons and braces, constants it has no form for, trailing data.
+JSONISH = st.lists(st.sampled_from([
+    "{", "}", "[", "]", ",", ":", " ", "\t", "\n", "\r", "\f", '"codes"', '"a"', '"400"', "1",
+    "1e999", "NaN", "true", "null", '"x"', '"\\u0041"', "\u00a0",
+]), max_size=24).map("".join)
+
+
+@settings(max_examples=1000)
+@given(JSONISH | CATALOG_VALUES.map(json.dumps)
+       | st.tuples(CATALOG_VALUES, st.sampled_from(["\t", " \r\n", "\f"])).map(
+           lambda case: json.dumps(case[0], indent=1).replace("\n", case[1])))
+def test_json_read_entry_by_entry_accepts_what_the_c_decoder_accepts(text: str) -> None:
+    def outcome(read: Any) -> Any:
+        try:
+            return ("data", read())
+        except (ValueError, RecursionError):
+            return ("refused",)
+
+    expected = outcome(lambda: source._HOOKED.decode(text))
+    assert outcome(source._JsonPlaces(text).read) == expected
 
 
 @pytest.mark.parametrize("depth", [98, 99, 100, 101, 102])

@@ -376,6 +376,13 @@ def _finite(number: str) -> float:
     return value
 
 
+# The C decoder as catalogs are read: duplicate keys and numbers without a JSON form refused.
+_HOOKED = json.JSONDecoder(
+    object_pairs_hook=_unique, parse_constant=_not_finite, parse_float=_finite)
+_READ_WHOLE = frozenset({(), ("codes",)})
+"""The objects `_JsonPlaces.read` reads entry by entry: the catalog and its codes."""
+
+
 def _nesting(data: Any) -> int:
     """How deep the arrays and objects of parsed JSON nest, counted level by level without
     recursion (the C decoder nests far deeper than Python's walks may)."""
@@ -395,10 +402,9 @@ def _parse_json(file: str, text: str) -> Document:
     """C-speed json for well-formed files; the locating parser for errors and positions."""
     # Escaped surrogates need the locating parser, which refuses lone halves.
     if not _ESCAPED_SURROGATE.search(text):
+        places = _JsonPlaces(text)
         try:
-            data = json.loads(
-                text, object_pairs_hook=_unique, parse_constant=_not_finite, parse_float=_finite
-            )
+            data = places.read()
         except (ValueError, RecursionError):
             pass  # the locating parser says what and where
         else:
@@ -406,7 +412,7 @@ def _parse_json(file: str, text: str) -> Document:
             if _nesting(data) <= MAX_DEPTH:
                 clean = UNSHOWABLE.search(text) is None and (
                     "\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
-                return Document(file, data, _JsonPlaces(text).place, clean)
+                return Document(file, data, places.place, clean)
     return _JsonParser(file, text).document()
 
 
@@ -421,6 +427,47 @@ class _JsonPlaces:
         # Container path -> its entries read so far (key or item index -> offsets of the entry
         # and of its value), and where reading stopped (None: at its end).
         self.entries: dict[Path_, tuple[dict[str, tuple[int, int]], int | None]] = {}
+
+    def read(self) -> Any:
+        """The text's data, as `json.loads` with the hooks of `_HOOKED` reads it (raising
+        ValueError or RecursionError where it refuses the text). The top-level object and its
+        `codes` are read entry by entry, their values by the C decoder, and their entries'
+        places recorded on the way: the paths messages name most need no second reading."""
+        data, end = self._value((), _skip_space(self.text, 0))
+        if _skip_space(self.text, end) != len(self.text):
+            raise ValueError("extra data after the JSON value")
+        return data
+
+    def _value(self, path: Path_, start: int) -> tuple[Any, int]:
+        """The value at `start` and the offset after it."""
+        text = self.text
+        if path not in _READ_WHOLE or not text.startswith("{", start):
+            return _HOOKED.raw_decode(text, start)
+        table: dict[str, tuple[int, int]] = {}
+        data: dict[str, Any] = {}
+        index = _skip_space(text, start + 1)
+        if text.startswith("}", index):
+            self.entries[path] = (table, None)
+            return data, index + 1
+        while True:
+            if not text.startswith('"', index):
+                raise ValueError("expected a key")
+            name, after = _scanstring(text, index + 1, True)
+            colon = _skip_space(text, after)
+            if not text.startswith(":", colon):
+                raise ValueError("expected ':'")
+            if name in data:
+                raise _Duplicate
+            value = _skip_space(text, colon + 1)
+            table[name] = (index, value)
+            data[name], end = self._value((*path, name), value)
+            index = _skip_space(text, end)
+            if text.startswith("}", index):
+                self.entries[path] = (table, None)
+                return data, index + 1
+            if not text.startswith(",", index):
+                raise ValueError("expected ',' or '}'")
+            index = _skip_space(text, index + 1)
 
     def place(self, path: Path_) -> Place | None:
         """Line and column of the entry at `path` (its key, or its item), or None."""
