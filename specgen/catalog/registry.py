@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .source import YamlLoader
+from .yaml_source import YamlLoader
 
 CLASS_NAMES = {
     1: "Informational",

@@ -11,7 +11,8 @@ from urllib.parse import unquote
 import yaml
 
 from ..catalog.schemas import resolve_pointer
-from ..catalog.source import SPEC_MAX_BYTES, YamlLoader, read_file
+from ..catalog.source import SPEC_MAX_BYTES, read_file
+from ..catalog.yaml_source import YamlLoader
 from ..errors import LoadError
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..catalog.source import YamlLoader
+from ..catalog.yaml_source import YamlLoader
 from .equal import Side, data_side, same
 from .outline import Node, Unsupported, local_target
 

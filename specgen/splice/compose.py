@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..catalog.source import YamlLoader
+from ..catalog.yaml_source import YamlLoader
 from .outline import Edit, Invalid, Shape, Unsupported, indented
 from .scan_yaml import MERGE_KEY, YamlStyle, keep_key
 

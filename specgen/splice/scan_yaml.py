@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..catalog.source import YamlLoader
+from ..catalog.yaml_source import YamlLoader
 from .outline import Edit, Invalid, Shape, Unsupported, line_of
 
 _FIRST_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from ..catalog.source import YamlLoader
+from ..catalog.yaml_source import YamlLoader
 from .outline import indented
 from .verify import Changes, Mismatch, Path_
 
