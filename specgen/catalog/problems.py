@@ -69,7 +69,9 @@ def errors(
         if status.problem_media_type is None:
             yield base, (f"code {code} has problem types but no problem+json media type in"
                          " its content; add application/problem+json")
-        yield from _extension_errors(problem.extensions, names, (*base, "extensions"), known)
+        extensions = _canonical(problem.extensions)
+        yield from _extension_errors(problem.extensions, extensions, names,
+                                     (*base, "extensions"), known)
         if problem.deprecated is not None and problem.deprecated.use_instead is not None:
             instead = problem.deprecated.use_instead
             if instead == slug or not any(instead in s.problems for s in catalog.codes.values()):
@@ -77,20 +79,26 @@ def errors(
                     f"use_instead {instead!r} names no other problem type of this catalog")
         sound = bodies is not None and code not in broken
         yield from _example_errors(catalog, code, slug, problem, bodies if sound else None,
-                                   schemas)
+                                   (schemas, extensions))
+
+
+def _canonical(schema: Any) -> str | None:
+    """A schema's text with its keys sorted, which equal schemas share (None: keys or values
+    JSON cannot sort or hold; such a schema is checked on its own)."""
+    try:
+        return json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
 
 
 def _extension_errors(
-    schema: JsonSchema, names: set[str], where: PathT, known: dict[str, list[Found]]
+    schema: JsonSchema, key: str | None, names: set[str], where: PathT,
+    known: dict[str, list[Found]],
 ) -> Iterator[Found]:
-    """The findings of a type's extension schema, found once per distinct schema: a big
-    catalog's types mostly add the same members."""
+    """The findings of a type's extension schema (`key`: its `_canonical` text), found once
+    per distinct schema: a big catalog's types mostly add the same members."""
     if not schema:
         return
-    try:
-        key: str | None = json.dumps(schema, sort_keys=True)
-    except (TypeError, ValueError):  # keys JSON cannot sort or hold: checked on its own
-        key = None
     findings = None if key is None else known.get(key)
     if findings is None:
         findings = list(_schema_findings(schema, names))
@@ -133,13 +141,20 @@ class _Schemas:
     """
 
     def __init__(self) -> None:
-        self.known: dict[str, list[MediaType]] = {}
+        self.known: dict[tuple[str, str], list[MediaType]] = {}
+        self.bases: dict[int, str] = {}  # each media type's schema as text, by the object's id
 
-    def of(self, base: MediaType, extensions: JsonSchema) -> list[MediaType]:
-        key = json.dumps([base.schema_, extensions], sort_keys=True, default=str)
-        if key not in self.known:
-            self.known[key] = self._make(base, extensions)
-        return self.known[key]
+    def of(self, base: MediaType, extensions: JsonSchema, key: str | None) -> list[MediaType]:
+        """The schemas a body of `base` with these extensions (`_canonical` text `key`) is
+        validated against."""
+        if not extensions or key is None:
+            return self._make(base, extensions)
+        if id(base) not in self.bases:
+            self.bases[id(base)] = json.dumps(base.schema_, sort_keys=True, default=str)
+        both = (self.bases[id(base)], key)
+        if both not in self.known:
+            self.known[both] = self._make(base, extensions)
+        return self.known[both]
 
     @staticmethod
     def _make(base: MediaType, extensions: JsonSchema) -> list[MediaType]:
@@ -161,15 +176,17 @@ def _example_errors(
     slug: str,
     problem: ProblemType,
     bodies: BodyValidator | None,
-    schemas: _Schemas,
+    shared: tuple[_Schemas, str | None],
 ) -> Iterator[Found]:
+    """How a problem type's examples break the rules; `shared` holds the schemas the types'
+    examples are validated against and the `_canonical` text of this type's extensions."""
     expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
                                 "title": problem.title, "status": code}
     validated: dict[str, list[MediaType]] = {}  # the schemas of each media type, for this type
     for index, example in enumerate(problem.examples):
         path: PathT = ("codes", code, "problems", slug, "examples", index)
         for where, message in _example_findings(catalog.codes[code], code, problem, example,
-                                                expected, bodies, schemas, validated):
+                                                expected, bodies, shared, validated):
             yield (*path, *where), f"example {example.title!r} of problem type {slug!r}: {message}"
 
 
@@ -180,7 +197,7 @@ def _example_findings(
     example: Example,
     expected: dict[str, Any],
     bodies: BodyValidator | None,
-    schemas: _Schemas,
+    shared: tuple[_Schemas, str | None],
     validated: dict[str, list[MediaType]],
 ) -> Iterator[Found]:
     """How one example of a problem type breaks the rules, by path inside the example."""
@@ -214,7 +231,8 @@ def _example_findings(
     if bodies is None:
         return
     if media_type not in validated:
-        validated[media_type] = schemas.of(media, problem.extensions)
+        schemas, key = shared
+        validated[media_type] = schemas.of(media, problem.extensions, key)
     for schema in validated[media_type]:
         for inside, message in bodies.errors(schema, body):
             yield ("response", "body", *inside), (
