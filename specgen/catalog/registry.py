@@ -7,10 +7,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
-from .yaml_source import YamlLoader
-
 CLASS_NAMES = {
     1: "Informational",
     2: "Successful",
@@ -80,6 +76,10 @@ class CodeFacts:
 
 @cache
 def _raw() -> dict[str, Any]:
+    import yaml  # only when a command asks the registry: `diff` of most catalogs never does
+
+    from .yaml_source import YamlLoader
+
     text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
     raw: dict[str, Any] = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's if present
     return raw

@@ -12,24 +12,45 @@ from __future__ import annotations
 import marshal
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalog.source import Document, decode, no_cycle_collection, parse
 
 EXAMPLES = "examples"
 
 
+class Written(NamedTuple):
+    """A problem type as one file writes it, examples left out."""
+
+    code: str
+    """The code it is under, as written."""
+    form: bytes
+    """Its data as `written` bytes: equal exactly when the data are; `marshal.loads` gives the
+    data back."""
+    needs: tuple[str, ...] | None
+    """What its model depends on outside itself: `problem_base` when it has no `type` of its
+    own, `schemas` when its extensions `$ref` one. None: it is not a mapping (never skipped)."""
+
+
 @dataclass
 class Side:
-    """One catalog file as read: its document without examples (positions kept for every
-    other path), each problem type's written form by slug, and where its model references
-    import from."""
+    """One catalog file as read: its data without examples, each problem type in it as
+    `Written` (what goes back and forth between processes is then mostly bytes), its document
+    for the positions of every path outside examples, and where its model references import
+    from."""
 
     document: Document
-    written: dict[Any, list[tuple[str, bytes]]]
-    """Every problem type by slug: the code it is under and its data as written (`_written`),
-    examples left out; a slug twice in a catalog has two entries."""
+    data: Any
     folder: Path
+
+    def problems(self) -> dict[Any, list[Written]]:
+        """Every problem type by slug; a slug twice in a catalog has two entries."""
+        found: dict[Any, list[Written]] = {}
+        for status in _codes(self.data).values():
+            entries = status.get("problems") if isinstance(status, dict) else None
+            for slug, problem in entries.items() if isinstance(entries, dict) else ():
+                found.setdefault(slug, []).append(problem)
+        return found
 
 
 def read_side(name: str, raw: bytes, folder: Path) -> Side:
@@ -37,43 +58,43 @@ def read_side(name: str, raw: bytes, folder: Path) -> Side:
     what diff compares."""
     with no_cycle_collection():
         document = parse(name, decode(name, raw))
-        data = without_examples(document.data)
-        forms = {slug: [(code, written(problem)) for code, problem in places]
-                 for slug, places in problems(data).items()}
-        return Side(replace(document, data=data, place=_without_example_places(document)),
-                    forms, folder)
+        return Side(replace(document, data=None, place=_without_example_places(document)),
+                    _read(document.data), folder)
 
 
-def without_examples(data: Any) -> Any:
-    """The catalog's data without the examples of its codes and problem types."""
-    codes = data.get("codes") if isinstance(data, dict) else None
-    if not isinstance(codes, dict):
+def _read(data: Any) -> Any:
+    """The catalog's data without examples, each problem type as `Written`."""
+    codes = _codes(data)
+    if not codes:
         return data
     kept = {}
     for code, status in codes.items():
         status = _without(status)
         found = status.get("problems") if isinstance(status, dict) else None
         if isinstance(found, dict):
-            status["problems"] = {slug: _without(problem) for slug, problem in found.items()}
+            status["problems"] = {slug: _written_type(str(code), _without(problem))
+                                  for slug, problem in found.items()}
         kept[code] = status
     return {**data, "codes": kept}
+
+
+def _codes(data: Any) -> dict[Any, Any]:
+    codes = data.get("codes") if isinstance(data, dict) else None
+    return codes if isinstance(codes, dict) else {}
+
+
+def _written_type(code: str, problem: Any) -> Written:
+    if not isinstance(problem, dict):
+        return Written(code, written(problem), None)
+    needs = (*(["problem_base"] if problem.get("type") is None else []),
+             *(["schemas"] if "$ref" in repr(problem.get("extensions")) else []))
+    return Written(code, written(problem), needs)
 
 
 def _without(entry: Any) -> Any:
     if not isinstance(entry, dict):
         return entry
     return {key: value for key, value in entry.items() if key != EXAMPLES}
-
-
-def problems(data: Any) -> dict[Any, list[tuple[str, Any]]]:
-    """Every problem type's data by slug, with the code it is under, as written."""
-    found: dict[Any, list[tuple[str, Any]]] = {}
-    codes = data.get("codes") if isinstance(data, dict) else None
-    for code, status in codes.items() if isinstance(codes, dict) else ():
-        entries = status.get("problems") if isinstance(status, dict) else None
-        for slug, problem in entries.items() if isinstance(entries, dict) else ():
-            found.setdefault(slug, []).append((str(code), problem))
-    return found
 
 
 def written(value: Any) -> bytes:

@@ -14,6 +14,7 @@ exist); the others are about examples and prose, which are `specgen check`'s bus
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
 from ..errors import LoadError, PathPart, Problem, sorted_problems
 from .compare import Schemas, compare
-from .files import Side, problems, written
+from .files import Side, written
 from .report import Located, locate
 
 
@@ -30,7 +31,7 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     as comparing the two loaded catalogs finds."""
     same = _unchanged(old, new)
     old_catalog, new_catalog = (
-        _validated(side, _reduced(side.document.data, same)) for side in (old, new)
+        _validated(side, _reduced(side.data, same)) for side in (old, new)
     )
     changes = compare(old_catalog, new_catalog,
                       (_schemas(old_catalog, old), _schemas(new_catalog, new)))
@@ -92,43 +93,35 @@ def _schemas(catalog: Catalog, side: Side) -> Schemas:
     return resolved
 
 
-def _same(old: Side, new: Side, key: str) -> bool:
-    """Whether both catalogs write `key` alike."""
-    return written(old.document.data.get(key)) == written(new.document.data.get(key))
-
-
 def _unchanged(old: Side, new: Side) -> set[Any]:
     """The slugs of the problem types that cannot differ between the two catalogs."""
-    if not isinstance(old.document.data, dict) or not isinstance(new.document.data, dict):
+    if not isinstance(old.data, dict) or not isinstance(new.data, dict):
         return set()
-    same_base, same_schemas = _same(old, new, "problem_base"), _same(old, new, "schemas")
-    types = problems(old.document.data)
+    same = {key: written(old.data.get(key)) == written(new.data.get(key))
+            for key in ("problem_base", "schemas")}
+    after = new.problems()
     unchanged = set()
-    for slug, places in old.written.items():
-        after = new.written.get(slug, [])
-        if len(places) != 1 or len(after) != 1 or places != after:
+    for slug, places in old.problems().items():
+        if len(places) != 1 or places != after.get(slug):
             continue  # added, removed, moved, changed, or twice in a catalog (refused later)
-        [(_, problem)] = types[slug]
-        if not isinstance(problem, dict):
-            continue
-        if problem.get("type") is None and not same_base:
-            continue
-        if "$ref" in repr(problem.get("extensions")) and not same_schemas:
-            continue
-        unchanged.add(slug)
+        needs = places[0].needs
+        if needs is not None and all(same[key] for key in needs):
+            unchanged.add(slug)
     return unchanged
 
 
 def _reduced(data: Any, unchanged: set[Any]) -> Any:
-    """The catalog (read without examples) without the problem types that cannot differ."""
+    """The catalog as read (without examples) without the problem types that cannot differ,
+    and the others' data read back from their written form."""
     codes = data.get("codes") if isinstance(data, dict) else None
-    if not isinstance(codes, dict) or not unchanged:
+    if not isinstance(codes, dict):
         return data
     kept = {}
     for code, status in codes.items():
         found = status.get("problems") if isinstance(status, dict) else None
         if isinstance(found, dict):
-            status = {**status, "problems": {slug: problem for slug, problem in found.items()
+            status = {**status, "problems": {slug: marshal.loads(problem.form)
+                                             for slug, problem in found.items()
                                              if slug not in unchanged}}
         kept[code] = status
     return {**data, "codes": kept}
