@@ -547,13 +547,15 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
 
     with no_cycle_collection(final=True):  # the imports too: pydantic and the models allocate
         from .api import diff_catalogs
+
+        # Reads the files in children forked before anything else is imported, the models
+        # included; the report is refused before anything is written.
+        changes = diff_catalogs(old, new)
+        from .diff.report import render, summary
+        from .diff.rules import SEVERITIES
         from .output.files import refuse_inputs, write_output
 
         refuse_inputs({"-o/--output": output}, [old, new])
-        changes = diff_catalogs(old, new)  # reads the files before it imports the models
-        from .diff.report import render, summary
-        from .diff.rules import SEVERITIES
-
     write_output(output, render(changes, fmt))
     click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
     if fail_on != "never":
