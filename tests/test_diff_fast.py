@@ -6,12 +6,14 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -278,8 +280,26 @@ def test_diff_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
               "print(sorted({m.split('.')[0] for m in sys.modules}))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True).stdout.splitlines()[-1]
-    for heavy in ("jsonschema", "jinja2", "markdown", "nh3", "httpx"):
+    for heavy in ("jsonschema", "jinja2", "markdown", "nh3", "httpx", "yaml"):
         assert f"'{heavy}'" not in loaded
+
+
+@pytest.mark.parametrize("form", ["json", "yaml"])
+def test_each_file_is_read_in_a_forked_child_or_here_alike(form: str, tmp_path: Path) -> None:
+    """The two files are read in two children forked before the models are imported; where
+    fork cannot be used (other threads running, no os.fork) they are read here, alike."""
+    old = _base()
+    new = copy.deepcopy(old)
+    for edit in (_remove_problem(1), _toggle_retryable(3), _change_extra):
+        edit(new)
+    old_path, new_path = _write(tmp_path, "old", old, form), _write(tmp_path, "new", new, form)
+    with mock.patch("os.fork", wraps=os.fork) as fork:
+        forked = diff_catalogs(str(old_path), str(new_path))
+    assert fork.call_count == 2
+    with mock.patch("specgen.output.background.can_fork", return_value=False):
+        assert diff_catalogs(str(old_path), str(new_path)) == forked
+    assert forked == _full(old_path, new_path)
+    assert len(forked) >= 3
 
 
 def test_the_cycle_collector_is_on_again_after_a_diff(tmp_path: Path) -> None:
