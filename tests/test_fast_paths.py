@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import REF, draw_value, named_schemas, schemas_with
@@ -18,6 +19,7 @@ from specgen.catalog.check import link_texts
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
 from specgen.catalog.values import unrenderable
+from specgen.catalog.yaml_source import YamlLoader
 from specgen.docs.markdown import links_of
 from specgen.errors import LoadError, RenderError
 from specgen.output import proof
@@ -134,6 +136,17 @@ def test_schemas_take_the_fast_path_unless_jsonschema_may_differ(
     schema: dict[str, Any], fast: bool
 ) -> None:
     assert schemas._meta_passes(schema) is fast
+
+
+@settings(max_examples=300)
+@given(JSON_VALUES, st.sampled_from([False, True, None]))
+def test_yaml_text_taken_as_it_is_gives_what_the_constructor_gives(
+    value: Any, flow: bool | None
+) -> None:
+    """Plain text scalars skip PyYAML's constructor; every value still reads as PyYAML's
+    loader reads it, in block and flow style, keys included."""
+    text = yaml.safe_dump({"value": value}, default_flow_style=flow, allow_unicode=True)
+    assert source.parse("c.yaml", text).data == yaml.load(text, Loader=YamlLoader)
 
 
 # Catalog-shaped values: the top level and its `codes` are read entry by entry.

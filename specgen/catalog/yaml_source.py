@@ -21,6 +21,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:])&")
 _CORE = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -118,7 +119,7 @@ class _YamlBuilder:
             for index, item in enumerate(node.value):
                 item_path = (*path, str(index))
                 self.positions.setdefault(item_path, _mark(item))
-                items.append(self.build(item, item_path, depth + 1))
+                items.append(self._child(item, item_path, depth + 1))
             return items
         if node.tag == _INT_TAG and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 0561 as octal 369 and 9:21 as 561: keep such spellings as text,
@@ -142,6 +143,13 @@ class _YamlBuilder:
             raise self.fail(node, NOT_FINITE)
         return value
 
+    def _child(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        """`build` of a child node; plain text, most of a catalog, taken as it is (what
+        PyYAML's constructor makes of it, without its bookkeeping)."""
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode and depth <= MAX_DEPTH:
+            return node.value
+        return self.build(node, path, depth)
+
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         explicit: set[Any] = set()
@@ -150,7 +158,7 @@ class _YamlBuilder:
             if key_node.tag == _MERGE_TAG:
                 merged.extend(self._merge_sources(value_node, path, depth))
                 continue
-            key = self.build(key_node, path, depth + 1)
+            key = self._child(key_node, path, depth + 1)
             if isinstance(key, list | dict):
                 raise self.fail(key_node, "a mapping key must be a plain value")
             if key in explicit:
@@ -158,7 +166,7 @@ class _YamlBuilder:
             explicit.add(key)
             entry = (*path, str(key))
             self.positions[entry] = _mark(key_node)
-            result[key] = self.build(value_node, entry, depth + 1)
+            result[key] = self._child(value_node, entry, depth + 1)
         for key, value in merged:  # explicit keys win over merged ones (YAML merge key rules)
             result.setdefault(key, value)
         return result
