@@ -21,7 +21,7 @@ from node import BUNDLER, NODE, install
 
 from specgen import MergeError, merge_files
 from specgen.catalog.rules import METHODS
-from specgen.catalog.source import YamlLoader
+from specgen.catalog.yaml_source import YamlLoader
 from specgen.cli import cli
 from specgen.output.tree import Tree
 
