@@ -95,8 +95,8 @@ OAS_VERSIONS = ("3.0", "3.1")
 def _oas_version(value: Any) -> Any:
     # Checked before the Literal, for messages that say what to write instead.
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f'write the version as a string, "{value}": unquoted, YAML reads it'
-                         " as a number")
+        raise ValueError(f'write the version as a string, "{value}", not a number (in YAML,'
+                         " in quotes)")
     if value not in OAS_VERSIONS:
         raise ValueError(f"OpenAPI version {json.dumps(value, default=str)} is not one specgen"
                          ' writes; give "3.0" or "3.1"')
