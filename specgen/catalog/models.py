@@ -504,10 +504,10 @@ class Catalog(Model):
         list[Annotated[Literal["3.0", "3.1"], BeforeValidator(_oas_version)]],
         AfterValidator(_oas_versions),
     ] = ["3.0", "3.1"]
-    """The OpenAPI versions the API publishes: `build` writes a fragment for each, and
-    `check` and `build` refuse only the schemas one of them cannot express. `["3.1"]` allows
-    what only OpenAPI 3.1 says (`prefixItems`, `if`/`then`, `dependentSchemas`, ...);
-    `merge` then refuses OpenAPI 3.0 documents. Default: both."""
+    """The OpenAPI versions the API publishes, `"3.0"` and/or `"3.1"`: `build` writes a
+    fragment for each, `check` and `build` refuse only the schemas one of them cannot express,
+    and `merge` refuses documents of another version. `["3.1"]` lets schemas use what only
+    OpenAPI 3.1 says (`if`/`then`, `dependentSchemas`, tuples under `oneOf`, ...)."""
     headers: dict[HeaderName, Header] = Field(default_factory=dict)
     """Response headers defined once, which codes refer to by `$ref: '#/headers/NAME'`."""
     schemas: dict[ComponentName, SchemaDef] = Field(default_factory=dict)
