@@ -84,10 +84,11 @@ def catalog_schema() -> dict[str, Any]:
 
 
 def render_openapi(
-    catalog: Catalog | str | Path | None = None, oas: Literal["3.0", "3.1"] = "3.1"
+    catalog: Catalog | str | Path | None = None, oas: Literal["3.0", "3.1"] | None = None
 ) -> dict[str, Any]:
     """The catalog's OpenAPI fragment as data: a valid document made of components
-    (`specgen openapi`).
+    (`specgen openapi`), in `oas`: a version the catalog's `oas` targets (default: 3.1, or
+    3.0 for a catalog that targets only 3.0; another raises RenderError).
 
     ```python
     from specgen import render_openapi
@@ -106,7 +107,7 @@ def render_openapi(
 
 def openapi_text(
     catalog: Catalog | str | Path | None = None,
-    oas: Literal["3.0", "3.1"] = "3.1",
+    oas: Literal["3.0", "3.1"] | None = None,
     fmt: Literal["yaml", "json"] = "yaml",
 ) -> str:
     """The OpenAPI fragment as the text `specgen openapi --format FMT` prints."""

@@ -175,7 +175,8 @@ def schema_command(output: str | None) -> None:
 def build_command(catalog: str | None, out: str, check_only: bool, since: str | None) -> None:
     """Render every output of a catalog into OUT.
 
-    Writes OUT/openapi/ (OpenAPI 3.0 and 3.1 fragments, YAML and JSON), OUT/transcripts/
+    Writes OUT/openapi/ (a fragment per OpenAPI version the catalog's `oas` targets, 3.0 and
+    3.1 by default, in YAML and JSON), OUT/transcripts/
     (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
     (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
     they change. A file an earlier build wrote there that the catalog no longer makes is
@@ -251,14 +252,16 @@ def transcripts_command(catalog: str | None, code: int | None, slug: str | None,
 @with_help(CATALOG_HELP)
 @cli.command("openapi")
 @click.argument("catalog", required=False)
-@click.option("--oas", type=click.Choice(["3.0", "3.1"]), default="3.1", show_default=True,
-              help="OpenAPI version; 3.0 down-converts the JSON Schemas (nullable, example, ...).")
+@click.option("--oas", type=click.Choice(["3.0", "3.1"]),
+              help="OpenAPI version, one the catalog's `oas` targets; 3.0 down-converts the JSON"
+                   " Schemas (nullable, example, ...). [default: 3.1, or 3.0 for a catalog that"
+                   " targets only 3.0]")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", metavar="FILE",
               help="Write to this file instead of stdout ('-': stdout).")
 def openapi_command(
-    catalog: str | None, oas: Literal["3.0", "3.1"], fmt: Literal["yaml", "json"],
+    catalog: str | None, oas: Literal["3.0", "3.1"] | None, fmt: Literal["yaml", "json"],
     output: str | None,
 ) -> None:
     """Print the catalog's OpenAPI fragment, a valid document made of components.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -85,6 +86,30 @@ def is_problem_media_type(media_type: str) -> bool:
 def _one_body(body: Any, body_text: str | None) -> None:
     if body is not None and body_text is not None:
         raise ValueError("give body (a value) or body_text (the exact text), not both")
+
+
+OAS_VERSIONS = ("3.0", "3.1")
+"""The OpenAPI versions specgen writes fragments in."""
+
+
+def _oas_version(value: Any) -> Any:
+    # Checked before the Literal, for messages that say what to write instead.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f'write the version as a string, "{value}", not a number (in YAML,'
+                         " in quotes)")
+    if value not in OAS_VERSIONS:
+        raise ValueError(f"OpenAPI version {json.dumps(value, default=str)} is not one specgen"
+                         ' writes; give "3.0" or "3.1"')
+    return value
+
+
+def _oas_versions(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError('give at least one OpenAPI version: ["3.0"], ["3.1"] or both')
+    for version in OAS_VERSIONS:
+        if value.count(version) > 1:
+            raise ValueError(f'OpenAPI version "{version}" is given twice')
+    return value
 
 
 def _examples_unique(examples: list[Example]) -> None:
@@ -475,6 +500,14 @@ class Catalog(Model):
     docs_url: AbsoluteUri | None = None
     """The URL of the published site's root: OpenAPI descriptions link `code:NNN` to the
     code's page there (without it they show the link's text)."""
+    oas: Annotated[
+        list[Annotated[Literal["3.0", "3.1"], BeforeValidator(_oas_version)]],
+        AfterValidator(_oas_versions),
+    ] = ["3.0", "3.1"]
+    """The OpenAPI versions the API publishes, `"3.0"` and/or `"3.1"`: `build` writes a
+    fragment for each, `check` and `build` refuse only the schemas one of them cannot express,
+    and `merge` refuses documents of another version. `["3.1"]` lets schemas use what only
+    OpenAPI 3.1 says (`if`/`then`, `dependentSchemas`, tuples under `oneOf`, ...)."""
     headers: dict[HeaderName, Header] = Field(default_factory=dict)
     """Response headers defined once, which codes refer to by `$ref: '#/headers/NAME'`."""
     schemas: dict[ComponentName, SchemaDef] = Field(default_factory=dict)

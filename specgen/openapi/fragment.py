@@ -36,21 +36,43 @@ class _Schemas:
     oas: Oas
 
 
+HINT_31 = '; if the API publishes only OpenAPI 3.1, say `oas: ["3.1"]` in the catalog'
+"""What ends a 3.0 refusal of `check` and `build` when the catalog targets both versions."""
+
+
 def refusals(catalog: Catalog) -> None:
-    """Raise the RenderError `render_openapi` would raise for either version, without
-    rendering: all it refuses is schemas (`_schemas`), and response names, which `check`
-    refuses first."""
-    _downconvert(*_lifted(catalog))  # 3.1 takes the lifted schemas as they are
+    """Raise the RenderError `render_openapi` would raise for a version the catalog targets,
+    without rendering: all it refuses is schemas (`_schemas`), and response names, which
+    `check` refuses first."""
+    lifted = _lifted(catalog)  # 3.1 takes the lifted schemas as they are
+    if "3.0" in catalog.oas:
+        _downconvert(*lifted, _hint(catalog))
 
 
-def render_openapi(catalog: Catalog, oas: Oas = "3.1") -> dict[str, Any]:
-    """The catalog as a complete OpenAPI document whose components hold every code's response.
+def default_oas(catalog: Catalog) -> Oas:
+    """The version `specgen openapi` renders unless told: 3.1, or 3.0 for a catalog that
+    targets only 3.0."""
+    return "3.1" if "3.1" in catalog.oas else "3.0"
 
-    Raises RenderError, naming each schema and place, for what the version cannot express.
+
+def render_openapi(catalog: Catalog, oas: Oas | None = None, *, built: bool = False
+                   ) -> dict[str, Any]:
+    """The catalog as a complete OpenAPI document whose components hold every code's response,
+    in `oas` (default: `default_oas`), which must be one the catalog targets.
+
+    Raises RenderError, naming each schema and place, for what the version cannot express;
+    for `build` (`built`), which renders every version the catalog targets, a 3.0 refusal says
+    how to target only 3.1, as `check` says it.
     """
+    if oas is None:
+        oas = default_oas(catalog)
     if oas not in VERSIONS:
         raise ValueError(f"OpenAPI {oas!r} is not supported; use 3.0 or 3.1")
-    schemas = _schemas(catalog, oas)
+    if oas not in catalog.oas:
+        raise RenderError.at(
+            _CATALOG, f"the catalog targets only {targets(catalog)}, not OpenAPI {oas}; add"
+            f' "{oas}" to its `oas` to render OpenAPI {oas}', pointer="/oas")
+    schemas = _schemas(catalog, oas, _hint(catalog) if built else "")
     codes = sorted(catalog.codes)
     names = {code: catalog.response_name(code) for code in codes}
     _unique_responses(names)
@@ -116,24 +138,33 @@ def dump_openapi(document: dict[str, Any], fmt: Format) -> str:
     return render(f"openapi/fragment.{fmt}.jinja", document=document)
 
 
+def targets(catalog: Catalog) -> str:
+    """The versions a catalog targets, as messages name them: `OpenAPI 3.1 (oas: ["3.1"])`."""
+    return (f"OpenAPI {' and '.join(catalog.oas)}"
+            f" (oas: [{', '.join(json.dumps(version) for version in catalog.oas)}])")
+
+
 def openapi_plan(catalog: Catalog) -> dict[str, str]:
-    """The four fragments (3.0 and 3.1, YAML and JSON), by file name under OUT/openapi/."""
+    """The fragments of the versions the catalog targets (3.0 and 3.1 unless it says), in YAML
+    and JSON, by file name under OUT/openapi/."""
     plan: dict[str, str] = {}
-    for oas in ("3.0", "3.1"):
-        document = render_openapi(catalog, oas)
+    for oas in sorted(catalog.oas):
+        document = render_openapi(catalog, oas, built=True)
         for fmt in ("yaml", "json"):
             plan[f"fragment-{oas}.{fmt}"] = dump_openapi(document, fmt)
     return plan
 
 
-def response_snippet(catalog: Catalog, code: int, oas: Oas = "3.1") -> str:
+def response_snippet(catalog: Catalog, code: int, oas: Oas | None = None) -> str:
     """YAML of one code's response component, as `components: responses: NAME: …`, as its
-    page shows it: without `x-specgen` data."""
+    page shows it: without `x-specgen` data, in `oas` (default: 3.1 unless the catalog
+    targets only 3.0)."""
     from ..text.render import dump_yaml  # jinja2, as in dump_openapi
 
     if code not in catalog.codes:
         raise RenderError.at(_CATALOG, f"code {code} is not in the catalog", pointer="/codes")
     name = catalog.response_name(code)
+    oas = oas or default_oas(catalog)
     document = derived(catalog, ("openapi", oas), lambda: render_openapi(catalog, oas))
     response = _public(document["components"]["responses"][name])
     return dump_yaml({"components": {"responses": {name: response}}})
@@ -162,12 +193,19 @@ def _unique_responses(names: dict[int, str]) -> None:
         seen[name] = code
 
 
-def _schemas(catalog: Catalog, oas: Oas) -> _Schemas:
-    """Named and inline schemas with `$defs` lifted, down-converted for 3.0."""
+def _schemas(catalog: Catalog, oas: Oas, hint: str) -> _Schemas:
+    """Named and inline schemas with `$defs` lifted, down-converted for 3.0 (each refusal
+    followed by `hint`)."""
     lifted, inline = _lifted(catalog)
     if oas == "3.1":
         return _Schemas(lifted.schemas, inline, oas)
-    return _downconvert(lifted, inline)
+    return _downconvert(lifted, inline, hint)
+
+
+def _hint(catalog: Catalog) -> str:
+    """What follows a 3.0 refusal in `check` and `build`: `HINT_31` when the catalog targets
+    3.1 too (one that targets only 3.0 has to change the schema)."""
+    return HINT_31 if "3.1" in catalog.oas else ""
 
 
 def _lifted(catalog: Catalog) -> tuple[Lifted, dict[Path, Any]]:
@@ -204,8 +242,9 @@ def _lifted(catalog: Catalog) -> tuple[Lifted, dict[Path, Any]]:
     return lifted, inline
 
 
-def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
-    """Every schema in its OpenAPI 3.0 form; every refusal of every schema reported at once."""
+def _downconvert(lifted: Lifted, inline: dict[Path, Any], hint: str) -> _Schemas:
+    """Every schema in its OpenAPI 3.0 form; every refusal of every schema reported at once,
+    each followed by `hint`."""
     problems: list[Problem] = []
     components: dict[str, Any] = {}
     for name, schema in lifted.schemas.items():
@@ -215,7 +254,7 @@ def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
             problems += [
                 Problem(
                     Location(_CATALOG, pointer=json_pointer((*lifted.origins[name], *inner))),
-                    f"schema {name!r} at {json_pointer(inner) or '/'}: {message}",
+                    f"schema {name!r} at {json_pointer(inner) or '/'}: {message}{hint}",
                 )
                 for inner, message in exc.refusals
             ]
@@ -225,7 +264,7 @@ def _downconvert(lifted: Lifted, inline: dict[Path, Any]) -> _Schemas:
             converted[path] = downconvert(schema)
         except Inexpressible as exc:
             problems += [
-                Problem(Location(_CATALOG, pointer=json_pointer((*path, *inner))), message)
+                Problem(Location(_CATALOG, pointer=json_pointer((*path, *inner))), message + hint)
                 for inner, message in exc.refusals
             ]
     if problems:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..catalog.rules import Rule, parse_rule
 from ..catalog.source import SPEC_MAX_BYTES
@@ -79,11 +79,17 @@ def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[
 
 
 def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
-    """The catalog's OpenAPI components as a fragment that points back into the catalog."""
-    from ..openapi.fragment import render_openapi
+    """The catalog's OpenAPI components as a fragment that points back into the catalog, in
+    the document's version `oas`, which the catalog must target."""
+    from ..openapi.fragment import render_openapi, targets
 
     catalog = loaded.catalog
-    data = render_openapi(catalog, "3.0" if oas == "3.0" else "3.1")
+    version: Literal["3.0", "3.1"] = "3.0" if oas == "3.0" else "3.1"
+    if version not in catalog.oas:
+        raise MergeError([Problem(loaded.locate(("oas",)), (
+            f"the document is OpenAPI {version}, and the catalog targets only {targets(catalog)};"
+            f' add "{version}" to its `oas` to merge it into OpenAPI {version} documents'))])
+    data = render_openapi(catalog, version)
     codes = {catalog.response_name(code): code for code in catalog.codes}
 
     def locate(path: Path_) -> Location:
