@@ -200,3 +200,39 @@ def test_an_import_that_finds_no_code_says_why(tmp_path: Path) -> None:
         " selected (4xx,5xx); `default` responses name no code and are not imported",
         f"{SPECS / 'petstore-expanded.json'}: 0 code(s) imported to {out}",
     ]
+
+
+@pytest.mark.parametrize(("version", "targets"), [("3.1.0", ["3.1"]), ("3.0.3", None)])
+def test_a_31_document_whose_schemas_30_cannot_express_imports_targeting_31_only(
+    tmp_path: Path, version: str, targets: list[str] | None
+) -> None:
+    """`if`/`then` has no OpenAPI 3.0 form: the catalog imported from a 3.1 document says
+    `oas: ["3.1"]`, and checks and builds; a 3.0 document never gets it."""
+    pair = ("{if: {type: string}, then: {minLength: 1}}" if version.startswith("3.1")
+            else "{type: string}")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(f"""openapi: {version}
+info: {{title: x, version: "1"}}
+paths:
+  /a:
+    get:
+      responses:
+        "422":
+          description: Unprocessable.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  pair: {pair}
+""", encoding="utf-8")
+    out = tmp_path / "specgen.yaml"
+    result = CliRunner().invoke(cli, ["import", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    catalog = load_catalog(out)
+    assert ("oas" in catalog.model_fields_set) == (targets is not None)
+    if targets is not None:
+        assert catalog.oas == targets
+        assert 'targets OpenAPI 3.1 only (oas: ["3.1"])' in result.stderr
+    assert check_catalog(out) == []
+    build(out, tmp_path / "out")

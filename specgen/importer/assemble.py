@@ -286,7 +286,28 @@ def assemble(document: Document, ops: list[Op], codes: list[CodeResponses]) -> I
                 f" {len(c.chosen.ops)} operation(s), left {len(c.variants) - 1} as they are"
             )
     _prune(imported)
+    if document.oas == "3.1" and _beyond_30(imported.data):
+        imported.data = {**{key: data[key] for key in ("specgen", "info")}, "oas": ["3.1"],
+                         **{key: value for key, value in data.items()
+                            if key not in ("specgen", "info")}}
+        imported.notes.append('the schemas use what OpenAPI 3.0 cannot express: the catalog'
+                              ' targets OpenAPI 3.1 only (oas: ["3.1"])')
     return imported
+
+
+def _beyond_30(data: dict[str, Any]) -> bool:
+    """Whether the catalog's schemas hold what OpenAPI 3.0 cannot express and 3.1 can."""
+    from ..errors import RenderError
+    from ..openapi.fragment import refusals
+
+    def refused(oas: str) -> bool:
+        try:
+            refusals(Catalog.model_validate({**data, "oas": [oas]}))
+        except RenderError:
+            return True
+        return False
+
+    return refused("3.0") and not refused("3.1")
 
 
 def _prune(imported: Imported) -> None:
