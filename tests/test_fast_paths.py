@@ -270,6 +270,25 @@ def test_json_called_clean_has_nothing_unrenderable(data: dict[str, Any], ascii:
         assert "\\" in text or unrenderable(document.data)
 
 
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["body", "title", "response"]), CATALOG_LIKE),
+       st.dictionaries(st.integers(0, 3) | st.booleans() | st.none(), st.integers(),
+                       max_size=1),
+       st.booleans(), st.sampled_from([None, '"']))
+def test_yaml_called_clean_has_nothing_unrenderable(
+    data: dict[str, Any], odd_keys: dict[Any, Any], unicode: bool, style: str | None
+) -> None:
+    """Raw or escaped (double-quoted `\\x85`, `\\L`...), keys that are not text: a YAML
+    catalog is called clean only when the full check would find nothing."""
+    catalog = {"codes": {561: {"examples": [{"response": data}]}}, "x": data, "y": odd_keys}
+    text = yaml.safe_dump(catalog, allow_unicode=unicode, default_style=style)
+    document = source.parse("c.yaml", text)
+    if document.clean:
+        assert unrenderable(document.data) == []
+    elif unicode and style is None and not odd_keys:
+        assert "\\" in text or unrenderable(document.data)
+
+
 NOISE = st.lists(st.sampled_from([*'[]()<>:\\"\n x#`*', "](", "]:", "] [", "http://a"]),
                  max_size=6).map("".join)
 LINKS = st.sampled_from(["[a](http://a)", "[a][r]\n\n[r]: http://a", "[a] [r]\n\n[r]: #x",

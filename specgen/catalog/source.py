@@ -83,8 +83,9 @@ class Document:
     data: Any
     place: Callable[[Path_], Place | None]
     clean: bool = False
-    """The data is what `json.loads` made of text without a character (raw or escaped) that an
-    output cannot show: `values.unrenderable` has nothing to find in it."""
+    """The data was read from text without a character (raw or escaped) that an output cannot
+    show, with text for every key (the codes' numbers aside): `values.unrenderable` has
+    nothing to find in it."""
 
     def locate(self, path: Sequence[PathPart]) -> Location:
         """The closest known position of a path: the value itself, else its nearest parent."""

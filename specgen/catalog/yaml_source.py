@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ..errors import LoadError
-from .source import MAX_DEPTH, MAX_NODES, NOT_FINITE, Document, Path_, Place
+from .source import MAX_DEPTH, MAX_NODES, NOT_FINITE, UNSHOWABLE, Document, Path_, Place
 
 try:  # libyaml's composer is an order of magnitude faster; the pure one gives the same nodes.
     YamlLoader: type[Any] = yaml.CSafeLoader
@@ -30,6 +30,9 @@ _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null")
 )
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# The escapes of double-quoted YAML that can write a character outputs cannot show (and more:
+# an escaped backslash before one of these letters only costs the full check).
+_UNSHOWABLE_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
 
 
 def parse_yaml(file: str, text: str) -> Document:
@@ -51,7 +54,11 @@ def parse_yaml(file: str, text: str) -> Document:
     if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
         _refuse_explosion(file, node)
     positions[()] = _mark(node)
-    return Document(file, _YamlBuilder(file, positions).build(node), positions.get)
+    builder = _YamlBuilder(file, positions)
+    data = builder.build(node)
+    clean = (builder.text_keys and UNSHOWABLE.search(text) is None
+             and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None))
+    return Document(file, data, positions.get, clean)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -102,6 +109,7 @@ class _YamlBuilder:
     def __init__(self, file: str, positions: dict[Path_, tuple[int, int]]) -> None:
         self.file = file
         self.positions = positions
+        self.text_keys = True  # every key is text (the codes' numbers aside)
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, node: yaml.Node, message: str) -> LoadError:
@@ -164,6 +172,8 @@ class _YamlBuilder:
             if key in explicit:
                 raise self.fail(key_node, f"duplicate key {key!r}")
             explicit.add(key)
+            if type(key) is not str and path != ("codes",):
+                self.text_keys = False
             entry = (*path, str(key))
             self.positions[entry] = _mark(key_node)
             result[key] = self._child(value_node, entry, depth + 1)
