@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from ..errors import Location, MergeError, Problem
 from .equal import Side
 from .outline import Node, Shape, Unsupported, local_target
 from .planner import Planner
+from .scan_json import JsonOutline
 
 if TYPE_CHECKING:
     from .plan import Attachment, MergePlan, OnConflict, Path_
@@ -55,15 +56,12 @@ aside): a reference leading to a mapping with another key leads to something els
 document, `info`, an operation where a path item belongs), where specgen must not write."""
 
 
-def shape_of(pointers: Iterable[Path_]) -> Shape:
-    """The mappings of a JSON file to locate: `TARGET` at each pointer (the JSON scanner insists
-    that what its shape names is an object, so only the places references lead to are named)."""
-    shape: dict[str, Any] = {}
-    for pointer in pointers:
-        node = shape
-        for part in pointer:
-            node = node.setdefault(part, {})
-        node.update((key, value) for key, value in TARGET.items() if key not in node)
+def shape_at(pointer: Path_) -> Shape:
+    """The mappings of a JSON file to locate for a reference: `TARGET` at its pointer (the JSON
+    scanner insists that what its shape names is an object, so only that place is named)."""
+    shape: Shape = TARGET
+    for part in reversed(pointer):
+        shape = {part: shape}
     return shape
 
 
@@ -126,17 +124,20 @@ class Description:
 
     def open(self, relative: str, ref: str, at: Location, pointer: Path_) -> RefPlanner:
         """The planner of a file of the description, read and outlined on first use (a JSON
-        file again when a reference leads to a new place in it)."""
+        file's outline extended when a reference leads to a new place in it)."""
         from .plan import DocumentText, MergePlan, open_outline
 
         found = self.planners.get(relative)
         if found is not None:
             plan = found.plan
-            if plan.document.is_json and pointer not in found.pointers:
+            if isinstance(plan.outline, JsonOutline) and pointer not in found.pointers:
                 found.pointers.add(pointer)
-                # Edits are planned by path and rendered from the newest outline, which locates
-                # everything the older ones did.
-                plan.outline = open_outline(plan.document, shape_of(found.pointers))
+                # Only what was skipped so far is scanned: thousands of references into one
+                # file cost about one scan of it, not one each.
+                try:
+                    plan.outline.locate(shape_at(pointer))
+                except Unsupported as exc:
+                    raise plan.document.unsupported(exc) from None
             return found
         from .io import read_bytes
         try:
@@ -147,7 +148,7 @@ class Description:
         document = DocumentText.of(data, self.shown(relative))
         # YAML is composed whole (every mapping located, any layout); JSON scanned for the
         # places references lead to.
-        outline = open_outline(document, shape_of([pointer]), compose=not document.is_json)
+        outline = open_outline(document, shape_at(pointer), compose=not document.is_json)
         planner = RefPlanner(MergePlan(document, outline), self, relative)
         planner.pointers.add(pointer)
         planner.conflicts = self.root.conflicts  # reported together, with the root file's
