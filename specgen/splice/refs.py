@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,12 @@ def shape_at(pointer: Path_) -> Shape:
     return shape
 
 
+def at_ref(owner: RefPlanner, offset: int, message: str) -> MergeError:
+    """A refusal at a `$ref` of the owner's file. Located only when refusing: a line number is
+    a count from the file's start, too much to spend on each of thousands of references."""
+    return MergeError([Problem(owner.plan.document.location(offset), message)])
+
+
 @dataclass
 class Description:
     """The files of one description: the root file's folder, and a planner for each file read."""
@@ -74,6 +80,7 @@ class Description:
     path: Path | None  # the root file on disk; None: a document given as text, files not followed
     name: str  # the root file's path in the folder (its name)
     planners: dict[str, RefPlanner] = field(default_factory=dict)  # by path in the folder
+    regular: set[str] = field(default_factory=set)  # paths found to be no symbolic links
 
     @property
     def root(self) -> RefPlanner:
@@ -89,10 +96,11 @@ class Description:
         assert self.path is not None
         return os.path.normpath(self.path.parent / relative)
 
-    def resolve(self, owner: RefPlanner, ref: Any, at: Location) -> tuple[RefPlanner, Path_]:
-        """The planner of the file a reference leads to, and the pointer in it."""
+    def resolve(self, owner: RefPlanner, ref: Any, offset: int) -> tuple[RefPlanner, Path_]:
+        """The planner of the file a reference leads to, and the pointer in it (`offset`: where
+        the `$ref` is in the owner's file)."""
         def refuse(why: str) -> MergeError:
-            return MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")])
+            return at_ref(owner, offset, f"cannot follow the $ref {ref!r}: {why}")
 
         if not isinstance(ref, str):
             raise refuse("a reference is text")
@@ -103,7 +111,7 @@ class Description:
         if len(path) > LONGEST:
             raise refuse(f"its pointer has more than {LONGEST} parts")
         if not target:  # in the same file (another file's JSON is located anew for it)
-            return (owner if owner.root else self.open(owner.relative, ref, at, path)), path
+            return (owner if owner.root else self.open(owner.relative, path, refuse)), path
         if URL.match(target):
             raise refuse("specgen reads no URLs; download the file beside the document")
         if self.path is None:
@@ -116,13 +124,16 @@ class Description:
         relative = posixpath.normpath(posixpath.join(posixpath.dirname(owner.relative), name))
         if relative == ".." or relative.startswith("../"):
             raise refuse("it leaves the root file's folder")
-        real = os.path.realpath(self.folder / relative)
-        if real != str(Path(os.path.realpath(self.folder)) / relative):
-            raise refuse("it goes through a symbolic link; specgen follows only regular files"
-                         " inside the root file's folder")
-        return self.open(relative, ref, at, path), path
+        if relative not in self.regular:  # checked once per file, not per reference
+            real = os.path.realpath(self.folder / relative)
+            if real != str(Path(os.path.realpath(self.folder)) / relative):
+                raise refuse("it goes through a symbolic link; specgen follows only regular"
+                             " files inside the root file's folder")
+            self.regular.add(relative)
+        return self.open(relative, path, refuse), path
 
-    def open(self, relative: str, ref: str, at: Location, pointer: Path_) -> RefPlanner:
+    def open(self, relative: str, pointer: Path_,
+             refuse: Callable[[str], MergeError]) -> RefPlanner:
         """The planner of a file of the description, read and outlined on first use (a JSON
         file's outline extended when a reference leads to a new place in it)."""
         from .plan import DocumentText, MergePlan, open_outline
@@ -143,8 +154,7 @@ class Description:
         try:
             data = read_bytes(self.folder / relative)
         except MergeError as exc:
-            why = exc.problems[0].message if exc.problems else "cannot read it"
-            raise MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")]) from None
+            raise refuse(exc.problems[0].message if exc.problems else "cannot read it") from None
         document = DocumentText.of(data, self.shown(relative))
         # YAML is composed whole (every mapping located, any layout); JSON scanned for the
         # places references lead to.
@@ -181,27 +191,26 @@ class RefPlanner(Planner):
         seen: list[tuple[str, Path_]] = [(self.relative, where)]
         owner: RefPlanner = self
         while True:
-            at = owner.plan.document.location(node.offset("$ref"))
-            ref = node.value("$ref")
-            owner, path = self.description.resolve(owner, ref, at)
+            referrer, offset, ref = owner, node.offset("$ref"), node.value("$ref")
+            owner, path = self.description.resolve(owner, ref, offset)
             if any(file == owner.relative and place[:len(path)] == path for file, place in seen):
-                raise MergeError([Problem(at, f"the $ref {ref!r} leads back to itself (a cycle"
-                                              " of references)")])
+                raise at_ref(referrer, offset, f"the $ref {ref!r} leads back to itself (a cycle"
+                                               " of references)")
             seen.append((owner.relative, path))
             target = owner.plan.node(path)
             if target is None:
-                raise MergeError([Problem(at, (
+                raise at_ref(referrer, offset, (
                     f"cannot follow the $ref {ref!r}: it leads to no mapping specgen reads"
-                    " (a path item or operation)"))])
+                    " (a path item or operation)"))
             if "$ref" not in target:
                 other = next((key for key in target.names()
                               if key not in FIELDS[what] and not key.startswith("x-")), None)
                 if other is not None:
                     kind = what.removeprefix("this ")
-                    raise MergeError([Problem(at, (
+                    raise at_ref(referrer, offset, (
                         f"cannot follow the $ref {ref!r}: it leads to a mapping that is not"
                         f" {'an' if kind[0] == 'o' else 'a'} {kind} ({other!r} is no field of"
-                        " one)"))])
+                        " one)"))
                 return owner, path, target
             node = target
 
