@@ -1,7 +1,8 @@
 """JSON documents as text plus positions: locate the mappings a merge edits, render in their style.
 
 Only the mappings the shape names are walked key by key; every other value is skipped with the
-C decoder (`raw_decode`), so the whole document is decoded about once.
+C decoder (`raw_decode`), so the whole document is decoded about once. An outline can be asked
+for more places later (`JsonOutline.locate`): only values skipped so far are scanned then.
 
 The text scanned is the document's bytes, one character per byte (`byte_text`): JSON's syntax
 is ASCII, so the structure reads the same, slices are the file's bytes, and a 13 MB document
