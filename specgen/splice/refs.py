@@ -110,7 +110,7 @@ class Description:
             raise refuse("its fragment is not a JSON pointer (#/a/b)")
         if len(path) > LONGEST:
             raise refuse(f"its pointer has more than {LONGEST} parts")
-        if not target:  # in the same file (another file's JSON is located anew for it)
+        if not target:  # in the same file (another file's JSON outline is extended for it)
             return (owner if owner.root else self.open(owner.relative, path, refuse)), path
         if URL.match(target):
             raise refuse("specgen reads no URLs; download the file beside the document")

@@ -161,7 +161,8 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         if colon is None:
             raise Unsupported(key_end, "expected ':'")
         value_start = colon.end()
-        sub = _sub_shape(shape, key, wildcard)
+        # A `$ref` (a string) sits where a wildcard expects mappings (a callback by reference).
+        sub = shape.get(key, wildcard if key != "$ref" else None)
         entry = JsonEntry(index, key_end, value_start, value_start)
         if sub is not None:
             entry.node = _scan_value(text, key, value_start, sub)
@@ -177,12 +178,6 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
             return node
 
 
-def _sub_shape(shape: Shape, key: str, wildcard: Shape | None) -> Shape | None:
-    """What to locate under `key` (None: nothing, the value is skipped)."""
-    # A `$ref` (a string) sits where a wildcard expects mappings (a callback by reference).
-    return shape.get(key, wildcard if key != "$ref" else None)
-
-
 def _scan_value(text: str, key: str, start: int, shape: Shape) -> JsonNode:
     """The object that is the value of `key` (at `start`), located as the shape says."""
     if not text.startswith("{", start):
@@ -190,9 +185,9 @@ def _scan_value(text: str, key: str, start: int, shape: Shape) -> JsonNode:
     return scan_object(text, start, shape)
 
 
-def extend_object(node: JsonNode, shape: Shape) -> None:
+def _extend_object(node: JsonNode, shape: Shape) -> None:
     """Locate in an object located already the objects `shape` names that are not yet: only the
-    values skipped so far are scanned, so asking for many places one at a time costs what
+    values skipped so far are scanned, so asking for many places one at a time costs about what
     asking for all of them at once would (see JsonOutline.locate)."""
     entries = node.entries
     wildcard = shape.get("*")
@@ -201,14 +196,14 @@ def extend_object(node: JsonNode, shape: Shape) -> None:
     keys = list(entries) if wildcard is not None else sorted(
         (key for key in shape if key in entries), key=lambda key: entries[key].key_start)
     for key in keys:
-        sub = _sub_shape(shape, key, wildcard)
+        sub = shape.get(key, wildcard if key != "$ref" else None)  # as scan_object says
         if sub is None:
             continue
         entry = entries[key]
         if entry.node is None:
             entry.node = _scan_value(node.text, key, entry.value_start, sub)
         else:
-            extend_object(entry.node, sub)
+            _extend_object(entry.node, sub)
 
 
 def _skip_value(text: str, start: int) -> int:
@@ -247,7 +242,7 @@ class JsonOutline:
         """Locate also the objects `shape` names. The text is not read again: only values
         skipped so far are scanned, each at most once per level of nesting however many places
         are asked for one by one (the references into a file of operations, say)."""
-        extend_object(self.root, shape)
+        _extend_object(self.root, shape)
 
     def _style(self) -> tuple[int | None, str]:
         """The indent step (None for one-line JSON) and key separator the document uses."""
