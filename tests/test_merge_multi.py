@@ -426,8 +426,8 @@ def test_the_publishers_bundler_sees_every_original_response_and_the_attached_on
 
 def test_json_files_with_several_operations_each_reached_by_pointer(tmp_path: Path) -> None:
     """A JSON root whose operations are pointers into one JSON file (CRLF line ends): both get
-    the response there, in the file's own line ends, and the file is read anew for each place
-    a reference leads to (the JSON scanner locates only those)."""
+    the response there, in the file's own line ends; the file is read once and each place a
+    reference leads to located in it as it comes (the JSON scanner locates only those)."""
     folder = tmp_path / "api"
     (folder / "ops").mkdir(parents=True)
     (folder / "openapi.json").write_text(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from ..errors import Location, MergeError, Problem
 from .equal import Side
 from .outline import Node, Shape, Unsupported, local_target
 from .planner import Planner
+from .scan_json import JsonOutline
 
 if TYPE_CHECKING:
     from .plan import Attachment, MergePlan, OnConflict, Path_
@@ -55,16 +56,19 @@ aside): a reference leading to a mapping with another key leads to something els
 document, `info`, an operation where a path item belongs), where specgen must not write."""
 
 
-def shape_of(pointers: Iterable[Path_]) -> Shape:
-    """The mappings of a JSON file to locate: `TARGET` at each pointer (the JSON scanner insists
-    that what its shape names is an object, so only the places references lead to are named)."""
-    shape: dict[str, Any] = {}
-    for pointer in pointers:
-        node = shape
-        for part in pointer:
-            node = node.setdefault(part, {})
-        node.update((key, value) for key, value in TARGET.items() if key not in node)
+def shape_at(pointer: Path_) -> Shape:
+    """The mappings of a JSON file to locate for a reference: `TARGET` at its pointer (the JSON
+    scanner insists that what its shape names is an object, so only that place is named)."""
+    shape: Shape = TARGET
+    for part in reversed(pointer):
+        shape = {part: shape}
     return shape
+
+
+def at_ref(owner: RefPlanner, offset: int, message: str) -> MergeError:
+    """A refusal at a `$ref` of the owner's file. Located only when refusing: a line number is
+    a count from the file's start, too much to spend on each of thousands of references."""
+    return MergeError([Problem(owner.plan.document.location(offset), message)])
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Description:
     path: Path | None  # the root file on disk; None: a document given as text, files not followed
     name: str  # the root file's path in the folder (its name)
     planners: dict[str, RefPlanner] = field(default_factory=dict)  # by path in the folder
+    regular: set[str] = field(default_factory=set)  # paths found to be no symbolic links
 
     @property
     def root(self) -> RefPlanner:
@@ -91,10 +96,11 @@ class Description:
         assert self.path is not None
         return os.path.normpath(self.path.parent / relative)
 
-    def resolve(self, owner: RefPlanner, ref: Any, at: Location) -> tuple[RefPlanner, Path_]:
-        """The planner of the file a reference leads to, and the pointer in it."""
+    def resolve(self, owner: RefPlanner, ref: Any, offset: int) -> tuple[RefPlanner, Path_]:
+        """The planner of the file a reference leads to, and the pointer in it (`offset`: where
+        the `$ref` is in the owner's file)."""
         def refuse(why: str) -> MergeError:
-            return MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")])
+            return at_ref(owner, offset, f"cannot follow the $ref {ref!r}: {why}")
 
         if not isinstance(ref, str):
             raise refuse("a reference is text")
@@ -104,8 +110,8 @@ class Description:
             raise refuse("its fragment is not a JSON pointer (#/a/b)")
         if len(path) > LONGEST:
             raise refuse(f"its pointer has more than {LONGEST} parts")
-        if not target:  # in the same file (another file's JSON is located anew for it)
-            return (owner if owner.root else self.open(owner.relative, ref, at, path)), path
+        if not target:  # in the same file (another file's JSON outline is extended for it)
+            return (owner if owner.root else self.open(owner.relative, path, refuse)), path
         if URL.match(target):
             raise refuse("specgen reads no URLs; download the file beside the document")
         if self.path is None:
@@ -118,36 +124,41 @@ class Description:
         relative = posixpath.normpath(posixpath.join(posixpath.dirname(owner.relative), name))
         if relative == ".." or relative.startswith("../"):
             raise refuse("it leaves the root file's folder")
-        real = os.path.realpath(self.folder / relative)
-        if real != str(Path(os.path.realpath(self.folder)) / relative):
-            raise refuse("it goes through a symbolic link; specgen follows only regular files"
-                         " inside the root file's folder")
-        return self.open(relative, ref, at, path), path
+        if relative not in self.regular:  # checked once per file, not per reference
+            real = os.path.realpath(self.folder / relative)
+            if real != str(Path(os.path.realpath(self.folder)) / relative):
+                raise refuse("it goes through a symbolic link; specgen follows only regular"
+                             " files inside the root file's folder")
+            self.regular.add(relative)
+        return self.open(relative, path, refuse), path
 
-    def open(self, relative: str, ref: str, at: Location, pointer: Path_) -> RefPlanner:
+    def open(self, relative: str, pointer: Path_,
+             refuse: Callable[[str], MergeError]) -> RefPlanner:
         """The planner of a file of the description, read and outlined on first use (a JSON
-        file again when a reference leads to a new place in it)."""
+        file's outline extended when a reference leads to a new place in it)."""
         from .plan import DocumentText, MergePlan, open_outline
 
         found = self.planners.get(relative)
         if found is not None:
             plan = found.plan
-            if plan.document.is_json and pointer not in found.pointers:
+            if isinstance(plan.outline, JsonOutline) and pointer not in found.pointers:
                 found.pointers.add(pointer)
-                # Edits are planned by path and rendered from the newest outline, which locates
-                # everything the older ones did.
-                plan.outline = open_outline(plan.document, shape_of(found.pointers))
+                # Only what was skipped so far is scanned: thousands of references into one
+                # file cost about one scan of it, not one each.
+                try:
+                    plan.outline.locate(shape_at(pointer))
+                except Unsupported as exc:
+                    raise plan.document.unsupported(exc) from None
             return found
         from .io import read_bytes
         try:
             data = read_bytes(self.folder / relative)
         except MergeError as exc:
-            why = exc.problems[0].message if exc.problems else "cannot read it"
-            raise MergeError([Problem(at, f"cannot follow the $ref {ref!r}: {why}")]) from None
+            raise refuse(exc.problems[0].message if exc.problems else "cannot read it") from None
         document = DocumentText.of(data, self.shown(relative))
         # YAML is composed whole (every mapping located, any layout); JSON scanned for the
         # places references lead to.
-        outline = open_outline(document, shape_of([pointer]), compose=not document.is_json)
+        outline = open_outline(document, shape_at(pointer), compose=not document.is_json)
         planner = RefPlanner(MergePlan(document, outline), self, relative)
         planner.pointers.add(pointer)
         planner.conflicts = self.root.conflicts  # reported together, with the root file's
@@ -180,27 +191,26 @@ class RefPlanner(Planner):
         seen: list[tuple[str, Path_]] = [(self.relative, where)]
         owner: RefPlanner = self
         while True:
-            at = owner.plan.document.location(node.offset("$ref"))
-            ref = node.value("$ref")
-            owner, path = self.description.resolve(owner, ref, at)
+            referrer, offset, ref = owner, node.offset("$ref"), node.value("$ref")
+            owner, path = self.description.resolve(owner, ref, offset)
             if any(file == owner.relative and place[:len(path)] == path for file, place in seen):
-                raise MergeError([Problem(at, f"the $ref {ref!r} leads back to itself (a cycle"
-                                              " of references)")])
+                raise at_ref(referrer, offset, f"the $ref {ref!r} leads back to itself (a cycle"
+                                               " of references)")
             seen.append((owner.relative, path))
             target = owner.plan.node(path)
             if target is None:
-                raise MergeError([Problem(at, (
+                raise at_ref(referrer, offset, (
                     f"cannot follow the $ref {ref!r}: it leads to no mapping specgen reads"
-                    " (a path item or operation)"))])
+                    " (a path item or operation)"))
             if "$ref" not in target:
                 other = next((key for key in target.names()
                               if key not in FIELDS[what] and not key.startswith("x-")), None)
                 if other is not None:
                     kind = what.removeprefix("this ")
-                    raise MergeError([Problem(at, (
+                    raise at_ref(referrer, offset, (
                         f"cannot follow the $ref {ref!r}: it leads to a mapping that is not"
                         f" {'an' if kind[0] == 'o' else 'a'} {kind} ({other!r} is no field of"
-                        " one)"))])
+                        " one)"))
                 return owner, path, target
             node = target
 

@@ -1,7 +1,8 @@
 """JSON documents as text plus positions: locate the mappings a merge edits, render in their style.
 
 Only the mappings the shape names are walked key by key; every other value is skipped with the
-C decoder (`raw_decode`), so the whole document is decoded about once.
+C decoder (`raw_decode`), so the whole document is decoded about once. An outline can be asked
+for more places later (`JsonOutline.locate`): only values skipped so far are scanned then.
 
 The text scanned is the document's bytes, one character per byte (`byte_text`): JSON's syntax
 is ASCII, so the structure reads the same, slices are the file's bytes, and a 13 MB document
@@ -164,9 +165,7 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         sub = shape.get(key, wildcard if key != "$ref" else None)
         entry = JsonEntry(index, key_end, value_start, value_start)
         if sub is not None:
-            if not text.startswith("{", value_start):
-                raise Unsupported(value_start, f"{key!r} must be a mapping (a JSON object)")
-            entry.node = scan_object(text, value_start, sub)
+            entry.node = _scan_value(text, key, value_start, sub)
             entry.value_end = entry.node.close + 1
         else:
             entry.value_end = _skip_value(text, value_start)
@@ -177,6 +176,34 @@ def scan_object(text: str, start: int, shape: Shape) -> JsonNode:
         if step.group(1):
             node.close = step.start(1)
             return node
+
+
+def _scan_value(text: str, key: str, start: int, shape: Shape) -> JsonNode:
+    """The object that is the value of `key` (at `start`), located as the shape says."""
+    if not text.startswith("{", start):
+        raise Unsupported(start, f"{key!r} must be a mapping (a JSON object)")
+    return scan_object(text, start, shape)
+
+
+def _extend_object(node: JsonNode, shape: Shape) -> None:
+    """Locate in an object located already the objects `shape` names that are not yet: only the
+    values skipped so far are scanned, so asking for many places one at a time costs about what
+    asking for all of them at once would (see JsonOutline.locate)."""
+    entries = node.entries
+    wildcard = shape.get("*")
+    # In document order, as a scan with the shape would meet them (the first error is the one
+    # it would give).
+    keys = list(entries) if wildcard is not None else sorted(
+        (key for key in shape if key in entries), key=lambda key: entries[key].key_start)
+    for key in keys:
+        sub = shape.get(key, wildcard if key != "$ref" else None)  # as scan_object says
+        if sub is None:
+            continue
+        entry = entries[key]
+        if entry.node is None:
+            entry.node = _scan_value(node.text, key, entry.value_start, sub)
+        else:
+            _extend_object(entry.node, sub)
 
 
 def _skip_value(text: str, start: int) -> int:
@@ -210,6 +237,12 @@ class JsonOutline:
         self.step, self.colon = self._style()
         self.newline = "\r\n" if "\r\n" in text[: 1 << 16] else "\n"
         self._rendered: dict[tuple[str, str, str], str] = {}
+
+    def locate(self, shape: Shape) -> None:
+        """Locate also the objects `shape` names. The text is not read again: only values
+        skipped so far are scanned, each at most once per level of nesting however many places
+        are asked for one by one (the references into a file of operations, say)."""
+        _extend_object(self.root, shape)
 
     def _style(self) -> tuple[int | None, str]:
         """The indent step (None for one-line JSON) and key separator the document uses."""
