@@ -114,11 +114,8 @@ def _without_example_places(document: Document) -> Any:
     table = getattr(place, "__self__", None)
     if not isinstance(table, dict):
         return place
-    return {path: where for path, where in table.items() if not _in_examples(path)}.get
-
-
-def _in_examples(path: tuple[str, ...]) -> bool:
-    """Whether a path leads into a code's or a problem type's examples."""
-    if path[:1] != ("codes",):
-        return False
-    return path[2:3] == (EXAMPLES,) or (path[2:3] == ("problems",) and path[4:5] == (EXAMPLES,))
+    # Paths into examples: codes/N/examples/..., codes/N/problems/SLUG/examples/...
+    return {path: where for path, where in table.items()
+            if not (len(path) > 2 and path[0] == "codes" and (
+                path[2] == EXAMPLES or (len(path) > 4 and path[2] == "problems"
+                                        and path[4] == EXAMPLES)))}.get
