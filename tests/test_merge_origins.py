@@ -14,7 +14,7 @@ from scale import problem_catalog
 
 from specgen.catalog.load import Loaded, embedded_catalog_path, load
 from specgen.cli import cli
-from specgen.openapi.fragment import render_located
+from specgen.openapi.fragment import Oas, render_located
 from specgen.splice.io import catalog_fragment
 
 # Every kind of component the renderer names, each written once, on a line of its own.
@@ -112,18 +112,19 @@ def theirs(value: Any) -> Any:
     return {**{k: v for k, v in value.items() if k != "x-specgen"}, "description": "Theirs."}
 
 
-def test_each_conflict_names_its_catalog_entry(tmp_path: Path) -> None:
+@pytest.mark.parametrize("oas", ["3.0", "3.1"])
+def test_each_conflict_names_its_catalog_entry(tmp_path: Path, oas: Oas) -> None:
     """Every generated component, already in the document with other content, is a conflict
     reported at the exact line and column of the catalog entry it comes from."""
     catalog = tmp_path / "specgen.yaml"
     catalog.write_text(CATALOG)
-    document, _ = render_located(load(catalog).catalog, "3.1")
+    document, _ = render_located(load(catalog).catalog, oas)
     components = {section: {name: theirs(value) for name, value in items.items()}
                   for section, items in document["components"].items()}
     assert {f"{section}/{name}" for section, items in components.items()
             for name in items} == set(EXPECTED)
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+    spec.write_text(json.dumps({"openapi": document["openapi"], "info": document["info"],
                                 "paths": {}, "components": components}, indent=2))
     result = CliRunner().invoke(cli, ["merge", str(spec), "--check", "--catalog", str(catalog)])
     assert result.exit_code == 2, result.output
