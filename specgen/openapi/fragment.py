@@ -15,9 +15,10 @@ from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
 from ..text import links
 from . import problems
+from .components import Components, Key
 from .downconvert import Inexpressible, Path, downconvert
 from .marks import marked
-from .schemas import Lifted, Owner, component_name, lift, unique_name
+from .schemas import Lifted, Owner, component_name, lift
 
 Oas = Literal["3.0", "3.1"]
 Format = Literal["yaml", "json"]
@@ -34,6 +35,7 @@ class _Schemas:
     components: dict[str, Any]
     inline: dict[Path, Any]  # catalog path of an inline schema → its OpenAPI form
     oas: Oas
+    origins: dict[str, Path]  # component → its place in the catalog
 
 
 HINT_31 = '; if the API publishes only OpenAPI 3.1, say `oas: ["3.1"]` in the catalog'
@@ -57,12 +59,22 @@ def default_oas(catalog: Catalog) -> Oas:
 
 def render_openapi(catalog: Catalog, oas: Oas | None = None, *, built: bool = False
                    ) -> dict[str, Any]:
+    """The document of `render_located`."""
+    return render_located(catalog, oas, built=built)[0]
+
+
+def render_located(catalog: Catalog, oas: Oas | None = None, *, built: bool = False
+                   ) -> tuple[dict[str, Any], dict[Key, Path]]:
     """The catalog as a complete OpenAPI document whose components hold every code's response,
     in `oas` (default: `default_oas`), which must be one the catalog targets.
 
     Raises RenderError, naming each schema and place, for what the version cannot express;
     for `build` (`built`), which renders every version the catalog targets, a 3.0 refusal says
     how to target only 3.1, as `check` says it.
+
+    With the document, the place of the catalog each component comes from, by (section, name):
+    the code of a response, the schema, header, example or problem type of the others, the code
+    whose problem types need the base schema specgen adds.
     """
     if oas is None:
         oas = default_oas(catalog)
@@ -76,17 +88,18 @@ def render_openapi(catalog: Catalog, oas: Oas | None = None, *, built: bool = Fa
     codes = sorted(catalog.codes)
     names = {code: catalog.response_name(code) for code in codes}
     _unique_responses(names)
-    headers, header_refs = _headers(catalog, codes, names, schemas)
-    examples: dict[str, Any] = {}
-    responses = {
-        names[code]: _response(catalog, code, names[code], schemas, header_refs, examples)
-        for code in codes
-    }
-    components: dict[str, Any] = {"responses": responses}
-    for section, content in (("schemas", schemas.components), ("headers", headers),
-                             ("examples", examples)):
-        if content:
-            components[section] = {name: marked(value) for name, value in content.items()}
+    found = Components({"schemas": dict(schemas.components)},
+                       {("schemas", name): path for name, path in schemas.origins.items()})
+    header_refs = _headers(catalog, codes, names, schemas, found)
+    for code in codes:
+        found.add("responses", names[code],
+                  _response(catalog, code, names[code], schemas, header_refs, found),
+                  ("codes", code))
+    components: dict[str, Any] = {"responses": found.section("responses")}
+    for section in ("schemas", "headers", "examples"):
+        if found.section(section):
+            components[section] = {name: marked(value)
+                                   for name, value in found.section(section).items()}
     info = {"title": catalog.info.title, "version": catalog.info.version}
     if catalog.info.description:
         info["description"] = catalog.info.description
@@ -104,7 +117,7 @@ def render_openapi(catalog: Catalog, oas: Oas | None = None, *, built: bool = Fa
     result: dict[str, Any] = json.loads(json.dumps(document))
     if has_code_links(catalog):  # else there is none to resolve
         _resolve_links(result, catalog)
-    return result
+    return result, found.origins
 
 
 # Keys whose values are data (example bodies, schema values), never prose to resolve links in.
@@ -198,7 +211,7 @@ def _schemas(catalog: Catalog, oas: Oas, hint: str) -> _Schemas:
     followed by `hint`)."""
     lifted, inline = _lifted(catalog)
     if oas == "3.1":
-        return _Schemas(lifted.schemas, inline, oas)
+        return _Schemas(lifted.schemas, inline, oas, lifted.origins)
     return _downconvert(lifted, inline, hint)
 
 
@@ -269,13 +282,14 @@ def _downconvert(lifted: Lifted, inline: dict[Path, Any], hint: str) -> _Schemas
             ]
     if problems:
         raise RenderError(problems)
-    return _Schemas(components, converted, "3.0")
+    return _Schemas(components, converted, "3.0", lifted.origins)
 
 
 def _headers(
-    catalog: Catalog, codes: list[int], names: dict[int, str], schemas: _Schemas
-) -> tuple[dict[str, Any], dict[tuple[int, str], str]]:
-    """Header components, and the component each code's header refers to.
+    catalog: Catalog, codes: list[int], names: dict[int, str], schemas: _Schemas,
+    components: Components,
+) -> dict[tuple[int, str], str]:
+    """Add the header components to `components`; the component each code's header refers to.
 
     A header of the catalog's `headers` is one component named after it, whichever codes refer
     to it. Any other header defined the same way by every code that sends it is one component
@@ -298,20 +312,21 @@ def _headers(
             # Field names are case-insensitive (RFC 9110 §5.1): one header, however spelled.
             key = ("#", header.shared) if header.shared else ("", header_name.lower())
             groups.setdefault(key, []).append((code, header_name))
-    components: dict[str, Any] = {}
     refs: dict[tuple[int, str], str] = {}
     # Shared headers first, so they keep their own names whatever else the codes define.
     for (shared, named), members in sorted(groups.items(), key=lambda item: item[0][0] != "#"):
         if shared or len({json.dumps(objects[m], sort_keys=True) for m in members}) == 1:
-            name = unique_name(component_name(named if shared else members[0][1]), components)
-            components[name] = objects[members[0]]
+            code, header_name = members[0]
+            name = components.add(
+                "headers", component_name(named if shared else header_name), objects[members[0]],
+                ("headers", named) if shared else ("codes", code, "headers", header_name))
             refs.update(dict.fromkeys(members, name))
             continue
         for code, header_name in members:
-            name = unique_name(f"{names[code]}.{component_name(header_name)}", components)
-            components[name] = objects[code, header_name]
-            refs[code, header_name] = name
-    return components, refs
+            refs[code, header_name] = components.add(
+                "headers", f"{names[code]}.{component_name(header_name)}",
+                objects[code, header_name], ("codes", code, "headers", header_name))
+    return refs
 
 
 def _response(
@@ -320,9 +335,10 @@ def _response(
     name: str,
     schemas: _Schemas,
     header_refs: dict[tuple[int, str], str],
-    examples: dict[str, Any],
+    components: Components,
 ) -> dict[str, Any]:
-    """One code's Response Object; its examples are added to `examples`."""
+    """One code's Response Object; its examples and problem types' schemas are added to
+    `components`."""
     status = catalog.codes[code]
     description = status.summary
     if status.description.strip():
@@ -341,17 +357,18 @@ def _response(
         elif media.schema_ is not None:
             obj["schema"] = schemas.inline[("codes", code, "content", media_type, "schema")]
         refs = {}
-        for example in status.examples:
+        for index, example in enumerate(status.examples):
             if _media_type(status, example) == media_type:
-                examples[f"{name}.{example.id}"] = problems.example_object(example)
-                refs[example.id] = {"$ref": f"#/components/examples/{name}.{example.id}"}
+                component = components.add("examples", f"{name}.{example.id}",
+                                           problems.example_object(example),
+                                           ("codes", code, "examples", index))
+                refs[example.id] = {"$ref": "#/components/examples/" + component}
         if refs:
             obj["examples"] = refs
         if media.description:
             obj["x-specgen"] = {"description": media.description}
         content[media_type] = obj
-    problems.attach(catalog, code, name, content, schemas.components, schemas.inline, examples,
-                    schemas.oas)
+    problems.attach(catalog, code, name, content, components, schemas.inline, schemas.oas)
     if content:
         response["content"] = content
     response["x-specgen"] = _extension(code, status)

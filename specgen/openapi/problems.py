@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ..catalog.models import Catalog, Example, ProblemType
 from ..catalog.schemas import COMPONENT_PREFIX
+from .components import Components
 from .schemas import unique_name
 
 PathT = tuple[str | int, ...]
@@ -43,10 +44,10 @@ def extensions_path(code: int, slug: str) -> PathT:
     return ("codes", code, "problems", slug, "extensions")
 
 
-def schema_name(slug: str, taken: dict[str, Any]) -> str:
-    """The component name of a problem type's schema: its slug in PascalCase + `Problem`."""
-    pascal = "".join(word.capitalize() for word in re.split(r"-+", slug))
-    return unique_name(f"{pascal}Problem", taken)
+def schema_name(slug: str) -> str:
+    """The component name of a problem type's schema (unless taken): its slug in PascalCase +
+    `Problem`."""
+    return "".join(word.capitalize() for word in re.split(r"-+", slug)) + "Problem"
 
 
 def attach(
@@ -54,16 +55,15 @@ def attach(
     code: int,
     name: str,
     content: dict[str, Any],
-    components: dict[str, Any],
+    components: Components,
     inline: dict[PathT, Any],
-    examples: dict[str, Any],
     oas: Literal["3.0", "3.1"],
 ) -> None:
     """Give a code's problem+json media type the `oneOf` of its problem types.
 
-    `content` is the response's content, `components` the schema components (the types'
-    schemas are added), `inline` the converted inline schemas (extensions among them),
-    `examples` the example components (the types' examples are added).
+    `content` is the response's content, `components` the fragment's components (the types'
+    schemas and examples are added, each from its problem type), `inline` the converted inline
+    schemas (extensions among them).
     """
     status = catalog.codes[code]
     media_type = status.problem_media_type
@@ -72,21 +72,22 @@ def attach(
     media = content[media_type]
     base = media.get("schema")
     if base is None:
-        if BASE_NAME not in components:
-            components[BASE_NAME] = BASE_SCHEMA
+        if BASE_NAME not in components.section("schemas"):
+            # The first code whose types need the base is where it comes from.
+            components.add("schemas", BASE_NAME, BASE_SCHEMA, ("codes", code, "problems"))
         base = {"$ref": COMPONENT_PREFIX + BASE_NAME}
     mapping: dict[str, str] = {}
     refs: dict[str, Any] = dict(media.get("examples", {}))
     for slug, problem in status.problems.items():
         uri = catalog.problem_uri(slug, problem)
         assert uri is not None  # `check` refuses problem types without one
-        schema = schema_name(slug, components)
-        components[schema] = _schema(problem, uri, base, inline.get(extensions_path(code, slug)),
-                                     oas)
+        where: PathT = ("codes", code, "problems", slug)
+        schema = components.add(
+            "schemas", schema_name(slug),
+            _schema(problem, uri, base, inline.get(extensions_path(code, slug)), oas), where)
         mapping[uri] = COMPONENT_PREFIX + schema
-        for key, value in _examples(problem, uri, code, slug):
-            component = unique_name(f"{name}.{key}", examples)
-            examples[component] = value
+        for key, value, origin in _examples(problem, uri, code, where):
+            component = components.add("examples", f"{name}.{key}", value, origin)
             refs[unique_name(key, refs)] = {"$ref": "#/components/examples/" + component}
     media["schema"] = {
         "oneOf": [{"$ref": target} for target in mapping.values()],
@@ -118,15 +119,18 @@ def _schema(
 
 
 def _examples(
-    problem: ProblemType, uri: str, code: int, slug: str
-) -> list[tuple[str, dict[str, Any]]]:
-    """(key, Example Object) for each example of the type, or one made from the type."""
+    problem: ProblemType, uri: str, code: int, where: PathT
+) -> list[tuple[str, dict[str, Any], PathT]]:
+    """(key, Example Object, where it comes from) for each example of the type (at `where`),
+    or one made from the type."""
+    slug = str(where[-1])
     if not problem.examples:
         value: dict[str, Any] = {"type": uri, "title": problem.title, "status": code}
         if problem.detail:
             value["detail"] = problem.detail
-        return [(slug, {"summary": problem.title, "value": value})]
-    return [(f"{slug}.{example.id}", example_object(example)) for example in problem.examples]
+        return [(slug, {"summary": problem.title, "value": value}, where)]
+    return [(f"{slug}.{example.id}", example_object(example), (*where, "examples", index))
+            for index, example in enumerate(problem.examples)]
 
 
 def example_object(example: Example) -> dict[str, Any]:

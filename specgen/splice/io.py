@@ -80,8 +80,9 @@ def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[
 
 def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
     """The catalog's OpenAPI components as a fragment that points back into the catalog, in
-    the document's version `oas`, which the catalog must target."""
-    from ..openapi.fragment import render_openapi, targets
+    the document's version `oas`, which the catalog must target: each component at the place
+    the renderer says it comes from."""
+    from ..openapi.fragment import render_located, targets
 
     catalog = loaded.catalog
     version: Literal["3.0", "3.1"] = "3.0" if oas == "3.0" else "3.1"
@@ -89,22 +90,13 @@ def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
         raise MergeError([Problem(loaded.locate(("oas",)), (
             f"the document is OpenAPI {version}, and the catalog targets only {targets(catalog)};"
             f' add "{version}" to its `oas` to merge it into OpenAPI {version} documents'))])
-    data = render_openapi(catalog, version)
-    codes = {catalog.response_name(code): code for code in catalog.codes}
+    data, origins = render_located(catalog, version)
 
     def locate(path: Path_) -> Location:
-        section, name = path[1:3] if len(path) >= 3 else ("", "")
-        if section == "schemas" and name in catalog.schemas:
-            return loaded.locate(("schemas", name))
-        if section == "responses" and name in codes:
-            return loaded.locate(("codes", codes[name]))
-        if section == "headers" and name in catalog.headers:
-            return loaded.locate(("headers", name))
-        if section == "headers":  # a code's own header: the first code that documents it
-            for code, status in catalog.codes.items():
-                if name in status.headers:
-                    return loaded.locate(("codes", code, "headers", name))
-        return loaded.locate(())
+        """A component ("components", section, name) is where it comes from; nothing else
+        (the fragment has no paths) is in the catalog."""
+        section, name = path[1:] if len(path) == 3 else ("", "")
+        return loaded.locate(origins.get((section, name), ()))
 
     return Fragment.located(data, loaded.source.name, locate)
 
