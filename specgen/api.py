@@ -466,7 +466,9 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
 
     with Background(partial(read_side, *old)) as first, \
             Background(partial(read_side, *new)) as second:
-        from .diff.sides import diff_sides
+        from .diff.sides import diff_sides, prepare
+
+        prepare()  # while the children read
 
         return diff_sides(first.result(), second.result())
 

@@ -239,10 +239,24 @@ def _parse_json(file: str, text: str) -> Document:
         else:
             # Deeper files go to the locating parser, which refuses a value below MAX_DEPTH.
             if _nesting(data) <= MAX_DEPTH:
-                clean = UNSHOWABLE.search(text) is None and (
-                    "\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
-                return Document(file, data, places.place, clean)
+                return Document(file, data, places.place, _clean_json(text))
     return _JsonParser(file, text).document()
+
+
+def _clean_json(text: str) -> bool:
+    """Whether JSON text the C decoder accepted has no character outputs cannot show, raw or
+    escaped. Accepted text has no raw control character but tab, LF and CR (the decoder refuses
+    them in strings, and outside strings only those and space may stand), so only DEL, C1
+    controls, the line separators and lone surrogates can be there raw: in UTF-8 the bytes 7F,
+    C2, E2 80 and ED start them, and only text with one of those is searched for them
+    character by character."""
+    if text.isascii():
+        raw_found = "\x7f" in text
+    else:
+        raw = text.encode("utf-8", "surrogatepass")
+        raw_found = any(start in raw for start in (b"\x7f", b"\xc2", b"\xe2\x80", b"\xed")) and (
+            UNSHOWABLE.search(text) is not None)
+    return not raw_found and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
 
 
 class _JsonPlaces:

@@ -38,6 +38,12 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     return locate(changes, old.document.locate, new.document.locate)
 
 
+def prepare() -> None:
+    """Build the catalog's validators now, which pydantic otherwise builds on first use: while
+    the files are read elsewhere, the time is free."""
+    Catalog.model_rebuild()
+
+
 def _validated(side: Side, data: Any) -> Catalog:
     catalog = catalog_model(side.document, data)
     found = list(_dangling(catalog))
