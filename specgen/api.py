@@ -470,7 +470,7 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
 
         prepare()  # while the children read
 
-        return diff_sides(first.result(), second.result())
+        return diff_sides(first.result().received(old[1]), second.result().received(new[1]))
 
 
 def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:

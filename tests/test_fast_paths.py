@@ -164,7 +164,7 @@ def test_json_positions_found_on_demand_are_the_locating_parsers(
 ) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     slow = source._JsonParser("c.json", text).document()
-    fast = source._JsonPlaces(text)
+    fast = source.JsonPlaces(text)
     assert fast.read() == slow.data
     for path in _paths(slow.data):
         assert fast.place(path) == slow.place(path), path
@@ -191,7 +191,7 @@ def test_json_read_entry_by_entry_accepts_what_the_c_decoder_accepts(text: str) 
             return ("refused",)
 
     expected = outcome(lambda: source._HOOKED.decode(text))
-    assert outcome(source._JsonPlaces(text).read) == expected
+    assert outcome(source.JsonPlaces(text).read) == expected
 
 
 @pytest.mark.parametrize("depth", [98, 99, 100, 101, 102])

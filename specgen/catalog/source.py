@@ -77,7 +77,7 @@ class Document:
     """Parsed data, and where its mapping entries and list items are: `place` gives the line
     and column (1-based) of a path, or None. YAML and malformed JSON record every position
     while parsing; well-formed JSON is parsed at C speed and finds the few paths that located
-    messages need on demand (`_JsonPlaces`)."""
+    messages need on demand (`JsonPlaces`)."""
 
     file: str
     data: Any
@@ -209,7 +209,7 @@ def _finite(number: str) -> float:
 _HOOKED = json.JSONDecoder(
     object_pairs_hook=_unique, parse_constant=_not_finite, parse_float=_finite)
 _READ_WHOLE = frozenset({(), ("codes",)})
-"""The objects `_JsonPlaces.read` reads entry by entry: the catalog and its codes."""
+"""The objects `JsonPlaces.read` reads entry by entry: the catalog and its codes."""
 
 
 def _nesting(data: Any) -> int:
@@ -231,7 +231,7 @@ def _parse_json(file: str, text: str) -> Document:
     """C-speed json for well-formed files; the locating parser for errors and positions."""
     # Escaped surrogates need the locating parser, which refuses lone halves.
     if not _ESCAPED_SURROGATE.search(text):
-        places = _JsonPlaces(text)
+        places = JsonPlaces(text)
         try:
             data = places.read()
         except (ValueError, RecursionError):
@@ -259,17 +259,21 @@ def _clean_json(text: str) -> bool:
     return not raw_found and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
 
 
-class _JsonPlaces:
+JsonEntries = dict[Path_, tuple[dict[str, tuple[int, int]], int | None]]
+
+
+class JsonPlaces:
     """Positions in well-formed JSON, found on demand: the containers on the way to a path are
     read only as far as the entry wanted (and resumed from there for the next path), their
     values skipped by the C decoder, so locating a few messages in a big file costs a fraction
     of a C-speed parse, never a parse in Python."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, entries: JsonEntries | None = None) -> None:
         self.text = text
         # Container path -> its entries read so far (key or item index -> offsets of the entry
-        # and of its value), and where reading stopped (None: at its end).
-        self.entries: dict[Path_, tuple[dict[str, tuple[int, int]], int | None]] = {}
+        # and of its value), and where reading stopped (None: at its end). Another process
+        # that read the same text may hand over what it read.
+        self.entries: JsonEntries = {} if entries is None else entries
 
     def read(self) -> Any:
         """The text's data, as `json.loads` with the hooks of `_HOOKED` reads it (raising

@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..catalog.source import Document, decode, no_cycle_collection, parse
+from ..catalog.source import (
+    Document,
+    JsonEntries,
+    JsonPlaces,
+    decode,
+    no_cycle_collection,
+    parse,
+)
 
 EXAMPLES = "examples"
 
@@ -28,8 +35,9 @@ class Written(NamedTuple):
     """Its data as `written` bytes: equal exactly when the data are; `marshal.loads` gives the
     data back."""
     needs: tuple[str, ...] | None
-    """What its model depends on outside itself: `problem_base` when it has no `type` of its
-    own, `schemas` when its extensions `$ref` one. None: it is not a mapping (never skipped)."""
+    """What its model may depend on outside itself: `problem_base` when it has no `type` of
+    its own, `schemas` when it holds a `$ref` (its extensions may refer to a schema). None: it
+    is not a mapping (never skipped)."""
 
 
 @dataclass
@@ -37,11 +45,21 @@ class Side:
     """One catalog file as read: its data without examples, each problem type in it as
     `Written` (what goes back and forth between processes is then mostly bytes), its document
     for the positions of every path outside examples, and where its model references import
-    from."""
+    from. A JSON file's positions are found on demand from its text, which does not travel:
+    `entries` holds what the reader read of it, and `received` gives the text back."""
 
     document: Document
     data: Any
     folder: Path
+    entries: JsonEntries | None = None
+
+    def received(self, raw: bytes) -> Side:
+        """The side with its JSON text again (the bytes it was read from, in this process)."""
+        if self.entries is None:
+            return self
+        text = decode(self.document.file, raw)
+        return replace(self, document=replace(
+            self.document, place=JsonPlaces(text, self.entries).place), entries=None)
 
     def problems(self) -> dict[Any, list[Written]]:
         """Every problem type by slug; a slug twice in a catalog has two entries."""
@@ -58,8 +76,18 @@ def read_side(name: str, raw: bytes, folder: Path) -> Side:
     what diff compares."""
     with no_cycle_collection():
         document = parse(name, decode(name, raw))
+        data = _read(document.data)
+        owner = getattr(document.place, "__self__", None)
+        if isinstance(owner, JsonPlaces):
+            return Side(replace(document, data=None, place=_nowhere), data, folder,
+                        owner.entries)
         return Side(replace(document, data=None, place=_without_example_places(document)),
-                    _read(document.data), folder)
+                    data, folder)
+
+
+def _nowhere(path: tuple[str, ...]) -> None:
+    """The positions of a JSON side until `Side.received` gives its text back."""
+    return None
 
 
 def _read(data: Any) -> Any:
@@ -84,11 +112,14 @@ def _codes(data: Any) -> dict[Any, Any]:
 
 
 def _written_type(code: str, problem: Any) -> Written:
+    form = written(problem)
     if not isinstance(problem, dict):
-        return Written(code, written(problem), None)
-    needs = (*(["problem_base"] if problem.get("type") is None else []),
-             *(["schemas"] if "$ref" in repr(problem.get("extensions")) else []))
-    return Written(code, written(problem), needs)
+        return Written(code, form, None)
+    # A `$ref` anywhere in its bytes (marshal writes text as it is): perhaps its extensions
+    # refer to a schema; a mere mention only costs the type a validation.
+    needs = (("problem_base",) if problem.get("type") is None else ()) + (
+        ("schemas",) if b"$ref" in form else ())
+    return Written(code, form, needs)
 
 
 def _without(entry: Any) -> Any:
@@ -108,8 +139,7 @@ def written(value: Any) -> bytes:
 def _without_example_places(document: Document) -> Any:
     """The document's positions without those inside examples, which diff never locates. YAML
     (and malformed JSON) record every path while parsing, most of them in examples, and all
-    would travel back from the child: their `place` is the `get` of that table. Well-formed
-    JSON finds positions on demand from its text, and keeps its `place`."""
+    would travel back from the child: their `place` is the `get` of that table."""
     place = document.place
     table = getattr(place, "__self__", None)
     if not isinstance(table, dict):
