@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import string
 from datetime import UTC
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 # RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_"
@@ -109,6 +108,8 @@ def http_date(value: str) -> str:
         raise ValueError(
             f"{value!r} is not an HTTP date like 'Wed, 09 Oct 2024 23:14:51 GMT' (RFC 9110 §5.6.7)"
         )
+    from email.utils import parsedate_to_datetime  # the email package: only for dates given
+
     try:
         parsed = parsedate_to_datetime(value)
     except ValueError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +18,9 @@ CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
 def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | None:
     """The file at `path` in `revision`, or None when `revision` is not a git revision of the
     repository holding `folder` (default: the current folder)."""
+    import shutil  # only for REV:PATH
+    import subprocess
+
     git = shutil.which("git")
     if git is None or not revision or revision.startswith("-"):
         return None

@@ -14,7 +14,6 @@ thread of the child watches for its parent to change.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import pickle
 import signal
@@ -48,6 +47,8 @@ def die_with(parent: int) -> None:
 
 def _ask_kernel() -> bool:
     """Ask Linux to SIGKILL this process when its parent ends; whether it agreed."""
+    import ctypes  # in the child only: the parent goes on without it
+
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
