@@ -12,8 +12,8 @@ from specgen.catalog.source import parse
 
 
 def test_registry_data_has_no_duplicate_keys_and_ships_in_the_package() -> None:
-    text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
-    data = parse("registry.yaml", text).data
+    text = files("specgen.catalog").joinpath("data/registry.json").read_text("utf-8")
+    data = parse("registry.json", text).data
     assert set(data) == {"iana", "components", "vendors"}
 
 

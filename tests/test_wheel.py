@@ -59,7 +59,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_the_wheel_carries_templates_and_data(installed: Installed) -> None:
     names = zipfile.ZipFile(installed.wheel).namelist()
     assert "specgen/catalog/data/example.yaml" in names
-    assert "specgen/catalog/data/registry.yaml" in names
+    assert "specgen/catalog/data/registry.json" in names
     templates = sorted(ROOT.joinpath("templates").rglob("*.jinja"))
     assert templates
     for template in templates:

@@ -1,7 +1,14 @@
-"""What the world already means by a status code: the IANA registry and known vendor uses."""
+"""What the world already means by a status code: the IANA registry and known vendor uses.
+
+The data is `data/registry.json`: the IANA "Hypertext Transfer Protocol (HTTP) Status Code
+Registry" and each vendor's public documentation, in specgen's own words. JSON rather than
+YAML, so that reading it costs no YAML parser (the commands that read JSON catalogs import
+none).
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -41,13 +48,16 @@ class VendorUse:
 
 @dataclass(frozen=True)
 class Component:
-    """A product that sends status codes in front of an API: a load balancer, a CDN."""
+    """A product that sends status codes in front of an API: a load balancer, a CDN; a
+    catalog names it by its key in `sender: {component: …}`."""
 
     key: str
     name: str
     the: bool
+    """Whether a sentence puts "the" before the name."""
     kind: str
     server: str
+    """The `Server` header value the component sends."""
 
     @property
     def phrase(self) -> str:
@@ -76,19 +86,15 @@ class CodeFacts:
 
 @cache
 def _raw() -> dict[str, Any]:
-    import yaml  # only when a command asks the registry: `diff` of most catalogs never does
-
-    from .yaml_source import YamlLoader
-
-    text = files("specgen.catalog").joinpath("data/registry.yaml").read_text("utf-8")
-    raw: dict[str, Any] = yaml.load(text, Loader=YamlLoader)  # a safe loader: libyaml's if present
+    raw: dict[str, Any] = json.loads(
+        files("specgen.catalog").joinpath("data/registry.json").read_text("utf-8"))
     return raw
 
 
 @cache
 def _data() -> tuple[dict[int, Registered], dict[int, tuple[VendorUse, ...]]]:
     raw = _raw()
-    iana = {code: Registered(code, **entry) for code, entry in raw["iana"].items()}
+    iana = {int(code): Registered(int(code), **entry) for code, entry in raw["iana"].items()}
     vendors: dict[int, list[VendorUse]] = {}
     for entry in raw["vendors"]:
         vendors.setdefault(entry["code"], []).append(VendorUse(**entry))
