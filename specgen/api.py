@@ -469,7 +469,6 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
         from .diff.sides import diff_sides, prepare
 
         prepare()  # while the children read
-
         return diff_sides(first.result().received(old[1]), second.result().received(new[1]))
 
 
