@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import REF, draw_value, named_schemas, schemas_with
 
-from specgen.catalog import schemas, source
+from specgen.catalog import json_source, schemas, source
 from specgen.catalog.check import link_texts
 from specgen.catalog.load import load_bytes
 from specgen.catalog.schemas import BodyValidator
@@ -163,8 +163,8 @@ def test_json_positions_found_on_demand_are_the_locating_parsers(
     value: Any, indent: int | None
 ) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    slow = source._JsonParser("c.json", text).document()
-    fast = source.JsonPlaces(text)
+    slow = json_source._JsonParser("c.json", text).document()
+    fast = json_source.JsonPlaces(text)
     assert fast.read() == slow.data
     for path in _paths(slow.data):
         assert fast.place(path) == slow.place(path), path
@@ -190,8 +190,8 @@ def test_json_read_entry_by_entry_accepts_what_the_c_decoder_accepts(text: str) 
         except (ValueError, RecursionError):
             return ("refused",)
 
-    expected = outcome(lambda: source._HOOKED.decode(text))
-    assert outcome(source.JsonPlaces(text).read) == expected
+    expected = outcome(lambda: json_source._HOOKED.decode(text))
+    assert outcome(json_source.JsonPlaces(text).read) == expected
 
 
 @pytest.mark.parametrize("depth", [98, 99, 100, 101, 102])
@@ -210,7 +210,7 @@ def test_json_nesting_limit_counted_on_parsed_data_is_the_locating_parsers(
         return "accepted"
 
     assert verdict(lambda: source.parse("c.json", text)) == verdict(
-        lambda: source._JsonParser("c.json", text).document())
+        lambda: json_source._JsonParser("c.json", text).document())
 
 
 CATALOG = {

@@ -14,14 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..catalog.source import (
-    Document,
-    JsonEntries,
-    JsonPlaces,
-    decode,
-    no_cycle_collection,
-    parse,
-)
+from ..catalog.json_source import JsonEntries, JsonPlaces
+from ..catalog.source import Document, decode, no_cycle_collection, parse
 
 EXAMPLES = "examples"
 
