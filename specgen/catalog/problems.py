@@ -70,14 +70,16 @@ def errors(
             yield base, (f"code {code} has problem types but no problem+json media type in"
                          " its content; add application/problem+json")
         extensions = _canonical(problem.extensions)
-        yield from _extension_errors(problem.extensions, extensions, names,
-                                     (*base, "extensions"), known)
+        refused = list(_extension_errors(problem.extensions, extensions, names,
+                                         (*base, "extensions"), known))
+        yield from refused
         if problem.deprecated is not None and problem.deprecated.use_instead is not None:
             instead = problem.deprecated.use_instead
             if instead == slug or not any(instead in s.problems for s in catalog.codes.values()):
                 yield (*base, "deprecated", "use_instead"), (
                     f"use_instead {instead!r} names no other problem type of this catalog")
-        sound = bodies is not None and code not in broken
+        # Bodies are validated only against sound schemas: the code's, and the type's extensions.
+        sound = bodies is not None and code not in broken and not refused
         yield from _example_errors(catalog, code, slug, problem, bodies if sound else None,
                                    (schemas, extensions))
 
