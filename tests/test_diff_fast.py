@@ -237,6 +237,38 @@ def test_an_undefined_body_schema_is_refused(tmp_path: Path) -> None:
     assert "schema 'Problem' is not defined (known: Extra)" in result.stderr
 
 
+def _schema_type(value: Any) -> Edit:
+    def edit(catalog: Catalog) -> None:
+        catalog["schemas"]["Problem"]["properties"]["detail"] = {"type": value}
+    return edit
+
+
+def _dangling_ref(catalog: Catalog) -> None:
+    catalog["schemas"]["Problem"]["properties"]["detail"] = {"$ref": "#/components/schemas/Nope"}
+
+
+def _broken_extensions(catalog: Catalog) -> None:
+    problem = _problem(catalog, 1)
+    problem["extensions"] = {"properties": {"name": {"type": "string", "pattern": "["}}}
+    problem["retryable"] = not problem["retryable"]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (_schema_type(5), "not a valid JSON Schema: 5 is not a JSON Schema type"),
+    (_dangling_ref, "$ref '#/components/schemas/Nope' names no schema of this catalog"),
+    (lambda catalog: catalog["schemas"].pop("Extra"),
+     "$ref '#/components/schemas/Extra' names no schema of this catalog"),
+    (_broken_extensions, "not a valid JSON Schema: '[' is not a 'regex'"),
+])
+def test_a_schema_check_refuses_is_refused(edit: Edit, message: str, tmp_path: Path) -> None:
+    """diff reads schemas field by field: one that is no JSON Schema, or whose `$ref` leads
+    nowhere, would make its report silently wrong, so it is refused as `check` refuses it."""
+    new, result = _cli_diff(tmp_path, edit)
+    assert result.exit_code == 2, result.output
+    assert f"{new}:" in result.stderr
+    assert message in result.stderr
+
+
 def test_a_dangling_shared_header_is_refused(tmp_path: Path) -> None:
     def dangling(catalog: Catalog) -> None:
         catalog["codes"][400]["headers"] = {"X-Trace": {"$ref": "#/headers/Trace"}}

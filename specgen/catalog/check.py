@@ -42,20 +42,17 @@ def errors(catalog: Catalog) -> list[Finding]:
     found: list[Finding] = []
     schemas = _schemas(catalog, found)
     names = set(catalog.schemas)
-    for name, schema in schemas.items():
-        _schema_findings(schema, names, ("schemas", name), found)
-    for name in ref_cycles(schemas):
-        found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
-    for name, header in catalog.headers.items():
-        _schema_findings(header.schema_, names, ("headers", name, "schema"), found)
-    bodies = BodyValidator(schemas) if not found else None
+    unusable = schema_errors(catalog, schemas)
+    shared = [f for f in unusable if f.path[:1] != ("codes",)]
+    bodies = BodyValidator(schemas) if not (found or shared) else None
+    found += unusable
+    # Bodies are checked only against sound schemas: a code's media types, and the shared ones.
+    broken = {f.path[1] for f in unusable
+              if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
     with time_limits():  # a body whose schema backtracks catastrophically must not hang check
         for code, status in catalog.codes.items():
-            _code_findings(catalog, code, status, names, bodies, found)
+            _code_findings(catalog, code, status, None if code in broken else bodies, found)
             _framing_findings(code, status, found)
-        # Problem documents are checked against their code's media type schemas when sound.
-        broken = {f.path[1] for f in found
-                  if f.path[:1] == ("codes",) and f.path[2:3] == ("content",)}
         found += [Finding(path, message)
                   for path, message in problems.errors(catalog, names, bodies, broken)]
         # Header values are checked only against header schemas that are themselves sound.
@@ -253,6 +250,39 @@ def _schemas(catalog: Catalog, found: list[Finding]) -> dict[str, Any]:
     return schemas
 
 
+def schema_errors(catalog: Catalog, schemas: dict[str, Any]) -> list[Finding]:
+    """The catalog's schemas (`schemas`: the named ones resolved) that are no JSON Schema
+    2020-12, whose `$ref`s lead nowhere or loop, or that a code's media type names without
+    defining: what `check` refuses first, and `diff`, which reads schemas field by field, too.
+    A problem type's extensions are among them (`problems.extension_errors`)."""
+    found: list[Finding] = []
+    names = set(catalog.schemas)
+    for name, schema in schemas.items():
+        _schema_findings(schema, names, ("schemas", name), found)
+    for name in ref_cycles(schemas):
+        found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
+    for name, header in catalog.headers.items():
+        _schema_findings(header.schema_, names, ("headers", name, "schema"), found)
+    for code, status in catalog.codes.items():
+        base: PathT = ("codes", code)
+        for name, header in status.headers.items():
+            if header.shared is None:  # a shared header's schema is checked under `headers`
+                _schema_findings(header.schema_, names, (*base, "headers", name, "schema"),
+                                 found)
+        for media_type, media in status.content.items():
+            where = (*base, "content", media_type, "schema")
+            if isinstance(media.schema_, str):
+                if media.schema_ not in names:
+                    known = ", ".join(sorted(names)) or "none"
+                    found.append(Finding(
+                        where, f"schema {media.schema_!r} is not defined (known: {known})"))
+            elif media.schema_ is not None:
+                _schema_findings(media.schema_, names, where, found)
+                if ref_cycles({"": media.schema_}):
+                    found.append(Finding(where, f"the schema {LOOP}"))
+    return found
+
+
 def _schema_findings(schema: Any, names: set[str], path: PathT, found: list[Finding]) -> None:
     try:
         check_schema(schema, names)
@@ -264,7 +294,6 @@ def _code_findings(
     catalog: Catalog,
     code: int,
     status: StatusCode,
-    names: set[str],
     bodies: BodyValidator | None,
     found: list[Finding],
 ) -> None:
@@ -294,24 +323,6 @@ def _code_findings(
             parse_rule(rule)
         except ValueError as exc:
             found.append(Finding((*base, "attach", index), str(exc)))
-    for name, header in status.headers.items():
-        if header.shared is None:  # a shared header's schema is checked under `headers`
-            _schema_findings(header.schema_, names, (*base, "headers", name, "schema"), found)
-    before = len(found)
-    for media_type, media in status.content.items():
-        where = (*base, "content", media_type, "schema")
-        if isinstance(media.schema_, str):
-            if media.schema_ not in names:
-                known = ", ".join(sorted(names)) or "none"
-                found.append(
-                    Finding(where, f"schema {media.schema_!r} is not defined (known: {known})")
-                )
-        elif media.schema_ is not None:
-            _schema_findings(media.schema_, names, where, found)
-            if ref_cycles({"": media.schema_}):
-                found.append(Finding(where, f"the schema {LOOP}"))
-    if len(found) > before:  # bodies cannot be checked against a schema that is itself broken
-        bodies = None
     for index, example in enumerate(status.examples):
         _example_findings(status, (*base, "examples", index), example.title, index, bodies, found)
 

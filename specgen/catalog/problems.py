@@ -84,6 +84,15 @@ def errors(
                                    (schemas, extensions))
 
 
+def extension_errors(catalog: Catalog, names: set[str]) -> Iterator[Found]:
+    """How the problem types' extension schemas break the rules (of `errors`, what `diff`,
+    which reads them field by field, refuses too)."""
+    known: dict[str, list[Found]] = {}
+    for code, slug, problem in catalog.problem_types():
+        yield from _extension_errors(problem.extensions, _canonical(problem.extensions), names,
+                                     ("codes", code, "problems", slug, "extensions"), known)
+
+
 def _canonical(schema: Any) -> str | None:
     """A schema's text with its keys sorted, which equal schemas share (None: keys or values
     JSON cannot sort or hold; such a schema is checked on its own)."""

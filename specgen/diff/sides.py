@@ -8,8 +8,9 @@ changed: the catalog's `problem_base` (its type URI, when it gives no `type`) or
 so are examples, which no rule of diff reads. Everything else (the catalog's top level, every
 code, every other problem type) is validated as `load` validates it, and a catalog that does
 not validate is refused with its problems located. Of `check`'s rules, diff applies those that
-decide what it compares (problem type slugs are unique, named body schemas and shared headers
-exist); the others are about examples and prose, which are `specgen check`'s business.
+decide what it compares (problem type slugs are unique, shared headers exist, schemas are JSON
+Schema whose `$ref`s lead somewhere); the others are about examples and prose, which are
+`specgen check`'s business.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import marshal
 from collections.abc import Iterator
 from typing import Any
 
+from ..catalog.check import schema_errors
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
+from ..catalog.problems import extension_errors
 from ..errors import LoadError, PathPart, Problem, sorted_problems
 from .compare import Schemas, compare
 from .files import Side, written
@@ -30,11 +33,10 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
     as comparing the two loaded catalogs finds."""
     same = _unchanged(old, new)
-    old_catalog, new_catalog = (
+    (old_catalog, old_schemas), (new_catalog, new_schemas) = (
         _validated(side, _reduced(side.data, same)) for side in (old, new)
     )
-    changes = compare(old_catalog, new_catalog,
-                      (_schemas(old_catalog, old), _schemas(new_catalog, new)))
+    changes = compare(old_catalog, new_catalog, (old_schemas, new_schemas))
     return locate(changes, old.document.locate, new.document.locate)
 
 
@@ -44,20 +46,27 @@ def prepare() -> None:
     Catalog.model_rebuild()
 
 
-def _validated(side: Side, data: Any) -> Catalog:
+def _validated(side: Side, data: Any) -> tuple[Catalog, Schemas]:
+    """The side's catalog (of `data`) and its named schemas resolved; LoadError, located, when
+    the catalog breaks a rule that decides what diff compares."""
     catalog = catalog_model(side.document, data)
-    found = list(_dangling(catalog))
+    schemas = _schemas(catalog, side)
+    found = list(_undefined(catalog)) + [
+        (f.path, f.message) for f in schema_errors(catalog, schemas)]
+    found += extension_errors(catalog, set(catalog.schemas))
     if found:
         raise LoadError(sorted_problems(
             Problem(side.document.locate(path), message) for path, message in found
         ))
-    return catalog
+    return catalog, schemas
 
 
-def _dangling(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
-    """`check`'s errors about what diff compares: a slug twice, a body schema or shared header
-    that is not defined (a comparison would silently miss what they stand for). Written here,
-    not called from `check`, whose module loads jsonschema for the rules diff does not run."""
+def _undefined(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
+    """Of `check`'s errors about what diff compares, those beside the schemas': a slug twice,
+    a shared header that is not defined (a comparison would silently miss what they stand
+    for). The schemas are refused as `check` refuses them: no JSON Schema, a `$ref` that leads
+    nowhere or loops, a body schema that is not defined; the extensions of problem types
+    written alike in both files are not read, and not checked."""
     slugs: dict[str, int] = {}
     for code, slug, _ in catalog.problem_types():
         if slug in slugs:
@@ -65,13 +74,8 @@ def _dangling(catalog: Catalog) -> Iterator[tuple[tuple[PathPart, ...], str]]:
                 f"problem type {slug!r} is also under code {slugs[slug]}; slugs are unique in"
                 " the catalog")
         slugs.setdefault(slug, code)
-    schemas = ", ".join(sorted(catalog.schemas)) or "none"
     shared = ", ".join(catalog.headers) or "none"
     for code, status in catalog.codes.items():
-        for media_type, media in status.content.items():
-            if isinstance(media.schema_, str) and media.schema_ not in catalog.schemas:
-                yield ("codes", code, "content", media_type, "schema"), (
-                    f"schema {media.schema_!r} is not defined (known: {schemas})")
         for name, header in status.headers.items():
             if header.ref is not None:  # a `$ref` the catalog resolved no longer has one
                 yield ("codes", code, "headers", name, "$ref"), (
