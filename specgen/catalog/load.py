@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -228,7 +229,43 @@ _EXPECTED = {
 }
 
 
-def _field_names() -> list[str]:
+def _keys_at(path: tuple[PathPart, ...]) -> list[str]:
+    """The keys the model at `path` takes (its fields, by the name a catalog writes), followed
+    from the Catalog through its fields, mappings and lists; every model's where the path
+    leads through something else."""
+    annotation: Any = Catalog
+    for part in path:
+        annotation = _model_or_container(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = {field.alias or name: field for name, field in
+                      annotation.model_fields.items()}
+            if str(part) not in fields:
+                return _all_keys()
+            annotation = fields[str(part)].annotation
+        elif get_origin(annotation) in (dict, list):
+            annotation = get_args(annotation)[-1]
+        else:
+            return _all_keys()
+    model = _model_or_container(annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(field.alias or name for name, field in model.model_fields.items())
+    return _all_keys()
+
+
+def _model_or_container(annotation: Any) -> Any:
+    """The model, mapping or list an annotation stands for (through Annotated and unions with
+    one model, or None)."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, UnionType):
+        members = [arg for arg in get_args(annotation) if arg is not type(None)]
+        annotation = members[0] if len(members) == 1 else None
+        while get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _all_keys() -> list[str]:
     names: set[str] = set()
     for value in vars(models).values():
         if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
@@ -246,7 +283,8 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
         kind, message = error["type"], error["msg"]
         if kind == "extra_forbidden":
             key = str(path[-1])
-            close = difflib.get_close_matches(key, _field_names(), n=1)
+            keys = [name for name in _keys_at(path[:-1]) if name != key]
+            close = difflib.get_close_matches(key, keys, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield path, f"unknown key '{key}'{hint}"
             continue
