@@ -214,7 +214,7 @@ def _merge_plan(
     document = spec.encode() if isinstance(spec, str) else spec
     loaded = _loaded(catalog)
     with locating(loaded.locate):
-        merged = [catalog_fragment(loaded, spec_version(document, file))]
+        merged = [catalog_fragment(loaded, spec_version(document, file), file)]
     merged += [fragment_file(Path(path)) for path in fragments]
     return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file,
                       source=source, adopt=adopt)

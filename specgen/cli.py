@@ -105,9 +105,10 @@ def cli() -> None:
 def check_command(catalog: str | None, strict: bool) -> None:
     """Validate a catalog and lint it against the status code registry.
 
-    Prints every problem as FILE:LINE:COL: message. Errors (exit 2) make the catalog unusable;
-    warnings flag codes that redefine registered ones, collide with known vendor uses, or give
-    no standard equivalent.
+    Prints every problem as FILE:LINE:COL: message. Errors (exit 2) make the catalog unusable
+    (everything `build` would refuse, schemas OpenAPI cannot express in the versions the
+    catalog's `oas` targets among them); warnings flag codes that redefine registered ones,
+    collide with known vendor uses, or give no standard equivalent.
     """
     from .catalog.source import no_cycle_collection
 
@@ -333,18 +334,18 @@ def merge_command(
 ) -> None:
     """Merge the catalog's responses into the OpenAPI document SPEC (YAML or JSON).
 
-    Adds the components (in SPEC's OAS version) and attaches each code's response by $ref to
-    the operations its rules select. Only the added text changes: comments, key order, quoting
-    and indentation survive. Path items and operations that are $refs to other files (inside
-    SPEC's folder) are followed: the response is attached in the file where the operation is.
-    What SPEC already says needs nothing: a response or component
-    equal to the catalog's once local $refs are followed (key order, x-specgen marks, the
-    whitespace around descriptions and the names of examples aside). A different response an
-    operation already has for a code, or a different component of the same name, is a
-    conflict (exit 2, nothing written) unless --on-conflict says otherwise. What an earlier merge
-    wrote (marked with x-specgen) is updated from the catalog, so a re-merge after a catalog
-    edit needs no --on-conflict. Merging twice changes nothing the second time. A summary of
-    what was done (or, with --check, would be) goes to stderr.
+    Adds the components (in SPEC's OAS version, which the catalog's `oas` must target) and
+    attaches each code's response by $ref to the operations its rules select. Only the added
+    text changes: comments, key order, quoting and indentation survive. Path items and
+    operations that are $refs to other files (inside SPEC's folder) are followed: the response
+    is attached in the file where the operation is. What SPEC already says needs nothing: a
+    response or component equal to the catalog's once local $refs are followed (key order,
+    x-specgen marks, the whitespace around descriptions and the names of examples aside). A
+    different response an operation already has for a code, or a different component of the same
+    name, is a conflict (exit 2, nothing written) unless --on-conflict says otherwise. What an
+    earlier merge wrote (marked with x-specgen) is updated from the catalog, so a re-merge after
+    a catalog edit needs no --on-conflict. Merging twice changes nothing the second time. A
+    summary of what was done (or, with --check, would be) goes to stderr.
     """
     from .output.background import Background
     from .splice.io import MergeRun, fragment_file, read_bytes, run, spec_version
@@ -365,7 +366,7 @@ def merge_command(
     document = read_bytes(Path(spec))
     oas = spec_version(document, spec)
     # The catalog (pydantic, jsonschema) loads in a child process while this one scans SPEC.
-    with Background(lambda: merge_fragment(catalog, oas)) as pending:
+    with Background(lambda: merge_fragment(catalog, oas, spec)) as pending:
         extra = [fragment_file(Path(path)) for path in fragments]
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
@@ -383,13 +384,13 @@ def merge_command(
     sys.exit(status)
 
 
-def merge_fragment(catalog: str | None, oas: str) -> Fragment:
-    """The catalog's components as a fragment in the document's OAS version."""
+def merge_fragment(catalog: str | None, oas: str, spec: str) -> Fragment:
+    """The catalog's components as a fragment in the OAS version of the document `spec`."""
     from .splice.io import catalog_fragment
 
     loaded = load_for_command(catalog, quiet=True)
     with locating(loaded.locate):
-        return catalog_fragment(loaded, oas)
+        return catalog_fragment(loaded, oas, spec)
 
 
 PROGRESS_MIN = 50
@@ -499,7 +500,8 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
     operations that had the response. Where operations have different responses for one code,
     the one most operations share is imported and the others are left as they are (reported).
     Anything the catalog checks would refuse (an example that does not match its schema...)
-    is left out and reported, so the catalog checks clean.
+    is left out and reported, so the catalog checks clean. A 3.1 document whose schemas
+    OpenAPI 3.0 cannot express gives a catalog that targets 3.1 only (`oas: ["3.1"]`).
     """
     from .importer.run import import_document, parse_codes
     from .output.files import refuse_inputs, write_output

@@ -137,8 +137,8 @@ def test_a_catalog_targeting_only_30_gets_no_hint_and_only_30_fragments(tmp_path
 def test_openapi_oas_30_of_a_31_catalog_exits_2_with_a_located_message(tmp_path: Path) -> None:
     """`specgen openapi --oas 3.0` and `render_openapi(oas="3.0")` name the catalog's `oas`."""
     path = catalog(tmp_path)
-    message = ('specgen.yaml:3:1: the catalog targets only OpenAPI 3.1 (oas: ["3.1"]), not'
-               ' OpenAPI 3.0; add "3.0" to its `oas` to render OpenAPI 3.0\n')
+    message = ('specgen.yaml:3:1: the catalog targets only OpenAPI 3.1 (oas: ["3.1"]), and its'
+               " schemas use what OpenAPI 3.0 cannot express: it cannot render OpenAPI 3.0\n")
     status, stdout, stderr = run(tmp_path, "openapi", "--oas", "3.0")
     assert (status, stdout, stderr) == (2, "", message)
     status, stdout, _ = run(tmp_path, "openapi")  # the default, 3.1, is targeted
@@ -147,6 +147,12 @@ def test_openapi_oas_30_of_a_31_catalog_exits_2_with_a_located_message(tmp_path:
     with pytest.raises(RenderError) as caught:
         specgen.render_openapi(path, oas="3.0")
     assert str(caught.value.problems[0]).endswith(message.split(": ", 1)[1].rstrip("\n"))
+    # Schemas 3.0 can express: the remedy is to target it.
+    path.write_text("specgen: 1\ninfo: {title: t, version: '1'}\noas: ['3.1']\ncodes:\n"
+                    "  404: {reason: Not Found, summary: There is nothing here.}\n", "utf-8")
+    assert run(tmp_path, "openapi", "--oas", "3.0")[2] == (
+        'specgen.yaml:3:1: the catalog targets only OpenAPI 3.1 (oas: ["3.1"]), not OpenAPI'
+        ' 3.0; add "3.0" to its `oas` to render OpenAPI 3.0\n')
 
 
 def test_merge_into_a_30_document_of_a_31_catalog_is_refused(tmp_path: Path) -> None:
@@ -157,10 +163,11 @@ def test_merge_into_a_30_document_of_a_31_catalog_is_refused(tmp_path: Path) -> 
     status, stdout, stderr = run(tmp_path, "merge", "openapi.yaml", "--in-place")
     assert (status, stdout) == (2, "")
     assert stderr == (
-        'specgen.yaml:3:1: the document is OpenAPI 3.0, and the catalog targets only OpenAPI 3.1'
-        ' (oas: ["3.1"]); add "3.0" to its `oas` to merge it into OpenAPI 3.0 documents\n')
+        'specgen.yaml:3:1: openapi.yaml is OpenAPI 3.0: the catalog targets only OpenAPI 3.1'
+        ' (oas: ["3.1"]), and its schemas use what OpenAPI 3.0 cannot express: it cannot merge'
+        " into documents of OpenAPI 3.0\n")
     assert spec.read_text("utf-8") == SPEC_30
-    with pytest.raises(MergeError, match=r"the document is OpenAPI 3\.0"):
+    with pytest.raises(MergeError, match=r"is OpenAPI 3\.0: the catalog targets only"):
         specgen.merge(SPEC_30, catalog=path)
     merged = specgen.merge(SPEC_30.replace("3.0.3", "3.1.0"), catalog=path)
     assert "BadRequest400" in merged
@@ -174,8 +181,8 @@ def test_merge_into_a_31_document_of_a_30_catalog_is_refused(tmp_path: Path) -> 
     with pytest.raises(MergeError) as caught:
         specgen.merge(SPEC_30.replace("3.0.3", "3.1.0"), catalog=path)
     assert str(caught.value.problems[0]).endswith(
-        "the document is OpenAPI 3.1, and the catalog targets only OpenAPI 3.0"
-        ' (oas: ["3.0"]); add "3.1" to its `oas` to merge it into OpenAPI 3.1 documents')
+        'is OpenAPI 3.1: the catalog targets only OpenAPI 3.0 (oas: ["3.0"]), not OpenAPI 3.1;'
+        ' add "3.1" to its `oas` to merge into documents of OpenAPI 3.1')
     assert "NotFound404" in specgen.merge(SPEC_30, catalog=path)
 
 

@@ -81,9 +81,7 @@ def render_located(catalog: Catalog, oas: Oas | None = None, *, built: bool = Fa
     if oas not in VERSIONS:
         raise ValueError(f"OpenAPI {oas!r} is not supported; use 3.0 or 3.1")
     if oas not in catalog.oas:
-        raise RenderError.at(
-            _CATALOG, f"the catalog targets only {targets(catalog)}, not OpenAPI {oas}; add"
-            f' "{oas}" to its `oas` to render OpenAPI {oas}', pointer="/oas")
+        raise RenderError.at(_CATALOG, untargeted(catalog, oas, "render"), pointer="/oas")
     schemas = _schemas(catalog, oas, _hint(catalog) if built else "")
     codes = sorted(catalog.codes)
     names = {code: catalog.response_name(code) for code in codes}
@@ -155,6 +153,19 @@ def targets(catalog: Catalog) -> str:
     """The versions a catalog targets, as messages name them: `OpenAPI 3.1 (oas: ["3.1"])`."""
     return (f"OpenAPI {' and '.join(catalog.oas)}"
             f" (oas: [{', '.join(json.dumps(version) for version in catalog.oas)}])")
+
+
+def untargeted(catalog: Catalog, oas: Oas, what: str) -> str:
+    """Why a catalog cannot give OpenAPI `oas` (one it does not target) for `what` (`render`,
+    `merge into documents of`), and what to do: add the version to `oas`, unless its schemas
+    need a version it cannot express."""
+    try:
+        refusals(catalog.model_copy(update={"oas": [oas]}))
+    except RenderError:
+        return (f"the catalog targets only {targets(catalog)}, and its schemas use what OpenAPI"
+                f" {oas} cannot express: it cannot {what} OpenAPI {oas}")
+    return (f"the catalog targets only {targets(catalog)}, not OpenAPI {oas}; add \"{oas}\" to"
+            f" its `oas` to {what} OpenAPI {oas}")
 
 
 def openapi_plan(catalog: Catalog) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..catalog.rules import Rule, parse_rule
 from ..catalog.source import SPEC_MAX_BYTES
-from ..errors import LoadError, Location, MergeError, Problem
+from ..errors import LoadError, Location, MergeError, Problem, printable
 from ..output.files import atomic_write, write_output
 from .outline import Unsupported
 from .plan import (
@@ -78,18 +78,18 @@ def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[
     return root_scalars(document.text, keys)
 
 
-def catalog_fragment(loaded: Loaded, oas: str) -> Fragment:
+def catalog_fragment(loaded: Loaded, oas: str, document: str = "the document") -> Fragment:
     """The catalog's OpenAPI components as a fragment that points back into the catalog, in
-    the document's version `oas`, which the catalog must target: each component at the place
-    the renderer says it comes from."""
-    from ..openapi.fragment import render_located, targets
+    the version `oas` of `document` (its name, for messages), which the catalog must target:
+    each component at the place the renderer says it comes from."""
+    from ..openapi.fragment import render_located, untargeted
 
     catalog = loaded.catalog
     version: Literal["3.0", "3.1"] = "3.0" if oas == "3.0" else "3.1"
     if version not in catalog.oas:
         raise MergeError([Problem(loaded.locate(("oas",)), (
-            f"the document is OpenAPI {version}, and the catalog targets only {targets(catalog)};"
-            f' add "{version}" to its `oas` to merge it into OpenAPI {version} documents'))])
+            f"{printable(document)} is OpenAPI {version}: "
+            + untargeted(catalog, version, "merge into documents of")))])
     data, origins = render_located(catalog, version)
 
     def locate(path: Path_) -> Location:
