@@ -103,6 +103,15 @@ def _oas_version(value: Any) -> Any:
     return value
 
 
+def _oas_list(value: Any) -> Any:
+    # One version given bare: say how to write it as a list.
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        spelled = json.dumps(str(value))
+        quoted = "" if isinstance(value, str) else " (in YAML, in quotes)"
+        raise ValueError(f"a list of versions: write [{spelled}]{quoted}")
+    return value
+
+
 def _oas_versions(value: list[str]) -> list[str]:
     if not value:
         raise ValueError('give at least one OpenAPI version: ["3.0"], ["3.1"] or both')
@@ -502,6 +511,7 @@ class Catalog(Model):
     code's page there (without it they show the link's text)."""
     oas: Annotated[
         list[Annotated[Literal["3.0", "3.1"], BeforeValidator(_oas_version)]],
+        BeforeValidator(_oas_list),
         AfterValidator(_oas_versions),
     ] = ["3.0", "3.1"]
     """The OpenAPI versions the API publishes, `"3.0"` and/or `"3.1"`: `build` writes a
