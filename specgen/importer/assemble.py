@@ -286,28 +286,32 @@ def assemble(document: Document, ops: list[Op], codes: list[CodeResponses]) -> I
                 f" {len(c.chosen.ops)} operation(s), left {len(c.variants) - 1} as they are"
             )
     _prune(imported)
-    if document.oas == "3.1" and _beyond_30(imported.data):
+    beyond = _beyond_30(imported.data) if document.oas == "3.1" else None
+    if beyond is not None:
         imported.data = {**{key: data[key] for key in ("specgen", "info")}, "oas": ["3.1"],
                          **{key: value for key, value in data.items()
                             if key not in ("specgen", "info")}}
-        imported.notes.append('the schemas use what OpenAPI 3.0 cannot express: the catalog'
-                              ' targets OpenAPI 3.1 only (oas: ["3.1"])')
+        imported.notes.append(f"the schemas use what OpenAPI 3.0 cannot express ({beyond}):"
+                              ' the catalog targets OpenAPI 3.1 only (oas: ["3.1"])')
     return imported
 
 
-def _beyond_30(data: dict[str, Any]) -> bool:
-    """Whether the catalog's schemas hold what OpenAPI 3.0 cannot express and 3.1 can."""
+def _beyond_30(data: dict[str, Any]) -> str | None:
+    """The first thing the catalog's schemas hold that OpenAPI 3.0 cannot express (its
+    place and why) when 3.1 can express them all; else None."""
     from ..errors import RenderError
     from ..openapi.fragment import refusals
 
-    def refused(oas: str) -> bool:
+    def refused(oas: str) -> str | None:
         try:
             refusals(Catalog.model_validate({**data, "oas": [oas]}))
-        except RenderError:
-            return True
-        return False
+        except RenderError as exc:
+            first = exc.problems[0]
+            return f"{first.location.pointer}: {first.message}"
+        return None
 
-    return refused("3.0") and not refused("3.1")
+    found = refused("3.0")
+    return found if found is not None and refused("3.1") is None else None
 
 
 def _prune(imported: Imported) -> None:
