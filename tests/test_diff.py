@@ -61,6 +61,8 @@ SHARED = "schema Error (400 application/json, 429 application/json)"
 # rule id -> (edit turning BASE into the new catalog, the change's subject, a message fragment)
 CASES: dict[str, tuple[Edit, str, str]] = {
     "code-removed": (_delete("codes/561"), "561", "561 Unauthorized was removed"),
+    "oas-version-removed": (_set("oas", ["3.1"]), "OpenAPI 3.0",
+                            "the catalog no longer targets OpenAPI 3.0 (oas)"),
     "code-added": (_set("codes/404", {"reason": "Not Found", "summary": "Nothing here."}),
                    "404", "404 Not Found was added"),
     "code-reason-changed": (_set("codes/561/reason", "Unauthenticated"), "561",

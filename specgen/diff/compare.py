@@ -49,6 +49,10 @@ class _Comparison:
             elif before is not None and after is not None:
                 self.code(code, before, after)
         self.problems()
+        for version in sorted(set(self.old.oas) - set(self.new.oas)):
+            self.add("oas-version-removed", f"OpenAPI {version}",
+                     f"the catalog no longer targets OpenAPI {version} (oas)", ("oas",),
+                     ("oas",))
         for name, users in self.shared.items():
             if name in self.old_schemas and name in self.new_schemas:
                 place: CatalogPath = ("schemas", name)

@@ -91,6 +91,10 @@ _TABLE = (
          "The API is phasing the type out; clients should move to the one it names instead."),
     Rule("problem-sunset-changed", "warning", "A problem type's sunset date changed",
          "Clients planning their migration by the date must plan again."),
+    Rule("oas-version-removed", "warning", "An OpenAPI version is no longer published",
+         "Tools that read the error responses in that version (client generators, validators"
+         " fed the merged document) no longer get them; they need a reader of the other"
+         " version."),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _TABLE}
