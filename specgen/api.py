@@ -461,7 +461,7 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
     imported here (`diff.files`), so that the three overlap on two cores."""
     from functools import partial
 
-    from .diff.files import read_side
+    from .diff.files import Side, read_side
     from .output.background import Background
 
     with Background(partial(read_side, *old)) as first, \
@@ -469,7 +469,16 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
         from .diff.sides import diff_sides, prepare
 
         prepare()  # while the children read
-        return diff_sides(first.result().received(old[1]), second.result().received(new[1]))
+        sides: list[Side] = []
+        problems: list[Problem] = []
+        for reader, (_, raw, _) in ((first, old), (second, new)):
+            try:  # a file that is no catalog does not hide the other's problems
+                sides.append(reader.result().received(raw))
+            except LoadError as exc:
+                problems += exc.problems
+        if problems:
+            raise LoadError(problems)
+        return diff_sides(*sides)
 
 
 def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:

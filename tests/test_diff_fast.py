@@ -343,3 +343,21 @@ def test_the_cycle_collector_is_on_again_after_a_diff(tmp_path: Path) -> None:
     assert gc.isenabled()
     assert CliRunner().invoke(cli, ["diff", str(old), str(bad)]).exit_code == 2
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("broken", ["parse", "validate"])
+def test_two_broken_catalogs_are_both_reported(broken: str, tmp_path: Path) -> None:
+    """A file that is no catalog does not hide the other's problems: both are said at once."""
+    old, new = tmp_path / "old.yaml", tmp_path / "new.json"
+    if broken == "parse":
+        old.write_text("specgen: 1\ninfo: [\n", encoding="utf-8")
+        new.write_text('{"specgen": 1,', encoding="utf-8")
+    else:
+        old.write_text("specgen: 1\ninfo: {title: x}\ncodes: {}\n", encoding="utf-8")
+        new.write_text('{"specgen": 1, "info": {"title": "x", "version": "1"},'
+                       ' "codes": {"561": {"reason": 5, "summary": "s"}}}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{old}:") for line in lines), result.stderr
+    assert any(line.startswith(f"{new}:") for line in lines), result.stderr

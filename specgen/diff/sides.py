@@ -33,9 +33,16 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
     as comparing the two loaded catalogs finds."""
     same = _unchanged(old, new)
-    (old_catalog, old_schemas), (new_catalog, new_schemas) = (
-        _validated(side, _reduced(side.data, same)) for side in (old, new)
-    )
+    validated: list[tuple[Catalog, Schemas]] = []
+    problems: list[Problem] = []
+    for side in (old, new):
+        try:  # a catalog that does not validate does not hide the other's problems
+            validated.append(_validated(side, _reduced(side.data, same)))
+        except LoadError as exc:
+            problems += exc.problems
+    if problems:
+        raise LoadError(problems)
+    (old_catalog, old_schemas), (new_catalog, new_schemas) = validated
     changes = compare(old_catalog, new_catalog, (old_schemas, new_schemas))
     return locate(changes, old.document.locate, new.document.locate)
 
