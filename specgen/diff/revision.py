@@ -40,7 +40,7 @@ def _git_blob(revision: str, path: str, folder: Path | None = None) -> bytes | N
         reason = message[-1].removeprefix("fatal: ") if message else "git cat-file failed"
         if reason.endswith(": bad file"):
             reason = f"it is not a file in {revision} (a folder?)"
-        elif "does not exist in" in reason and not path.startswith("./"):
+        elif "does not exist in" in reason and not path.startswith("./") and Path(path).exists():
             reason += (f"; PATH is read from the repository's top folder: {revision}:./{path}"
                        " reads it from the current one")
         raise LoadError.at(f"{revision}:{path}", f"cannot read from git: {reason}")
