@@ -293,6 +293,14 @@ def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyP
         refused = CliRunner().invoke(cli, ["diff", argument, "specgen.yaml"])
         assert refused.exit_code == 2
         assert refused.stderr == f"{argument}: cannot read from git: {why}\n"
+    # From a subfolder, PATH is still read from the top: the message says how to mean "here".
+    monkeypatch.chdir(repo / "sub")
+    here = CliRunner().invoke(cli, ["diff", "HEAD:a.yaml", "a.yaml"])
+    assert here.stderr == ("HEAD:a.yaml: cannot read from git: path 'a.yaml' does not exist in"
+                           " 'HEAD'; PATH is read from the repository's top folder: HEAD:./a.yaml"
+                           " reads it from the current one\n")
+    assert CliRunner().invoke(cli, ["diff", "HEAD:./a.yaml", "a.yaml"]).exit_code == 0
+    monkeypatch.chdir(repo)
     typo = CliRunner().invoke(cli, ["diff", "HAED:specgen.yaml", "specgen.yaml"])
     assert typo.exit_code == 2
     assert typo.stderr == (
