@@ -16,16 +16,14 @@ from .rules import parse_rule
 from .schemas import (
     BodyValidator,
     SchemaProblem,
-    check_schema,
     model_schema,
-    ref_cycles,
+    schema_errors,
     time_limits,
 )
 from .source import JSON_STRING
 from .values import unrenderable
 
 PathT = tuple[str | int, ...]
-LOOP = "loops: its $refs lead back to themselves without descending into the value"
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def errors(catalog: Catalog) -> list[Finding]:
     found: list[Finding] = []
     schemas = _schemas(catalog, found)
     names = set(catalog.schemas)
-    unusable = schema_errors(catalog, schemas)
+    unusable = [Finding(path, message) for path, message in schema_errors(catalog, schemas)]
     shared = [f for f in unusable if f.path[:1] != ("codes",)]
     bodies = BodyValidator(schemas) if not (found or shared) else None
     found += unusable
@@ -248,46 +246,6 @@ def _schemas(catalog: Catalog, found: list[Finding]) -> dict[str, Any]:
         else:
             schemas[name] = schema
     return schemas
-
-
-def schema_errors(catalog: Catalog, schemas: dict[str, Any]) -> list[Finding]:
-    """The catalog's schemas (`schemas`: the named ones resolved) that are no JSON Schema
-    2020-12, whose `$ref`s lead nowhere or loop, or that a code's media type names without
-    defining: what `check` refuses first, and `diff`, which reads schemas field by field, too.
-    A problem type's extensions are among them (`problems.extension_errors`)."""
-    found: list[Finding] = []
-    names = set(catalog.schemas)
-    for name, schema in schemas.items():
-        _schema_findings(schema, names, ("schemas", name), found)
-    for name in ref_cycles(schemas):
-        found.append(Finding(("schemas", name), f"schema {name!r} {LOOP}"))
-    for name, header in catalog.headers.items():
-        _schema_findings(header.schema_, names, ("headers", name, "schema"), found)
-    for code, status in catalog.codes.items():
-        base: PathT = ("codes", code)
-        for name, header in status.headers.items():
-            if header.shared is None:  # a shared header's schema is checked under `headers`
-                _schema_findings(header.schema_, names, (*base, "headers", name, "schema"),
-                                 found)
-        for media_type, media in status.content.items():
-            where = (*base, "content", media_type, "schema")
-            if isinstance(media.schema_, str):
-                if media.schema_ not in names:
-                    known = ", ".join(sorted(names)) or "none"
-                    found.append(Finding(
-                        where, f"schema {media.schema_!r} is not defined (known: {known})"))
-            elif media.schema_ is not None:
-                _schema_findings(media.schema_, names, where, found)
-                if ref_cycles({"": media.schema_}):
-                    found.append(Finding(where, f"the schema {LOOP}"))
-    return found
-
-
-def _schema_findings(schema: Any, names: set[str], path: PathT, found: list[Finding]) -> None:
-    try:
-        check_schema(schema, names)
-    except SchemaProblem as exc:
-        found.append(Finding((*path, *exc.path), str(exc)))
 
 
 def _code_findings(

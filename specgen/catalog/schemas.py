@@ -186,6 +186,48 @@ def check_schema(schema: JsonSchema, names: set[str]) -> None:
             )
 
 
+LOOP = "loops: its $refs lead back to themselves without descending into the value"
+Found = tuple[tuple[str | int, ...], str]
+
+
+def schema_errors(catalog: Catalog, schemas: dict[str, JsonSchema]) -> list[Found]:
+    """(path, message) for each of the catalog's schemas (`schemas`: the named ones resolved)
+    that is no JSON Schema 2020-12, whose `$ref`s lead nowhere or loop, or that a code's media
+    type names without defining: what `check` refuses first, and `diff`, which reads schemas
+    field by field, too. A problem type's extensions are among them
+    (`problems.extension_errors`)."""
+    found: list[Found] = []
+    names = set(catalog.schemas)
+
+    def check(schema: Any, path: tuple[str | int, ...]) -> None:
+        try:
+            check_schema(schema, names)
+        except SchemaProblem as exc:
+            found.append(((*path, *exc.path), str(exc)))
+
+    for name, schema in schemas.items():
+        check(schema, ("schemas", name))
+    found += [(("schemas", name), f"schema {name!r} {LOOP}") for name in ref_cycles(schemas)]
+    for name, header in catalog.headers.items():
+        check(header.schema_, ("headers", name, "schema"))
+    for code, status in catalog.codes.items():
+        for name, header in status.headers.items():
+            if header.shared is None:  # a shared header's schema is checked under `headers`
+                check(header.schema_, ("codes", code, "headers", name, "schema"))
+        for media_type, media in status.content.items():
+            where = ("codes", code, "content", media_type, "schema")
+            if isinstance(media.schema_, str):
+                if media.schema_ not in names:
+                    known = ", ".join(sorted(names)) or "none"
+                    found.append((where, f"schema {media.schema_!r} is not defined (known:"
+                                         f" {known})"))
+            elif media.schema_ is not None:
+                check(media.schema_, where)
+                if ref_cycles({"": media.schema_}):
+                    found.append((where, f"the schema {LOOP}"))
+    return found
+
+
 # Keywords whose subschemas apply to the same value (not to a member or item of it): a loop of
 # `$ref`s through these alone never reaches the end of the value, so validation recurses forever.
 _IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")

@@ -19,10 +19,10 @@ import marshal
 from collections.abc import Iterator
 from typing import Any
 
-from ..catalog.check import schema_errors
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
 from ..catalog.problems import extension_errors
+from ..catalog.schemas import schema_errors
 from ..errors import LoadError, PathPart, Problem, sorted_problems
 from .compare import Schemas, compare
 from .files import Side, written
@@ -58,9 +58,8 @@ def _validated(side: Side, data: Any) -> tuple[Catalog, Schemas]:
     the catalog breaks a rule that decides what diff compares."""
     catalog = catalog_model(side.document, data)
     schemas = _schemas(catalog, side)
-    found = list(_undefined(catalog)) + [
-        (f.path, f.message) for f in schema_errors(catalog, schemas)]
-    found += extension_errors(catalog, set(catalog.schemas))
+    found = [*_undefined(catalog), *schema_errors(catalog, schemas),
+             *extension_errors(catalog, set(catalog.schemas))]
     if found:
         raise LoadError(sorted_problems(
             Problem(side.document.locate(path), message) for path, message in found
