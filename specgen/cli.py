@@ -527,15 +527,15 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
 @cli.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="text: one line per change; markdown: a changelog page;"
-                                      " json: for tools.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              help="text: one line per change; markdown: a changelog page; json: for tools."
+                   "  [default: json for -o FILE.json, markdown for FILE.md, else text]")
 @click.option("--fail-on", type=click.Choice(["breaking", "warning", "never"]),
               default="breaking", show_default=True,
               help="Exit 1 when a change of this severity or a worse one is found.")
 @click.option("-o", "--output", metavar="FILE",
               help="Write the report to this file instead of stdout.")
-def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
+def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"] | None,
                  fail_on: str, output: str | None) -> None:
     """Report what changed for the API's consumers from catalog OLD to catalog NEW.
 
@@ -561,6 +561,9 @@ def diff_command(old: str, new: str, fmt: Literal["text", "markdown", "json"],
         from .output.files import refuse_inputs, write_output
 
         refuse_inputs({"-o/--output": output}, [old, new])
+    if fmt is None:  # the output file's name says what it holds
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = "json" if suffix == ".json" else "markdown" if suffix == ".md" else "text"
     write_output(output, render(changes, fmt))
     click.echo(f"{old} -> {new}: {summary(changes)}", err=True)
     if fail_on != "never":

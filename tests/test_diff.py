@@ -377,3 +377,21 @@ def test_since_needs_a_revision_of_a_repository_holding_the_catalog(tmp_path: Pa
     assert result.exit_code == 2
     assert f"v1:{old}: 'v1' is not a revision of a git repository holding {old}" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("name", "starts"), [("changes.json", "{"), ("changes.md", "#"),
+                                              ("changes.txt", "old.yaml:")])
+def test_without_format_the_output_file_name_decides(
+    name: str, starts: str, tmp_path: Path
+) -> None:
+    """`-o changes.json` holds JSON and `-o changes.md` Markdown; `--format` still wins."""
+    old, new = _pair(tmp_path, _delete("codes/561"))
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    text = out.read_text(encoding="utf-8").lstrip()
+    assert text.startswith(starts) or text.startswith(str(tmp_path / starts)), text[:80]
+    forced = CliRunner().invoke(cli, ["diff", str(old), str(new), "-o", str(out),
+                                      "--format", "text"])
+    assert forced.exit_code == 1
+    assert out.read_text(encoding="utf-8").startswith(f"{old}:")
