@@ -81,7 +81,7 @@ def errors(
         # Bodies are validated only against sound schemas: the code's, and the type's extensions.
         sound = bodies is not None and code not in broken and not refused
         yield from _example_errors(catalog, code, slug, problem, bodies if sound else None,
-                                   (schemas, extensions))
+                                   schemas, extensions)
 
 
 def extension_errors(catalog: Catalog, names: set[str]) -> Iterator[Found]:
@@ -187,17 +187,17 @@ def _example_errors(
     slug: str,
     problem: ProblemType,
     bodies: BodyValidator | None,
-    shared: tuple[_Schemas, str | None],
+    schemas: _Schemas,
+    key: str | None,
 ) -> Iterator[Found]:
-    """How a problem type's examples break the rules; `shared` holds the schemas the types'
-    examples are validated against and the `_canonical` text of this type's extensions."""
+    """How a problem type's examples break the rules; `key` is the `_canonical` text of its
+    extensions."""
     expected: dict[str, Any] = {"type": catalog.problem_uri(slug, problem),
                                 "title": problem.title, "status": code}
-    validated: dict[str, list[MediaType]] = {}  # the schemas of each media type, for this type
     for index, example in enumerate(problem.examples):
         path: PathT = ("codes", code, "problems", slug, "examples", index)
         for where, message in _example_findings(catalog.codes[code], code, problem, example,
-                                                expected, bodies, shared, validated):
+                                                expected, bodies, schemas, key):
             yield (*path, *where), f"example {example.title!r} of problem type {slug!r}: {message}"
 
 
@@ -208,8 +208,8 @@ def _example_findings(
     example: Example,
     expected: dict[str, Any],
     bodies: BodyValidator | None,
-    shared: tuple[_Schemas, str | None],
-    validated: dict[str, list[MediaType]],
+    schemas: _Schemas,
+    key: str | None,
 ) -> Iterator[Found]:
     """How one example of a problem type breaks the rules, by path inside the example."""
     media_type = example.response.content_type
@@ -241,10 +241,7 @@ def _example_findings(
                 " it out and specgen fills it in)")
     if bodies is None:
         return
-    if media_type not in validated:
-        schemas, key = shared
-        validated[media_type] = schemas.of(media, problem.extensions, key)
-    for schema in validated[media_type]:
+    for schema in schemas.of(media, problem.extensions, key):
         for inside, message in bodies.errors(schema, body):
             yield ("response", "body", *inside), (
                 f"body does not match the {media_type} schema with the type's extensions:"
