@@ -230,47 +230,49 @@ _EXPECTED = {
 
 
 def _keys_at(path: tuple[PathPart, ...]) -> list[str]:
-    """The keys the model at `path` takes (its fields, by the name a catalog writes), followed
-    from the Catalog through its fields, mappings and lists; every model's where the path
-    leads through something else."""
+    """The keys the model at `path` takes, followed from the Catalog through its fields,
+    mappings and lists; every model's where the path leads through something else."""
     annotation: Any = Catalog
     for part in path:
         annotation = _model_or_container(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields = {field.alias or name: field for name, field in
-                      annotation.model_fields.items()}
-            if str(part) not in fields:
-                return _all_keys()
-            annotation = fields[str(part)].annotation
+        if _is_model(annotation):
+            annotation = _fields(annotation).get(str(part))
         elif get_origin(annotation) in (dict, list):
             annotation = get_args(annotation)[-1]
         else:
             return _all_keys()
     model = _model_or_container(annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return sorted(field.alias or name for name, field in model.model_fields.items())
-    return _all_keys()
+    return sorted(_fields(model)) if _is_model(model) else _all_keys()
 
 
 def _model_or_container(annotation: Any) -> Any:
-    """The model, mapping or list an annotation stands for (through Annotated and unions with
-    one model, or None)."""
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    if get_origin(annotation) in (Union, UnionType):
-        members = [arg for arg in get_args(annotation) if arg is not type(None)]
-        annotation = members[0] if len(members) == 1 else None
-        while get_origin(annotation) is Annotated:
+    """The model, mapping or list an annotation stands for, through Annotated and unions of
+    one type and None (else None)."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
             annotation = get_args(annotation)[0]
-    return annotation
+        elif origin in (Union, UnionType):
+            members = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(members) != 1:
+                return None
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel
+
+
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a catalog writes (the alias, if it has one)."""
+    return {field.alias or name: field.annotation for name, field in model.model_fields.items()}
 
 
 def _all_keys() -> list[str]:
-    names: set[str] = set()
-    for value in vars(models).values():
-        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
-            names.update(field.alias or name for name, field in value.model_fields.items())
-    return sorted(names)
+    return sorted({key for value in vars(models).values() if _is_model(value)
+                   for key in _fields(value)})
 
 
 def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]]:
