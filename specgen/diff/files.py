@@ -70,13 +70,9 @@ def read_side(name: str, raw: bytes, folder: Path) -> Side:
     what diff compares."""
     with no_cycle_collection():
         document = parse(name, decode(name, raw))
-        data = _read(document.data)
-        owner = getattr(document.place, "__self__", None)
-        if isinstance(owner, JsonPlaces):
-            return Side(replace(document, data=None, place=_nowhere), data, folder,
-                        owner.entries)
-        return Side(replace(document, data=None, place=_without_example_places(document)),
-                    data, folder)
+        place, entries = _portable(document.place)
+        return Side(replace(document, data=None, place=place), _read(document.data), folder,
+                    entries)
 
 
 def _nowhere(path: tuple[str, ...]) -> None:
@@ -130,16 +126,19 @@ def written(value: Any) -> bytes:
     return marshal.dumps(value, 2)
 
 
-def _without_example_places(document: Document) -> Any:
-    """The document's positions without those inside examples, which diff never locates. YAML
-    (and malformed JSON) record every path while parsing, most of them in examples, and all
-    would travel back from the child: their `place` is the `get` of that table."""
-    place = document.place
-    table = getattr(place, "__self__", None)
-    if not isinstance(table, dict):
-        return place
+def _portable(place: Any) -> tuple[Any, JsonEntries | None]:
+    """A document's positions as they travel back from the child, and a JSON document's
+    entries read so far. Well-formed JSON finds positions on demand from its text, which does
+    not travel (`Side.received` gives it back). YAML (and malformed JSON) record every path
+    while parsing, in a table whose `get` is their `place`: those inside examples, most of
+    them, are left out, as diff never locates them."""
+    owner = getattr(place, "__self__", None)
+    if isinstance(owner, JsonPlaces):
+        return _nowhere, owner.entries
+    if not isinstance(owner, dict):
+        return place, None
     # Paths into examples: codes/N/examples/..., codes/N/problems/SLUG/examples/...
-    return {path: where for path, where in table.items()
+    return {path: where for path, where in owner.items()
             if not (len(path) > 2 and path[0] == "codes" and (
                 path[2] == EXAMPLES or (len(path) > 4 and path[2] == "problems"
-                                        and path[4] == EXAMPLES)))}.get
+                                        and path[4] == EXAMPLES)))}.get, None
