@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import LoadError
+from .errors import LoadError, each_loaded
 from .output import DEFAULT_OUT
 
 if TYPE_CHECKING:
@@ -461,7 +461,7 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
     imported here (`diff.files`), so that the three overlap on two cores."""
     from functools import partial
 
-    from .diff.files import Side, read_side
+    from .diff.files import read_side
     from .output.background import Background
 
     with Background(partial(read_side, *old)) as first, \
@@ -469,16 +469,8 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
         from .diff.sides import diff_sides, prepare
 
         prepare()  # while the children read
-        sides: list[Side] = []
-        problems: list[Problem] = []
-        for reader, (_, raw, _) in ((first, old), (second, new)):
-            try:  # a file that is no catalog does not hide the other's problems
-                sides.append(reader.result().received(raw))
-            except LoadError as exc:
-                problems += exc.problems
-        if problems:
-            raise LoadError(problems)
-        return diff_sides(*sides)
+        return diff_sides(*each_loaded([lambda: first.result().received(old[1]),
+                                        lambda: second.result().received(new[1])]))
 
 
 def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 Severity = Literal["error", "warning"]
 MAX_MESSAGE = 400
 PathPart = str | int
+T = TypeVar("T")
 
 
 def line_start(text: str, offset: int) -> tuple[int, int]:
@@ -141,6 +142,21 @@ class MergeError(SpecgenError):
 
 class WriteError(SpecgenError):
     """An output could not be written."""
+
+
+def each_loaded(loads: Iterable[Callable[[], T]]) -> list[T]:
+    """What each call returns; when some raise LoadError, one LoadError with all their
+    problems, so that one broken input does not hide another's."""
+    results: list[T] = []
+    problems: list[Problem] = []
+    for load in loads:
+        try:
+            results.append(load())
+        except LoadError as exc:
+            problems += exc.problems
+    if problems:
+        raise LoadError(problems)
+    return results
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
 from ..catalog.problems import extension_errors
 from ..catalog.schemas import schema_errors
-from ..errors import LoadError, PathPart, Problem, sorted_problems
+from ..errors import LoadError, PathPart, Problem, each_loaded, sorted_problems
 from .compare import Schemas, compare
 from .files import Side, written
 from .report import Located, locate
@@ -33,16 +34,8 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
     as comparing the two loaded catalogs finds."""
     same = _unchanged(old, new)
-    validated: list[tuple[Catalog, Schemas]] = []
-    problems: list[Problem] = []
-    for side in (old, new):
-        try:  # a catalog that does not validate does not hide the other's problems
-            validated.append(_validated(side, _reduced(side.data, same)))
-        except LoadError as exc:
-            problems += exc.problems
-    if problems:
-        raise LoadError(problems)
-    (old_catalog, old_schemas), (new_catalog, new_schemas) = validated
+    (old_catalog, old_schemas), (new_catalog, new_schemas) = each_loaded(
+        partial(_validated, side, _reduced(side.data, same)) for side in (old, new))
     changes = compare(old_catalog, new_catalog, (old_schemas, new_schemas))
     return locate(changes, old.document.locate, new.document.locate)
 
