@@ -176,13 +176,13 @@ def schema_command(output: str | None) -> None:
 def build_command(catalog: str | None, out: str, check_only: bool, since: str | None) -> None:
     """Render every output of a catalog into OUT.
 
-    Writes OUT/openapi/ (a fragment per OpenAPI version the catalog's `oas` targets, 3.0 and
-    3.1 by default, in YAML and JSON), OUT/transcripts/
-    (HTTP/1.1 request and response of every example, and its curl command) and OUT/docs/
-    (Markdown pages for MkDocs, and catalog.json). Files are written atomically and only when
-    they change. A file an earlier build wrote there that the catalog no longer makes is
-    removed (and named); files specgen did not write, such as your own pages in OUT/docs/,
-    are left alone (OUT/.specgen-manifest.json lists what the last build wrote).
+    Writes OUT/openapi/ (a fragment per OpenAPI version the catalog's `oas` targets, 3.0 and 3.1
+    by default, in YAML and JSON), OUT/transcripts/ (HTTP/1.1 request and response of every
+    example, and its curl command) and OUT/docs/ (Markdown pages for MkDocs, and catalog.json).
+    Files are written atomically and only when they change. A file an earlier build wrote there
+    that the catalog no longer makes is removed (and named); files specgen did not write, such
+    as your own pages in OUT/docs/, are left alone (OUT/.specgen-manifest.json lists what the
+    last build wrote).
     """
     from .output.build import build, check_build, refuse_inputs_inside
 
