@@ -27,6 +27,8 @@ from specgen.catalog.load import load
 from specgen.cli import cli
 from specgen.diff.compare import compare
 from specgen.diff.report import Located, locate
+from specgen.diff.spans import cut
+from specgen.errors import LoadError
 
 Catalog = dict[str, Any]
 Edit = Callable[[Catalog], None]
@@ -117,7 +119,7 @@ def _catalog_edit(change: Edit) -> Callable[[int], Edit]:
 
 
 def _drop_shared_field(catalog: Catalog) -> None:
-    del catalog["schemas"]["Problem"]["properties"]["instance"]
+    catalog["schemas"]["Problem"]["properties"].pop("instance", None)
 
 
 def _change_extra(catalog: Catalog) -> None:
@@ -361,3 +363,157 @@ def test_two_broken_catalogs_are_both_reported(broken: str, tmp_path: Path) -> N
     lines = result.stderr.splitlines()
     assert any(line.startswith(f"{old}:") for line in lines), result.stderr
     assert any(line.startswith(f"{new}:") for line in lines), result.stderr
+
+
+# YAML files are cut into their problem types' texts before parsing (specgen.diff.spans); these
+# write the same catalogs in the other ways YAML allows, and text the cut must not be fooled by.
+STYLES: list[dict[str, Any]] = [
+    {}, {"indent": 4}, {"width": 24}, {"width": 24, "indent": 3},
+    {"default_flow_style": None}, {"default_style": '"'}, {"default_style": "'", "width": 30},
+    {"explicit_start": True, "explicit_end": True},
+]
+
+
+def _styled(folder: Path, name: str, catalog: Catalog, style: dict[str, Any]) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, **style),
+                    encoding="utf-8")
+    return path
+
+
+@given(
+    edits=st.lists(st.tuples(st.sampled_from(range(len(EDITS))), st.integers(0, 99)),
+                   min_size=1, max_size=3),
+    styles=st.tuples(st.sampled_from(range(len(STYLES))), st.sampled_from(range(len(STYLES)))),
+)
+def test_yaml_cut_into_problem_types_reports_what_the_full_comparison_does(
+    edits: list[tuple[int, int]], styles: tuple[int, int]
+) -> None:
+    """However each file is written (indentation, folded lines, quoting, flow collections),
+    and also when the two are written differently, the report and its places are those of
+    the two catalogs loaded whole."""
+    old = _base()
+    new = copy.deepcopy(old)
+    for which, pick in edits:
+        EDITS[which](pick)(new)
+    with tempfile.TemporaryDirectory() as folder:
+        old_path = _styled(Path(folder), "old", old, STYLES[styles[0]])
+        new_path = _styled(Path(folder), "new", new, STYLES[styles[1]])
+        assert diff_catalogs(str(old_path), str(new_path)) == _full(old_path, new_path)
+
+
+@pytest.mark.parametrize("style", [{}, {"indent": 4}, {"width": 24}])
+def test_a_block_style_catalog_is_cut_into_every_problem_type(
+    style: dict[str, Any], tmp_path: Path
+) -> None:
+    """The property above does test the cut: block-style files are cut whole."""
+    catalog = _base()
+    raw = _styled(tmp_path, "c", catalog, style).read_bytes()
+    found = cut(raw)
+    assert found is not None
+    assert sorted(slug for mapping in found.mappings for slug, *_ in mapping.entries) == sorted(
+        slug for _, slug in _slugs(catalog))
+
+
+CROSSING = """specgen: 1
+info: {title: Crossing, version: "1"}
+problem_base: https://example.com/problems/
+codes:
+  400:
+    reason: Bad Request
+    summary: Bad.
+    content:
+      application/problem+json: {}
+    problems:
+      a:
+        title: A
+        %s: %s
+      b: %s
+      c:
+        title: C
+"""
+
+
+@pytest.mark.parametrize(("field", "opening", "closing"), [
+    ("detail", '"Broken', 'still the detail"'),  # libyaml lets a quoted scalar run across a
+    ("detail", "'Broken", "still the detail'"),  # key line
+    ("extensions", "{properties: {kind: {enum: [one,", "two]}}}"),  # and a flow collection
+])
+def test_a_value_running_across_a_key_line_is_not_cut_there(
+    field: str, opening: str, closing: str, tmp_path: Path
+) -> None:
+    """'b:' is inside a's title: a cut there would read a problem type b that does not
+    exist. Each piece is parsed on its own first, which finds it, and the mapping is read
+    whole."""
+    old = tmp_path / "old.yaml"
+    old.write_text(CROSSING % (field, opening, closing), encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text((CROSSING % (field, opening, closing)).replace("title: C", "title: D"),
+                   encoding="utf-8")
+    assert cut(old.read_bytes()) is None
+    assert load(old).catalog.codes[400].problems.keys() == {"a", "c"}
+    changes = diff_catalogs(str(old), str(new))
+    assert [c.change.rule.id for c in changes] == ["problem-title-changed"]
+    assert changes == _full(old, new)
+
+
+@pytest.mark.parametrize("text", [
+    "defaults: &base {title: Base}\n",  # an anchor: an alias in a piece could name it
+    "%YAML 1.1\n---\n",  # a directive
+    "specgen: 1\r\n",  # carriage returns
+    "\ufeff",  # a byte order mark
+])
+def test_what_may_give_a_piece_meaning_from_elsewhere_stops_the_cut(
+    text: str, tmp_path: Path
+) -> None:
+    raw = _styled(tmp_path, "c", _base(), {}).read_bytes()
+    assert cut(raw) is not None
+    assert cut(text.encode() + raw) is None
+
+
+def _with_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_error_in_a_changed_problem_type_is_reported_as_check_reports_it(
+    tmp_path: Path
+) -> None:
+    """A problem type that differs is parsed alone, with its lines and columns in the file."""
+    old = _styled(tmp_path, "old", _base(), {})
+    new = _styled(tmp_path, "new", _base(), {})
+    _with_text(new, "        title: Error 4 of status 400\n",
+               "        title: Error 4 of status 400\n        title: Again\n")
+    with pytest.raises(LoadError) as full:
+        load(new)
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == str(full.value).strip()
+    assert "duplicate key 'title'" in result.stderr
+
+
+def test_problem_types_written_alike_are_not_read(tmp_path: Path) -> None:
+    """As with examples, what both files write alike, byte for byte, is not diff's to check:
+    a duplicate key in such a problem type is `check`'s to report, and diff sees no change."""
+    old = _styled(tmp_path, "old", _base(), {})
+    _with_text(old, "        title: Error 4 of status 400\n",
+               "        title: Error 4 of status 400\n        title: Again\n")
+    new = tmp_path / "new.yaml"
+    new.write_bytes(old.read_bytes())
+    with pytest.raises(LoadError):
+        load(new)
+    assert diff_catalogs(str(old), str(new)) == []
+
+
+def test_errors_in_changed_problem_types_of_both_files_are_both_reported(
+    tmp_path: Path
+) -> None:
+    old = _styled(tmp_path, "old", _base(), {})
+    new = _styled(tmp_path, "new", _base(), {})
+    for path, twice in ((old, "title: Once\n"), (new, "title: Twice\n")):
+        _with_text(path, "        title: Error 4 of status 400\n",
+                   "        title: Error 4 of status 400\n        " + twice)
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 2
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == [str(old), str(new)]

@@ -37,6 +37,14 @@ _UNSHOWABLE_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
 
 def parse_yaml(file: str, text: str) -> Document:
     """Parse YAML text, rejecting duplicate keys, unsupported tags and alias bombs."""
+    data, positions, clean = read_yaml(file, text)
+    return Document(file, data, positions.get, clean)
+
+
+def read_yaml(file: str, text: str, at: Path_ = ()) -> tuple[Any, dict[Path_, Place], bool]:
+    """`parse_yaml`'s data, the position of every path in it, and whether the text is clean
+    (`Document.clean`). `at`: where in a document the text's value sits (its paths begin
+    with it, and the nesting limit counts from it), for a part of a document read alone."""
     try:
         node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
@@ -50,15 +58,15 @@ def parse_yaml(file: str, text: str) -> Document:
         raise LoadError.at(file, f"nesting is deeper than {MAX_DEPTH} levels") from None
     positions: dict[Path_, Place] = {}
     if node is None:
-        return Document(file, None, positions.get)
+        return None, positions, False
     if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
         _refuse_explosion(file, node)
-    positions[()] = _mark(node)
+    positions[at] = _mark(node)
     builder = _YamlBuilder(file, positions)
-    data = builder.build(node)
+    data = builder.build(node, at, len(at))
     clean = (builder.text_keys and UNSHOWABLE.search(text) is None
              and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None))
-    return Document(file, data, positions.get, clean)
+    return data, positions, clean
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..catalog.json_source import JsonEntries, JsonPlaces
-from ..catalog.source import Document, decode, no_cycle_collection, parse
+from ..catalog.source import Document, Path_, Place, decode, no_cycle_collection, parse
 
 EXAMPLES = "examples"
 
@@ -34,6 +34,22 @@ class Written(NamedTuple):
     is not a mapping (never skipped)."""
 
 
+class Span(NamedTuple):
+    """A problem type of a YAML file as written there, not parsed (`spans`): the file's bytes
+    `start:end`, from its key (on `line`, at `column`) to the next key."""
+
+    code: str
+    start: int
+    end: int
+    line: int
+    column: int
+
+    def needs(self, raw: bytes) -> tuple[str, ...]:
+        """What its model may depend on outside itself (as `Written.needs`, without parsing:
+        `problem_base` always)."""
+        return ("problem_base",) + (("schemas",) if b"$ref" in raw[self.start:self.end] else ())
+
+
 @dataclass
 class Side:
     """One catalog file as read: its data without examples, each problem type in it as
@@ -46,18 +62,36 @@ class Side:
     data: Any
     folder: Path
     entries: JsonEntries | None = None
+    positions: dict[Path_, Place] | None = None
+    """A YAML side's positions, which its `place` reads: those of problem types read later
+    (`written`) are added."""
+    raw: bytes = b""
+    """The bytes of the file (given back by `received`), which `Span`s are cut from."""
 
     def received(self, raw: bytes) -> Side:
-        """The side with its JSON text again (the bytes it was read from, in this process)."""
+        """The side with the bytes it was read from (in this process), and its JSON text."""
         if self.entries is None:
-            return self
+            return replace(self, raw=raw)
         text = decode(self.document.file, raw)
         return replace(self, document=replace(
-            self.document, place=JsonPlaces(text, self.entries).place), entries=None)
+            self.document, place=JsonPlaces(text, self.entries).place), entries=None, raw=raw)
 
-    def problems(self) -> dict[Any, list[Written]]:
+    def written(self, problem: Written | Span) -> Written:
+        """A problem type as `Written`: a `Span` of the file is parsed now, its positions
+        added to the side's."""
+        if isinstance(problem, Written):
+            return problem
+        from .spans import parse_span
+
+        at = ("codes", problem.code, "problems")
+        data, positions = parse_span(self.document.file, self.raw, problem, at)
+        assert self.positions is not None  # spans are cut from YAML sides only
+        self.positions.update(_pruned(positions))
+        return _written_type(problem.code, _without(data))
+
+    def problems(self) -> dict[Any, list[Written | Span]]:
         """Every problem type by slug; a slug twice in a catalog has two entries."""
-        found: dict[Any, list[Written]] = {}
+        found: dict[Any, list[Written | Span]] = {}
         for status in _codes(self.data).values():
             entries = status.get("problems") if isinstance(status, dict) else None
             for slug, problem in entries.items() if isinstance(entries, dict) else ():
@@ -69,7 +103,14 @@ def read_side(name: str, raw: bytes, folder: Path) -> Side:
     """Parse a catalog file's bytes (LoadError, located, when they are not a catalog) and keep
     what diff compares."""
     with no_cycle_collection():
-        document = parse(name, decode(name, raw))
+        text = decode(name, raw)
+        if not name.endswith(".json"):
+            from .spans import read_yaml_cut  # PyYAML is imported only for YAML
+
+            data, positions = read_yaml_cut(name, raw, text)
+            kept = _pruned(positions)
+            return Side(Document(name, None, kept.get), _read(data), folder, positions=kept)
+        document = parse(name, text)
         place, entries = _portable(document.place)
         return Side(replace(document, data=None, place=place), _read(document.data), folder,
                     entries)
@@ -90,8 +131,10 @@ def _read(data: Any) -> Any:
         status = _without(status)
         found = status.get("problems") if isinstance(status, dict) else None
         if isinstance(found, dict):
-            status["problems"] = {slug: _written_type(str(code), _without(problem))
-                                  for slug, problem in found.items()}
+            status["problems"] = {
+                slug: problem if isinstance(problem, Span)
+                else _written_type(str(code), _without(problem))
+                for slug, problem in found.items()}
         kept[code] = status
     return {**data, "codes": kept}
 
@@ -137,8 +180,13 @@ def _portable(place: Any) -> tuple[Any, JsonEntries | None]:
         return _nowhere, owner.entries
     if not isinstance(owner, dict):
         return place, None
-    # Paths into examples: codes/N/examples/..., codes/N/problems/SLUG/examples/...
-    return {path: where for path, where in owner.items()
+    return _pruned(owner).get, None
+
+
+def _pruned(positions: dict[Path_, Place]) -> dict[Path_, Place]:
+    """Positions without those inside examples: codes/N/examples/...,
+    codes/N/problems/SLUG/examples/..."""
+    return {path: where for path, where in positions.items()
             if not (len(path) > 2 and path[0] == "codes" and (
                 path[2] == EXAMPLES or (len(path) > 4 and path[2] == "problems"
-                                        and path[4] == EXAMPLES)))}.get, None
+                                        and path[4] == EXAMPLES)))}

@@ -26,7 +26,7 @@ from ..catalog.problems import extension_errors
 from ..catalog.schemas import schema_errors
 from ..errors import LoadError, PathPart, Problem, each_loaded, sorted_problems
 from .compare import Schemas, compare
-from .files import Side, written
+from .files import Side, Span, Written, written
 from .report import Located, locate
 
 
@@ -35,7 +35,7 @@ def diff_sides(old: Side, new: Side) -> list[Located]:
     as comparing the two loaded catalogs finds."""
     same = _unchanged(old, new)
     (old_catalog, old_schemas), (new_catalog, new_schemas) = each_loaded(
-        partial(_validated, side, _reduced(side.data, same)) for side in (old, new))
+        partial(_validated, side, same) for side in (old, new))
     changes = compare(old_catalog, new_catalog, (old_schemas, new_schemas))
     return locate(changes, old.document.locate, new.document.locate)
 
@@ -46,10 +46,11 @@ def prepare() -> None:
     Catalog.model_rebuild()
 
 
-def _validated(side: Side, data: Any) -> tuple[Catalog, Schemas]:
-    """The side's catalog (of `data`) and its named schemas resolved; LoadError, located, when
-    the catalog breaks a rule that decides what diff compares."""
-    catalog = catalog_model(side.document, data)
+def _validated(side: Side, unchanged: set[Any]) -> tuple[Catalog, Schemas]:
+    """The side's catalog (without the `unchanged` problem types) and its named schemas
+    resolved; LoadError, located, when the catalog breaks a rule that decides what diff
+    compares."""
+    catalog = catalog_model(side.document, _reduced(side, unchanged))
     schemas = _schemas(catalog, side)
     found = [*_undefined(catalog), *schema_errors(catalog, schemas),
              *extension_errors(catalog, set(catalog.schemas))]
@@ -111,17 +112,36 @@ def _unchanged(old: Side, new: Side) -> set[Any]:
     after = new.problems()
     unchanged = set()
     for slug, places in old.problems().items():
-        if len(places) != 1 or places != after.get(slug):
-            continue  # added, removed, moved, changed, or twice in a catalog (refused later)
-        needs = places[0].needs
+        others = after.get(slug)
+        if len(places) != 1 or others is None or len(others) != 1:
+            continue  # added, removed, or twice in a catalog (refused later)
+        needs = _alike(old, places[0], new, others[0])
         if needs is not None and all(same[key] for key in needs):
             unchanged.add(slug)
     return unchanged
 
 
-def _reduced(data: Any, unchanged: set[Any]) -> Any:
-    """The catalog as read (without examples) without the problem types that cannot differ,
-    and the others' data read back from their written form."""
+def _alike(old: Side, before: Written | Span, new: Side, after: Written | Span,
+           ) -> tuple[str, ...] | None:
+    """What a problem type written alike in both files may depend on outside itself (its
+    `needs`); None when it is not written alike (moved to another code, or changed), or is no
+    mapping. Two `Span`s are alike when their texts are, byte for byte."""
+    if isinstance(before, Span) and isinstance(after, Span):
+        if before.code != after.code or (old.raw[before.start:before.end]
+                                         != new.raw[after.start:after.end]):
+            return None
+        return before.needs(old.raw)
+    try:
+        written_before, written_after = old.written(before), new.written(after)
+    except LoadError:
+        return None  # validation reads it again, and says so with the other side's problems
+    return written_before.needs if written_before == written_after else None
+
+
+def _reduced(side: Side, unchanged: set[Any]) -> Any:
+    """The side's catalog as read (without examples) without the problem types that cannot
+    differ, and the others' data read back from their written form (or their text)."""
+    data = side.data
     codes = data.get("codes") if isinstance(data, dict) else None
     if not isinstance(codes, dict):
         return data
@@ -129,7 +149,7 @@ def _reduced(data: Any, unchanged: set[Any]) -> Any:
     for code, status in codes.items():
         found = status.get("problems") if isinstance(status, dict) else None
         if isinstance(found, dict):
-            status = {**status, "problems": {slug: marshal.loads(problem.form)
+            status = {**status, "problems": {slug: marshal.loads(side.written(problem).form)
                                              for slug, problem in found.items()
                                              if slug not in unchanged}}
         kept[code] = status

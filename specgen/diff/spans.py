@@ -1,0 +1,246 @@
+"""A YAML catalog's problem types as the text each is written in, cut out before parsing.
+
+Two versions of a catalog are mostly the same text, and parsing is most of what diff costs:
+libyaml makes a Python object per node. In a block-style catalog, the problem types of a code
+are the entries of a block mapping, each written from its key line to the next key line. Their
+texts are cut out of the file (their lines left empty, so every other position stays where it
+is) and the rest is parsed as usual; `sides` then compares the texts. A problem type written
+alike, byte for byte, under the same code in both files has the same data, as a `files.Written`
+of equal bytes has; only the others are parsed, each on its own (`parse_span`).
+
+A cut must not change what the rest means, nor what a piece means:
+- each piece is a whole YAML entry: libyaml parses every piece on its own without making any
+  object (`raw_parse`: C speed, and the parser of the full read), which finds a quoted scalar
+  or a flow collection running across a key line;
+- the parsed rest holds each code, and its emptied `problems`, on the lines the cut found them;
+- anchors and directives would give a piece meaning from elsewhere in the file: a file that
+  may hold either is not cut at all, and neither is one with tabs where lines begin, carriage
+  returns or a byte order mark.
+A mapping that breaks any of these stays in the text, parsed in full; any doubt about the whole
+reads the whole file, as `check` does.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, NamedTuple
+
+import yaml
+from yaml.resolver import Resolver
+
+from ..catalog.source import Path_, Place, decode
+from ..catalog.yaml_source import read_yaml
+from ..errors import LoadError
+from .files import Span
+
+try:
+    from yaml._yaml import CParser  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - PyYAML built without libyaml: nothing is cut
+    CParser = None  # type: ignore[misc,assignment]
+
+# The regular expressions begin with a newline, which `re` scans for at C speed ('^' would be
+# tried at every byte): searches start at the newline that ends the line before.
+# An anchor (&name) may start after whitespace, a flow indicator or ':' (as in
+# yaml_source._ANCHOR; a false match only costs the speed).
+_ANCHOR = re.compile(rb"(?<![^\s\[{,:])&[^\s\[\]{},]")
+_TAB = re.compile(rb"\n *\t")
+_CODES_LINE = rb"codes:[ \t]*(?:#[^\n]*)?\n"
+_CODES_FIRST = re.compile(_CODES_LINE)
+_CODES = re.compile(b"\n" + _CODES_LINE)
+_TOP = re.compile(rb"\n[^ \n#]")
+_FIRST = re.compile(rb"\n( *)[^ \n#]")
+_INDENT = re.compile(rb" *")
+_SLUG = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|\n|$)")
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = Resolver()
+
+
+class _Mapping(NamedTuple):
+    """A code's `problems` block mapping as cut: where the code's key and `problems` are, which
+    bytes were emptied, and each entry's slug, bytes and key line."""
+
+    code_line: int
+    problems_line: int
+    start: int
+    end: int
+    entries: list[tuple[str, int, int, int, int]]
+
+
+class Cut(NamedTuple):
+    """A YAML catalog's text with its problem types cut out, and where each was."""
+
+    text: str
+    mappings: list[_Mapping]
+
+    def attach(self, data: Any, positions: dict[Path_, Place]) -> bool:
+        """Put each problem type back into the parsed rest as its `Span`, with its key's
+        position; False (nothing changed) when the rest does not hold what was cut where the cut
+        found it, which a sound cut never gives."""
+        codes = data.get("codes") if isinstance(data, dict) else None
+        if not isinstance(codes, dict):
+            return False
+        by_line = {}
+        for key in codes:
+            where = positions.get(("codes", str(key)))
+            if where is not None:
+                by_line[where[0]] = key
+        found = []
+        for mapping in self.mappings:
+            key = by_line.get(mapping.code_line)
+            status = codes.get(key) if key is not None else None
+            where = positions.get(("codes", str(key), "problems"))
+            if not (isinstance(status, dict) and "problems" in status
+                    and status["problems"] is None and where is not None
+                    and where[0] == mapping.problems_line):
+                return False
+            found.append((str(key), status, mapping))
+        for code, status, mapping in found:
+            status["problems"] = {
+                slug: Span(code, start, end, line, column)
+                for slug, start, end, line, column in mapping.entries}
+            for slug, _, _, line, column in mapping.entries:
+                positions[("codes", code, "problems", slug)] = (line, column)
+        return True
+
+
+def cut(raw: bytes) -> Cut | None:
+    """The catalog's text with the problem types of each code cut out, where that is sound;
+    None when nothing is cut."""
+    if CParser is None or _uncuttable(raw):
+        return None
+    codes = _CODES_FIRST.match(raw) or _CODES.search(raw)
+    if codes is None:
+        return None
+    start = codes.end()
+    top = _TOP.search(raw, start - 1)
+    lines = _Lines(raw)
+    listed, _ = _entries(raw, start, top.start() + 1 if top else len(raw))
+    mappings = [mapping for mapping in (_mapping(raw, lines, *code) for code in listed)
+                if mapping is not None]
+    if not mappings:
+        return None
+    pieces, last = [], 0
+    for mapping in mappings:
+        pieces.append(raw[last:mapping.start])
+        pieces.append(b"\n" * raw.count(b"\n", mapping.start, mapping.end))
+        last = mapping.end
+    pieces.append(raw[last:])
+    return Cut(b"".join(pieces).decode("utf-8"), mappings)
+
+
+def read_yaml_cut(name: str, raw: bytes, text: str) -> tuple[Any, dict[Path_, Place]]:
+    """A YAML file's data and positions, its problem types cut out as `Span`s where they can
+    be (`spans`); any doubt, or any error, reads the whole text instead (the error, then, as
+    `check` reports it)."""
+    found = cut(raw)
+    if found is not None:
+        try:
+            data, positions, _ = read_yaml(name, found.text)
+        except LoadError:
+            pass
+        else:
+            if found.attach(data, positions):
+                return data, positions
+    data, positions, _ = read_yaml(name, text)
+    return data, positions
+
+
+def parse_span(file: str, raw: bytes, span: Span, at: Path_) -> tuple[Any, dict[Path_, Place]]:
+    """A cut problem type's data (`at`: the path of its `problems` mapping), parsed as the full
+    read parses it, and the positions of its entries in the file."""
+    text = "\n" * (span.line - 1) + decode(file, raw[span.start:span.end])
+    data, positions, _ = read_yaml(file, text, at)
+    (value,) = data.values()
+    return value, positions
+
+
+def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None:
+    """The `problems` mapping of the code written in `start:end`, cut out; None when it is
+    not a block mapping of text keys whose entries each parse on their own."""
+    body = raw.find(b"\n", start, end) + 1  # the line after the code's key
+    if not body:
+        return None
+    first = _FIRST.search(raw, body - 1, end)  # the code's first field: how fields are indented
+    found = _problems(len(first.group(1))).search(raw, body - 1, end) if first else None
+    if first is None or found is None:
+        return None
+    field, inside = found.start() + 1, found.end()
+    listed, field_end = _entries(raw, inside, end, len(first.group(1)))
+    code_line, problems_line = lines.at(start), lines.at(field)
+    entries: list[tuple[str, int, int, int, int]] = []
+    slugs: set[str] = set()
+    for entry, entry_end in listed:
+        indent = _indent(raw, entry)
+        key = _SLUG.match(raw, entry + indent)
+        if key is None:
+            return None
+        slug = key.group(1).decode("ascii")
+        if slug in slugs or _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, slug, (True, False)) != _STR:
+            return None  # a slug twice (the full read says so), or a key such as 404 or true
+        slugs.add(slug)
+        try:
+            CParser(raw[entry:entry_end]).raw_parse()
+        except yaml.YAMLError:
+            return None
+        entries.append((slug, entry, entry_end, lines.at(entry), indent + 1))
+    if not entries:
+        return None
+    return _Mapping(code_line, problems_line, inside, field_end, entries)
+
+
+def _indent(raw: bytes, line: int) -> int:
+    """How many spaces begin the line starting at offset `line`."""
+    return _INDENT.match(raw, line).end() - line  # type: ignore[union-attr]
+
+
+def _uncuttable(raw: bytes) -> bool:
+    """Whether the file may hold an anchor, a directive, a tab in a line's indentation or a
+    carriage return, or begins with a byte order mark (which the full read leaves out)."""
+    return (b"\r" in raw or raw.startswith((b"%", b"\xef\xbb\xbf")) or b"\n%" in raw
+            or (b"&" in raw and _ANCHOR.search(raw) is not None) or _TAB.search(raw) is not None)
+
+
+def _entries(raw: bytes, start: int, end: int, outer: int = 0,
+             ) -> tuple[list[tuple[int, int]], int]:
+    """The entries of the block collection written from `start` (its lines indented by more
+    than `outer`), each from a line at its indentation to the next, and where the collection
+    ends: at the first line indented less, or at `end`."""
+    first = _FIRST.search(raw, start - 1, end)
+    if first is None or len(first.group(1)) <= outer:
+        return [], start
+    indent = len(first.group(1))
+    found, stop = [], end
+    for match in _at_most(indent).finditer(raw, start - 1, end):
+        if match.end() - match.start() - 2 < indent:  # a newline, the spaces and a character
+            stop = match.start() + 1
+            break
+        found.append(match.start() + 1)
+    return list(zip(found, [*found[1:], stop], strict=True)), stop
+
+
+@cache
+def _problems(indent: int) -> re.Pattern[bytes]:
+    """The line of a code's field `problems` (indented by `indent`), its value below it."""
+    return re.compile(rb"\n {%d}problems:[ \t]*(?:#[^\n]*)?\n" % indent)
+
+
+@cache
+def _at_most(indent: int) -> re.Pattern[bytes]:
+    """A line indented by at most `indent` spaces that is not blank or a comment."""
+    return re.compile(rb"\n {0,%d}[^ \n#]" % indent)
+
+
+class _Lines:
+    """Line numbers of offsets met in increasing order, counting each newline once."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.offset = 0
+        self.line = 1
+
+    def at(self, offset: int) -> int:
+        self.line += self.raw.count(b"\n", self.offset, offset)
+        self.offset = offset
+        return self.line
