@@ -62,7 +62,10 @@ def summary(changes: Sequence[Located]) -> str:
 
 
 def text(changes: Sequence[Located]) -> str:
-    """One line per change, as compilers print them: `new.yaml:12:5: breaking: ...`."""
+    """One line per change, as compilers print them: `new.yaml:12:5: breaking: ...`; without
+    changes, one line saying so (a report file is never empty)."""
+    if not changes:
+        return f"{summary(changes).capitalize()}.\n"
     lines = []
     for item in changes:
         change = item.change
