@@ -186,6 +186,36 @@ def test_merge_into_a_31_document_of_a_30_catalog_is_refused(tmp_path: Path) -> 
     assert "NotFound404" in specgen.merge(SPEC_30, catalog=path)
 
 
+def test_a_fragment_of_another_version_is_refused_as_the_catalog_is(tmp_path: Path) -> None:
+    """`--fragment F` is held to the document's version as the catalog's fragment is: a
+    fragment saying `openapi: 3.1.0` merges into no 3.0 document (located at its `openapi`,
+    exit 2, nothing written); one of the document's version, or saying none, merges."""
+    path = tmp_path / "specgen.yaml"
+    path.write_text("specgen: 1\ninfo: {title: t, version: '1'}\ncodes:\n"
+                    "  404: {reason: Not Found, summary: There is nothing here.}\n", "utf-8")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC_30, "utf-8")
+    fragment = tmp_path / "fragment.yaml"
+    body = "components:\n  schemas:\n    Name: {type: [string, 'null']}\n"
+    fragment.write_text("openapi: 3.1.0\n" + body, "utf-8")
+    status, stdout, stderr = run(tmp_path, "merge", "openapi.yaml", "--in-place",
+                                 "--fragment", "fragment.yaml")
+    assert (status, stdout) == (2, "")
+    assert stderr == (
+        "fragment.yaml:1:1: openapi.yaml is OpenAPI 3.0: the fragment targets only OpenAPI"
+        " 3.1.0 (its `openapi`), not OpenAPI 3.0; give a fragment of OpenAPI 3.0 to merge into"
+        " documents of OpenAPI 3.0\n")
+    assert spec.read_text("utf-8") == SPEC_30
+    with pytest.raises(MergeError, match=r"is OpenAPI 3\.0: the fragment targets only"):
+        specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
+    assert "Name" in specgen.merge(SPEC_30.replace("3.0.3", "3.1.0"), catalog=path,
+                                   fragments=[fragment])
+    fragment.write_text("openapi: 3.0.3\n" + body.replace("[string, 'null']", "string"), "utf-8")
+    assert "Name" in specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
+    fragment.write_text(body.replace("[string, 'null']", "string"), "utf-8")
+    assert "Name" in specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
+
+
 def test_switching_to_31_only_removes_the_30_fragments_and_says_so(tmp_path: Path) -> None:
     """A build after `oas: ["3.1"]` takes back the 3.0 fragments an earlier build wrote, and
     names them; `build --check` then finds the folder up to date."""
