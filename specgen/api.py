@@ -213,9 +213,10 @@ def _merge_plan(
         raise MergeError.at(file, str(exc)) from None
     document = spec.encode() if isinstance(spec, str) else spec
     loaded = _loaded(catalog)
+    oas = spec_version(document, file)
     with locating(loaded.locate):
-        merged = [catalog_fragment(loaded, spec_version(document, file), file)]
-    merged += [fragment_file(Path(path)) for path in fragments]
+        merged = [catalog_fragment(loaded, oas, file)]
+    merged += [fragment_file(Path(path), oas, file) for path in fragments]
     return plan_merge(document, merged, attachments(merged, rules), on_conflict, file=file,
                       source=source, adopt=adopt)
 

@@ -367,7 +367,7 @@ def merge_command(
     oas = spec_version(document, spec)
     # The catalog (pydantic, jsonschema) loads in a child process while this one scans SPEC.
     with Background(lambda: merge_fragment(catalog, oas, spec)) as pending:
-        extra = [fragment_file(Path(path)) for path in fragments]
+        extra = [fragment_file(Path(path), oas, spec) for path in fragments]
         scanned = scan(document, spec, sections_of(extra))
         merged = [pending.result(), *extra]
     job = MergeRun(Path(spec), merged, parsed, on_conflict, output, in_place, check_only, overlay,

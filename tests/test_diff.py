@@ -260,7 +260,7 @@ def test_catalog_text_cannot_inject_markdown(tmp_path: Path) -> None:
                                     {"type": "string"}))
     markdown = CliRunner().invoke(cli, ["diff", str(old), str(new), "--format", "markdown"])
     assert "<img" not in markdown.stdout
-    assert "&#60;img" in markdown.stdout
+    assert "&lt;img" in markdown.stdout
 
 
 def test_revisions_are_read_from_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -164,3 +164,56 @@ def test_every_component_of_a_problem_catalog_has_an_origin(tmp_path: Path, suff
     data = problem_catalog(20, 4, 2)
     catalog.write_text(json.dumps(data) if suffix == ".json" else yaml.safe_dump(data))
     origins_outside_the_root(load(catalog))
+
+
+@pytest.mark.parametrize("changed", ["schemas/Node", "headers/Trace", "schemas/Leaf"])
+def test_a_conflict_is_reported_at_the_component_that_differs_only(tmp_path: Path,
+                                                                    changed: str) -> None:
+    """A component that differs makes those that `$ref` it differ too once references are
+    followed; only its own conflict is reported, and `--on-conflict replace` replaces it
+    alone, after which the document is up to date."""
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(CATALOG)
+    document, _ = render_located(load(catalog).catalog, "3.1")
+    components = {section: {name: {k: v for k, v in value.items() if k != "x-specgen"}
+                            for name, value in items.items()}
+                  for section, items in document["components"].items()}
+    section, name = changed.split("/")
+    components[section][name] = theirs(components[section][name])
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": document["info"], "paths": {},
+                                "components": components}, indent=2))
+    refused = CliRunner().invoke(cli, ["merge", str(spec), "--check", "--catalog", str(catalog)])
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.count(" already exists; ") == 1, refused.stderr
+    assert f"components/{changed} already exists; " in refused.stderr
+    replaced = CliRunner().invoke(cli, ["merge", str(spec), "--in-place", "--catalog",
+                                        str(catalog), "--on-conflict", "replace"])
+    assert replaced.exit_code == 0, replaced.output
+    merged = json.loads(spec.read_text())["components"]
+    assert merged[section][name].get("description") != "Theirs."
+    unmarked = [f"{s}/{n}" for s, items in merged.items() for n, value in items.items()
+                if "x-specgen" not in value]
+    assert changed not in unmarked and len(unmarked) == len(EXPECTED) - 1
+    again = CliRunner().invoke(cli, ["merge", str(spec), "--check", "--catalog", str(catalog)])
+    assert again.exit_code == 0, again.output
+
+
+def test_a_component_whose_own_text_differs_is_reported_beside_what_it_refers_to(
+    tmp_path: Path,
+) -> None:
+    """Both conflicts stand when the referring component differs in its own text as well."""
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(CATALOG)
+    document, _ = render_located(load(catalog).catalog, "3.1")
+    components = document["components"]
+    for section, name in [("schemas", "Node"), ("schemas", "Tree")]:
+        components[section][name] = theirs(components[section][name])
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": document["info"], "paths": {},
+                                "components": components}, indent=2))
+    refused = CliRunner().invoke(cli, ["merge", str(spec), "--check", "--catalog", str(catalog)])
+    assert refused.exit_code == 2
+    reported = sorted(line.split(" already exists; ")[0].rpartition("components/")[2]
+                      for line in refused.stderr.splitlines() if " already exists; " in line)
+    assert reported == ["schemas/Node", "schemas/Tree"]

@@ -134,6 +134,17 @@ def test_a_catalog_targeting_only_30_gets_no_hint_and_only_30_fragments(tmp_path
     assert "not OpenAPI 3.1" in stderr
 
 
+def refused_merge(folder: Path, *args: str) -> str:
+    """stderr of `merge openapi.yaml --in-place ARGS` in the folder, which must be refused
+    (exit 2) with nothing written."""
+    spec = folder / "openapi.yaml"
+    before = spec.read_bytes()
+    status, stdout, stderr = run(folder, "merge", "openapi.yaml", "--in-place", *args)
+    assert (status, stdout) == (2, "")
+    assert spec.read_bytes() == before
+    return stderr
+
+
 def test_openapi_oas_30_of_a_31_catalog_exits_2_with_a_located_message(tmp_path: Path) -> None:
     """`specgen openapi --oas 3.0` and `render_openapi(oas="3.0")` name the catalog's `oas`."""
     path = catalog(tmp_path)
@@ -160,13 +171,10 @@ def test_merge_into_a_30_document_of_a_31_catalog_is_refused(tmp_path: Path) -> 
     path = catalog(tmp_path)
     spec = tmp_path / "openapi.yaml"
     spec.write_text(SPEC_30, "utf-8")
-    status, stdout, stderr = run(tmp_path, "merge", "openapi.yaml", "--in-place")
-    assert (status, stdout) == (2, "")
-    assert stderr == (
+    assert refused_merge(tmp_path) == (
         'specgen.yaml:3:1: openapi.yaml is OpenAPI 3.0: the catalog targets only OpenAPI 3.1'
         ' (oas: ["3.1"]), and its schemas use what OpenAPI 3.0 cannot express: it cannot merge'
         " into documents of OpenAPI 3.0\n")
-    assert spec.read_text("utf-8") == SPEC_30
     with pytest.raises(MergeError, match=r"is OpenAPI 3\.0: the catalog targets only"):
         specgen.merge(SPEC_30, catalog=path)
     merged = specgen.merge(SPEC_30.replace("3.0.3", "3.1.0"), catalog=path)
@@ -184,6 +192,32 @@ def test_merge_into_a_31_document_of_a_30_catalog_is_refused(tmp_path: Path) -> 
         'is OpenAPI 3.1: the catalog targets only OpenAPI 3.0 (oas: ["3.0"]), not OpenAPI 3.1;'
         ' add "3.1" to its `oas` to merge into documents of OpenAPI 3.1')
     assert "NotFound404" in specgen.merge(SPEC_30, catalog=path)
+
+
+def test_a_fragment_of_another_version_is_refused_as_the_catalog_is(tmp_path: Path) -> None:
+    """`--fragment F` is held to the document's version as the catalog's fragment is: a
+    fragment saying `openapi: 3.1.0` merges into no 3.0 document (located at its `openapi`,
+    exit 2, nothing written); one of the document's version, or saying none, merges."""
+    path = tmp_path / "specgen.yaml"
+    path.write_text("specgen: 1\ninfo: {title: t, version: '1'}\ncodes:\n"
+                    "  404: {reason: Not Found, summary: There is nothing here.}\n", "utf-8")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(SPEC_30, "utf-8")
+    fragment = tmp_path / "fragment.yaml"
+    body = "components:\n  schemas:\n    Name: {type: [string, 'null']}\n"
+    fragment.write_text("openapi: 3.1.0\n" + body, "utf-8")
+    assert refused_merge(tmp_path, "--fragment", "fragment.yaml") == (
+        "fragment.yaml:1:1: openapi.yaml is OpenAPI 3.0: the fragment targets only OpenAPI"
+        " 3.1.0 (its `openapi`), not OpenAPI 3.0; give a fragment of OpenAPI 3.0 to merge into"
+        " documents of OpenAPI 3.0\n")
+    with pytest.raises(MergeError, match=r"is OpenAPI 3\.0: the fragment targets only"):
+        specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
+    assert "Name" in specgen.merge(SPEC_30.replace("3.0.3", "3.1.0"), catalog=path,
+                                   fragments=[fragment])
+    fragment.write_text("openapi: 3.0.3\n" + body.replace("[string, 'null']", "string"), "utf-8")
+    assert "Name" in specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
+    fragment.write_text(body.replace("[string, 'null']", "string"), "utf-8")
+    assert "Name" in specgen.merge(SPEC_30, catalog=path, fragments=[fragment])
 
 
 def test_switching_to_31_only_removes_the_30_fragments_and_says_so(tmp_path: Path) -> None:

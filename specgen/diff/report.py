@@ -62,7 +62,10 @@ def summary(changes: Sequence[Located]) -> str:
 
 
 def text(changes: Sequence[Located]) -> str:
-    """One line per change, as compilers print them: `new.yaml:12:5: breaking: ...`."""
+    """One line per change, as compilers print them: `new.yaml:12:5: breaking: ...`; without
+    changes, one line saying so (a report file is never empty)."""
+    if not changes:
+        return f"{summary(changes).capitalize()}.\n"
     lines = []
     for item in changes:
         change = item.change
@@ -75,18 +78,22 @@ def text(changes: Sequence[Located]) -> str:
 
 
 def markdown(changes: Sequence[Located], title: str = "Changes") -> str:
-    """A Markdown page: the changes grouped by severity, each a list item (`title` is text)."""
-    # Imported here: the escaping pulls in Python-Markdown and nh3, which text and JSON skip.
-    from ..docs.markdown import code, literal
+    """A Markdown page: the changes grouped by severity, each a list item (`title` is text).
 
-    parts = [f"# {literal(title)}\n", f"{summary(changes).capitalize()}.\n"]
+    It reads as written raw too (it is pasted into pull requests): catalog text is escaped only
+    where Markdown would read it as syntax, and subjects and rule ids are code spans."""
+    # Imported here: the docs package pulls in Python-Markdown and nh3, which text and JSON skip.
+    from ..docs.markdown import code_span, escaped
+
+    parts = [f"# {escaped(title)}\n", f"{summary(changes).capitalize()}.\n"]
     for severity in SEVERITIES:
         group = [item.change for item in changes if item.change.rule.severity == severity]
         if not group:
             continue
         parts.append(f"## {_HEADINGS[severity]}\n")
         parts.extend(
-            f"- {code(change.subject)}: {literal(change.message)} ({code(change.rule.id)})\n"
+            f"- {code_span(change.subject)}: {escaped(change.message)}"
+            f" ({code_span(change.rule.id)})\n"
             for change in group
         )
         parts.append("")

@@ -14,6 +14,11 @@ Two kinds of text go into a page, and they are treated differently:
 
 Code blocks use a backtick fence longer than any backtick run in their content, so no content can
 close them early.
+
+Reports that people also read raw (`specgen diff --format markdown`, pasted into pull requests)
+use `escaped` and `code_span` instead of `literal` and `code`: they mark only what GitHub's and
+Python-Markdown's inline syntax reads, with backslashes where both take them, so ordinary text
+stays as written; they are for inline text, never the start of a line.
 """
 
 from __future__ import annotations
@@ -34,6 +39,14 @@ from .sanitize import inert_text, render, unwrap
 _LITERAL_REFERENCES = str.maketrans(
     {char: f"&#{ord(char)};" for char in "&<>\"'|\\`*_{}[]()#~^=:!+$"}
 )
+# Inline syntax of CommonMark/GFM and Python-Markdown with MkDocs' extensions, and its escape.
+# `\ * { # |` take a backslash in both (MkDocs always loads `tables`, which adds `|`); `<` (raw
+# HTML, autolinks) and `~` (strikethrough) do not in Python-Markdown, so they become references,
+# as does `&` where it could start one. `[` opens links, images and footnotes, except in the
+# `[]` of a field path that no `(` or `[` follows; `_` emphasises, except between two letters
+# or digits.
+_SYNTAX = re.compile(r"[\\`*{#|]|<|~|&(?=[#A-Za-z0-9])|\[(?!\](?![(\[]))|(?<![^\W_])_|_(?![^\W_])")
+_ESCAPES = {"<": "&lt;", "~": "&#126;", "&": "&amp;"}
 _LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default=None)
 # The folder of the page being rendered ('' for the index), which code links are relative to.
 _HERE: ContextVar[str] = ContextVar("specgen_page_folder", default="")
@@ -52,6 +65,22 @@ def literal(text: str) -> str:
 def code(text: str) -> str:
     """A literal value in code style, safe inside headings, table cells and lists."""
     return f"<code>{literal(text)}</code>"
+
+
+def escaped(text: str) -> str:
+    """Text shown as written, inline, that reads as written in the raw Markdown too: only what
+    would be syntax is escaped, so no HTML, link, emphasis, code or table cell comes of it."""
+    flat = " ".join(text.split())
+    return _SYNTAX.sub(lambda match: _ESCAPES.get(match[0], "\\" + match[0]), flat)
+
+
+def code_span(text: str) -> str:
+    """Text in a Markdown code span, whose content no Markdown reads: the backtick run around
+    it is longer than any inside, and spaces keep a backtick at either end apart from it."""
+    flat = " ".join(text.split())
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    padded = f" {flat} " if flat.startswith("`") or flat.endswith("`") else flat
+    return f"{ticks}{padded}{ticks}"
 
 
 def fence(text: str, info: str = "") -> str:

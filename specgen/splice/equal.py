@@ -12,6 +12,11 @@ Two values are equal when, read as OpenAPI:
 - mappings compare without regard to key order;
 - numbers compare by value (`1` and `1.0`), but a boolean is never a number.
 
+A component's *own* content (`own`) is compared the same way, except that a reference to
+another component (`#/components/SECTION/NAME`), the same on both sides and there on both,
+is equal without being followed: merge compares that component on its own, so a difference
+in it is reported there, and not again at every component that refers to it.
+
 That is `exactly`: the dereferenced documents are equal but for specgen's marks (what
 `--adopt` asks before it replaces a response). A value is *already there* (what merge asks
 before it adds or reports a conflict) on looser terms, which say what a reader sees:
@@ -86,14 +91,31 @@ def data_side(data: Mapping[str, Any]) -> Side:
     return Side(lambda path: descend(data, path))
 
 
+def _lone_ref(value: Any) -> str | None:
+    """The local reference a value is, when it is one alone (specgen's marks aside)."""
+    if not isinstance(value, dict) or [key for key in value if not _own(key)] != ["$ref"]:
+        return None
+    ref = value["$ref"]
+    return ref if isinstance(ref, str) and local_target(ref) is not None else None
+
+
+def _component(ref: str, side: Side) -> bool:
+    """Whether a local reference names a component (`#/components/SECTION/NAME`) that the side
+    has."""
+    path = local_target(ref)
+    if path is None or len(path) != 3 or path[0] != "components":
+        return False
+    try:
+        side.target(ref)
+    except LookupError:
+        return False
+    return True
+
+
 def _followed(value: Any, side: Side, seen: set[str]) -> tuple[Any, str | None]:
     """The value a lone local reference stands for (followed to the end), and the last one."""
     last = None
-    while isinstance(value, dict):
-        refs = [key for key in value if not _own(key)]
-        ref = value.get("$ref")
-        if refs != ["$ref"] or not isinstance(ref, str) or local_target(ref) is None:
-            break
+    while (ref := _lone_ref(value)) is not None:
         if ref in seen:
             return None, ref
         seen.add(ref)
@@ -105,14 +127,18 @@ def _followed(value: Any, side: Side, seen: set[str]) -> tuple[Any, str | None]:
 
 
 class _Compare:
-    def __init__(self, left: Side, right: Side, exactly: bool) -> None:
+    def __init__(self, left: Side, right: Side, exactly: bool, own: bool) -> None:
         self.left = left
         self.right = right
         self.exactly = exactly
+        self.own = own
         self.assumed: set[tuple[str, str]] = set()
 
     def same(self, a: Any, b: Any, data: bool = False) -> bool:
         if not data:
+            if self.own and (ref := _lone_ref(a)) is not None and ref == _lone_ref(b) and (
+                    _component(ref, self.left) and _component(ref, self.right)):
+                return True
             a, ref_a = _followed(a, self.left, set())
             b, ref_b = _followed(b, self.right, set())
             if ref_a is not None and ref_b is not None:
@@ -184,10 +210,12 @@ def _named_example(media: Any) -> Any:
     return {**rest, "examples": {"": {"value": media["example"]}}}
 
 
-def same(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False) -> bool:
+def same(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False,
+         own: bool = False) -> bool:
     """Whether `a` (read on the `left` side) and `b` (on the `right`) say the same thing
-    (`exactly`: dereferenced, they are equal but for specgen's marks)."""
+    (`exactly`: dereferenced, they are equal but for specgen's marks; `own`: but for the
+    components they both refer to)."""
     try:
-        return _Compare(left, right, exactly).same(a, b)
+        return _Compare(left, right, exactly, own).same(a, b)
     except RecursionError:  # nested deeper than Python follows: not known to be equal
         return False

@@ -101,8 +101,10 @@ def catalog_fragment(loaded: Loaded, oas: str, document: str = "the document") -
     return Fragment.located(data, loaded.source.name, locate)
 
 
-def fragment_file(path: Path) -> Fragment:
-    """An OpenAPI fragment file (YAML or JSON), located so conflicts name its lines."""
+def fragment_file(path: Path, oas: str, document_name: str = "the document") -> Fragment:
+    """An OpenAPI fragment file (YAML or JSON), located so conflicts name its lines, to merge
+    into `document_name` (for messages) of version `oas`: a fragment that says its
+    version (`openapi`) must say that one, as a catalog must target it."""
     from ..catalog.source import MAX_BYTES, decode, parse
 
     raw = read_bytes(path, "fragment", MAX_BYTES)
@@ -114,6 +116,12 @@ def fragment_file(path: Path) -> Fragment:
         raise MergeError.at(str(path), "a fragment is an OpenAPI document (a mapping)")
     problems = [Problem(document.locate(where), message)
                 for where, message in fragment_shape(document.data)]
+    version = document.data.get("openapi")
+    if version is not None and not str(version).startswith(oas):
+        problems.append(Problem(document.locate(("openapi",)), (
+            f"{printable(document_name)} is OpenAPI {oas}: the fragment targets only OpenAPI"
+            f" {printable(str(version))} (its `openapi`), not OpenAPI {oas}; give a fragment of"
+            f" OpenAPI {oas} to merge into documents of OpenAPI {oas}")))
     if problems:
         raise MergeError(problems)
     return Fragment.located(document.data, str(path), document.locate)

@@ -98,6 +98,11 @@ class Planner:
                 inline = full[0] != "components" and not (
                     isinstance(existing, dict) and "$ref" in existing)
                 return "inline" if inline else "same"
+            if full[0] == "components" and same(existing, self.document, self.rooted(value),
+                                                self.fragments, own=True):
+                # It differs only in components it refers to, and those are offered too: a
+                # difference is reported (and kept or replaced) once, where it is.
+                return "same"
             if self.conflict(self.here(node, key), what, origin):
                 self.plan.replacements.append((path, key, value))
                 return "replaced"
