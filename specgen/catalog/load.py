@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
@@ -47,6 +46,8 @@ DEFAULT_CATALOG = "specgen.yaml"
 
 def embedded_catalog_path() -> Path:
     """The example catalog shipped inside the package (the seed page's 561 Unauthorized)."""
+    from importlib.resources import files  # with tempfile and random: not for every command
+
     return Path(str(files("specgen.catalog").joinpath("data/example.yaml")))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 CLASS_NAMES = {
@@ -86,6 +85,8 @@ class CodeFacts:
 
 @cache
 def _raw() -> dict[str, Any]:
+    from importlib.resources import files  # with tempfile and random: not for every command
+
     raw: dict[str, Any] = json.loads(
         files("specgen.catalog").joinpath("data/registry.json").read_text("utf-8"))
     return raw
