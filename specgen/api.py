@@ -462,9 +462,10 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
     imported here (`diff.files`), so that the three overlap on two cores."""
     from functools import partial
 
-    from .diff.files import read_side
+    from .diff.files import load_readers, read_side
     from .output.background import Background
 
+    load_readers(old[0], new[0])
     with Background(partial(read_side, *old)) as first, \
             Background(partial(read_side, *new)) as second:
         from .diff.sides import diff_sides, prepare

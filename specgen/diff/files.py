@@ -99,6 +99,14 @@ class Side:
         return found
 
 
+def load_readers(*names: str) -> None:
+    """Import the YAML reader now when a file is YAML: called before the readers are forked,
+    the children share one import, and this process has it for the problem types that
+    differ (`Side.written`)."""
+    if not all(name.endswith(".json") for name in names):
+        from . import spans  # noqa: F401
+
+
 def read_side(name: str, raw: bytes, folder: Path) -> Side:
     """Parse a catalog file's bytes (LoadError, located, when they are not a catalog) and keep
     what diff compares."""
