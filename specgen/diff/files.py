@@ -1,10 +1,11 @@
 """One catalog file as `specgen diff` reads it, before any model is involved.
 
 Reading needs no pydantic: parsing the text, leaving out the examples (which no rule of diff
-reads) and writing down each problem type as it is written, for `sides` to tell which ones
-cannot differ. So the two files are read each in a child forked before the models are imported
-(`api.diff_catalogs`), both while the parent imports them; what comes back is small, the
-examples being most of a big catalog.
+reads) and writing down each problem type as it is written (`Written`; in a YAML file, where
+its text is, not parsed: `Span`), for `sides` to tell which ones cannot differ. So the two
+files are read each in a child forked before the models are imported (`api.diff_catalogs`),
+both while the parent imports them; what comes back is small, the examples being most of a
+big catalog.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Span(NamedTuple):
 @dataclass
 class Side:
     """One catalog file as read: its data without examples, each problem type in it as
-    `Written` (what goes back and forth between processes is then mostly bytes), its document
+    `Written` or `Span` (what goes back and forth between processes is then small), its document
     for the positions of every path outside examples, and where its model references import
     from. A JSON file's positions are found on demand from its text, which does not travel:
     `entries` holds what the reader read of it, and `received` gives the text back."""
