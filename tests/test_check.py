@@ -249,8 +249,26 @@ def test_an_example_omitting_a_required_header_is_a_warning() -> None:
     entry = code(headers={"WWW-Authenticate": {"required": True}, "X-Opt": {}},
                  examples=[{"title": "E"}])
     assert warnings({401: {**entry, "equivalent": None}}) == [
-        "example 'E' omits required header(s) www-authenticate"
+        "example 'E' omits required header(s) WWW-Authenticate"
     ]
+
+
+def test_a_problem_type_example_omitting_a_required_header_is_a_warning_at_its_headers() -> None:
+    """A problem type's examples are transcripts too: each must carry the code's required
+    headers, named as the catalog writes them."""
+    entry = code(
+        headers={"Retry-After": {"required": True}, "X-Request-Id": {"required": True}},
+        content={"application/problem+json": {}},
+        problems={"slow-down": {"title": "Slow down", "type": "https://e.test/slow-down",
+                                "examples": [{"title": "P",
+                                              "response": {"headers": {"retry-after": "3"}}}]}},
+    )
+    found = check.warnings(catalog({429: {**entry, "reason": "Too Many Requests",
+                                          "equivalent": None}}))
+    assert [(f.path, f.message) for f in found] == [(
+        ("codes", 429, "problems", "slow-down", "examples", 0, "response", "headers"),
+        "example 'P' of problem type 'slow-down' omits required header(s) X-Request-Id",
+    )]
 
 
 def test_the_time_limit_on_body_validation_leaves_no_timer_or_handler_behind() -> None:

@@ -387,14 +387,22 @@ def warnings(catalog: Catalog) -> list[Finding]:
                     "warning",
                 )
             )
-        required = {name.lower() for name, header in status.headers.items() if header.required}
-        for index, example in enumerate(status.examples):
-            missing = required - {name.lower() for name in example.response.headers}
+        required = {name.lower(): name for name, header in status.headers.items()
+                    if header.required}
+        examples = [((*base, "examples", index), example, "")
+                    for index, example in enumerate(status.examples)]
+        examples += [((*base, "problems", slug, "examples", index), example,
+                      f" of problem type {slug!r}")
+                     for slug, problem in status.problems.items()
+                     for index, example in enumerate(problem.examples)]
+        for path, example, owner in examples:
+            given = {name.lower() for name in example.response.headers}
+            missing = [name for lower, name in required.items() if lower not in given]
             if missing:
                 found.append(
                     Finding(
-                        (*base, "examples", index, "response", "headers"),
-                        f"example {example.title!r} omits required header(s)"
+                        (*path, "response", "headers"),
+                        f"example {example.title!r}{owner} omits required header(s)"
                         f" {', '.join(sorted(missing))}",
                         "warning",
                     )
