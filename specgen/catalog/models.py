@@ -36,6 +36,14 @@ RESPONSE_RESERVED = FRAMING_HEADERS | {"date", "server"}
 Token = Annotated[str, AfterValidator(syntax.token)]
 HeaderName = Token
 HeaderValue = Annotated[str, AfterValidator(syntax.field_value)]
+# An example's header value may be written as an integer (`Retry-After: 30`); it is held as its
+# text, so transcripts, OpenAPI examples and verify all read the one string.
+ExampleHeaderValue = Annotated[
+    str,
+    BeforeValidator(syntax.integer_text),
+    AfterValidator(syntax.field_value),
+    WithJsonSchema({"type": ["string", "integer"]}),
+]
 ReasonPhrase = Annotated[str, AfterValidator(syntax.reason_phrase)]
 RequestPath = Annotated[str, AfterValidator(syntax.request_path)]
 HttpDate = Annotated[str, AfterValidator(syntax.http_date)]
@@ -235,8 +243,8 @@ class Header(Model):
     """Whether every response with this code carries the header."""
     schema_: JsonSchema = Field(default_factory=lambda: {"type": "string"}, alias="schema")
     """The JSON Schema of the header's value."""
-    example: HeaderValue | None = None
-    """A typical value, shown in the headers table; checked against `schema`."""
+    example: ExampleHeaderValue | None = None
+    """A typical value (text, or an integer standing for its digits), shown in the headers table; checked against `schema`."""
 
     @model_validator(mode="after")
     def _check(self) -> Header:
@@ -280,8 +288,8 @@ class Request(Model):
     """The request method."""
     path: RequestPath = "/"
     """The request target: an absolute path and optional query, percent-encoded."""
-    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
-    """Request headers; `Host`, `Content-Type` and `Content-Length` are added by specgen."""
+    headers: dict[HeaderName, ExampleHeaderValue] = Field(default_factory=dict)
+    """Request headers (each value text, or an integer standing for its digits); `Host`, `Content-Type` and `Content-Length` are added by specgen."""
     content_type: MediaTypeName | None = None
     """The media type of the body (default: text/plain for a string, else application/json)."""
     body: Any = None
@@ -319,8 +327,8 @@ class Response(Model):
 
     content_type: MediaTypeName | None = None
     """One of the code's `content` media types (may be left out when there is only one)."""
-    headers: dict[HeaderName, HeaderValue] = Field(default_factory=dict)
-    """Response headers; `Date`, `Server`, `Content-Type` and `Content-Length` come from specgen."""
+    headers: dict[HeaderName, ExampleHeaderValue] = Field(default_factory=dict)
+    """Response headers (each value text, or an integer standing for its digits); `Date`, `Server`, `Content-Type` and `Content-Length` come from specgen."""
     body: Any = None
     """The response body, checked against the media type's schema."""
     body_text: str | None = None

@@ -60,6 +60,15 @@ def token(value: str) -> str:
     return value
 
 
+def integer_text(value: Any) -> Any:
+    """An integer given for a header value as the text a message carries (`30` as "30"): YAML
+    and JSON read `Retry-After: 30` as a number. Other values are left for the string check to
+    refuse: `true`, `2.5` or `null` have no one spelling on the wire."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def field_value(value: str) -> str:
     """A header value that cannot end its header early or smuggle another one."""
     if "\r" in value or "\n" in value:
