@@ -244,7 +244,8 @@ class Header(Model):
     schema_: JsonSchema = Field(default_factory=lambda: {"type": "string"}, alias="schema")
     """The JSON Schema of the header's value."""
     example: ExampleHeaderValue | None = None
-    """A typical value (text, or an integer standing for its digits), shown in the headers table; checked against `schema`."""
+    """A typical value (text, or an integer standing for its digits), shown in the headers
+    table; checked against `schema`."""
 
     @model_validator(mode="after")
     def _check(self) -> Header:
@@ -289,7 +290,8 @@ class Request(Model):
     path: RequestPath = "/"
     """The request target: an absolute path and optional query, percent-encoded."""
     headers: dict[HeaderName, ExampleHeaderValue] = Field(default_factory=dict)
-    """Request headers (each value text, or an integer standing for its digits); `Host`, `Content-Type` and `Content-Length` are added by specgen."""
+    """Request headers (each value text, or an integer standing for its digits); `Host`,
+    `Content-Type` and `Content-Length` are added by specgen."""
     content_type: MediaTypeName | None = None
     """The media type of the body (default: text/plain for a string, else application/json)."""
     body: Any = None
@@ -328,7 +330,8 @@ class Response(Model):
     content_type: MediaTypeName | None = None
     """One of the code's `content` media types (may be left out when there is only one)."""
     headers: dict[HeaderName, ExampleHeaderValue] = Field(default_factory=dict)
-    """Response headers (each value text, or an integer standing for its digits); `Date`, `Server`, `Content-Type` and `Content-Length` come from specgen."""
+    """Response headers (each value text, or an integer standing for its digits); `Date`,
+    `Server`, `Content-Type` and `Content-Length` come from specgen."""
     body: Any = None
     """The response body, checked against the media type's schema."""
     body_text: str | None = None
