@@ -33,7 +33,15 @@ if TYPE_CHECKING:
         verify_api,
     )
     from .catalog.models import Catalog, Example, Header, MediaType, StatusCode
-    from .errors import LoadError, MergeError, Problem, RenderError, SpecgenError, WriteError
+    from .errors import (
+        ArgumentError,
+        LoadError,
+        MergeError,
+        Problem,
+        RenderError,
+        SpecgenError,
+        WriteError,
+    )
     from .http.transcripts import Transcript
     from .verify.plan import VerifyError
     from .verify.report import VerifyReport
@@ -51,7 +59,8 @@ _EXPORTS = {
     ),
     **dict.fromkeys(["Catalog", "Example", "Header", "MediaType", "StatusCode"], "catalog.models"),
     **dict.fromkeys(
-        ["LoadError", "MergeError", "Problem", "RenderError", "SpecgenError", "WriteError"],
+        ["ArgumentError", "LoadError", "MergeError", "Problem", "RenderError", "SpecgenError",
+         "WriteError"],
         "errors",
     ),
     "Transcript": "http.transcripts",
@@ -60,6 +69,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ArgumentError",
     "BuildResult",
     "Catalog",
     "Example",

@@ -12,7 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import LoadError, each_loaded
+from .arguments import (
+    CALLBACK,
+    CATALOG,
+    CONFLICT,
+    COUNT,
+    DOCUMENT,
+    FLAG,
+    HEADERS,
+    OAS,
+    PATH,
+    PATHS,
+    RULES,
+    SECONDS,
+    STATUS,
+    TEXT,
+    one_of,
+    takes,
+)
+from .errors import ArgumentError, LoadError, each_loaded
 from .output import DEFAULT_OUT
 
 if TYPE_CHECKING:
@@ -33,6 +51,7 @@ def _loaded(catalog: Catalog | str | Path | None) -> Loaded:
     return loaded_catalog(catalog) if isinstance(catalog, Catalog) else load(catalog)
 
 
+@takes(catalog=CATALOG)
 def load_catalog(catalog: str | Path | None = None) -> Catalog:
     """Read, validate and check a catalog (`specgen check` without the lint).
 
@@ -48,6 +67,7 @@ def load_catalog(catalog: str | Path | None = None) -> Catalog:
     return _loaded(catalog).catalog
 
 
+@takes(catalog=CATALOG)
 def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     """The lint warnings of a valid catalog, located (`specgen check`).
 
@@ -68,6 +88,7 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     return checked(_loaded(catalog))
 
 
+@takes(code=STATUS)
 def explain(code: int) -> str:
     """What a status code is: IANA registration, known vendor uses, client fallback
     (`specgen explain`)."""
@@ -76,6 +97,7 @@ def explain(code: int) -> str:
     return explain_code(code)
 
 
+@takes()
 def catalog_schema() -> dict[str, Any]:
     """The JSON Schema of the catalog format (`specgen schema`)."""
     from .catalog.models import catalog_json_schema
@@ -83,6 +105,7 @@ def catalog_schema() -> dict[str, Any]:
     return catalog_json_schema()
 
 
+@takes(catalog=CATALOG, oas=OAS)
 def render_openapi(
     catalog: Catalog | str | Path | None = None, oas: Literal["3.0", "3.1"] | None = None
 ) -> dict[str, Any]:
@@ -105,6 +128,7 @@ def render_openapi(
         return render(loaded.catalog, oas)
 
 
+@takes(catalog=CATALOG, oas=OAS, fmt=one_of("yaml", "json"))
 def openapi_text(
     catalog: Catalog | str | Path | None = None,
     oas: Literal["3.0", "3.1"] | None = None,
@@ -116,6 +140,7 @@ def openapi_text(
     return dump_openapi(render_openapi(catalog, oas), fmt)
 
 
+@takes(catalog=CATALOG, code=STATUS.or_none(), example=TEXT.or_none())
 def render_transcripts(
     catalog: Catalog | str | Path | None = None,
     code: int | None = None,
@@ -124,7 +149,8 @@ def render_transcripts(
     """The examples' HTTP/1.1 transcripts, optionally of one code and/or one example slug
     (`specgen transcripts`). Each has the exact `request` and `response` bytes and its `curl`.
 
-    Raises `LookupError` naming the codes or slugs that exist when the selection finds none.
+    Raises `ArgumentError` naming the codes or slugs that exist when the selection finds
+    none.
 
     ```python
     from specgen import render_transcripts
@@ -137,8 +163,11 @@ def render_transcripts(
     from .http.transcripts import select_transcripts
 
     loaded = _loaded(catalog)
-    with locating(loaded.locate):
-        return select_transcripts(loaded.catalog, code, example)
+    try:
+        with locating(loaded.locate):
+            return select_transcripts(loaded.catalog, code, example)
+    except LookupError as exc:  # the selection names a code or slug the catalog lacks
+        raise ArgumentError.at("specgen.render_transcripts", str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,7 @@ class BuildResult:
     stale: list[Stale]
 
 
+@takes(catalog=CATALOG, out=PATH, check=FLAG, since=TEXT.or_none())
 def build(
     catalog: Catalog | str | Path | None = None,
     out: str | Path = DEFAULT_OUT,
@@ -192,6 +222,10 @@ def build(
     return BuildResult(root, total, changed, [])
 
 
+_merge_arguments = takes(spec=DOCUMENT, catalog=CATALOG, attach=RULES, on_conflict=CONFLICT,
+                         fragments=PATHS, file=TEXT, adopt=FLAG)
+
+
 def _merge_plan(
     spec: str | bytes,
     catalog: Catalog | str | Path | None,
@@ -221,6 +255,7 @@ def _merge_plan(
                       source=source, adopt=adopt)
 
 
+@_merge_arguments
 def merge(
     spec: str | bytes,
     catalog: Catalog | str | Path | None = None,
@@ -264,6 +299,8 @@ def merge(
     return _merge_plan(spec, catalog, attach, on_conflict, fragments, file, adopt=adopt).result()
 
 
+@takes(spec=PATH, catalog=CATALOG, attach=RULES, on_conflict=CONFLICT, fragments=PATHS,
+       write=FLAG)
 def merge_files(
     spec: str | Path,
     catalog: Catalog | str | Path | None = None,
@@ -321,6 +358,7 @@ def merge_files(
     return changed
 
 
+@_merge_arguments
 def merge_overlay(
     spec: str | bytes,
     catalog: Catalog | str | Path | None = None,
@@ -338,6 +376,7 @@ def merge_overlay(
     return overlay(_merge_plan(spec, catalog, attach, on_conflict, fragments, file, adopt=adopt))
 
 
+@_merge_arguments
 def merge_summary(
     spec: str | bytes,
     catalog: Catalog | str | Path | None = None,
@@ -371,6 +410,7 @@ def merge_summary(
     return MergeSummary.of(plan)
 
 
+@takes(directory=PATH)
 def init(directory: str | Path = ".") -> list[Path]:
     """Write a starter specgen.yaml, its JSON Schema and mkdocs.yml into `directory`
     (`specgen init`); refuses, writing nothing, when any of them exists."""
@@ -379,6 +419,9 @@ def init(directory: str | Path = ".") -> list[Path]:
     return init_folder(Path(directory))
 
 
+@takes(base_url=TEXT, catalog=CATALOG, code=STATUS.or_none(), problem=TEXT.or_none(),
+       example=TEXT.or_none(), headers=HEADERS, concurrency=COUNT, timeout=SECONDS,
+       allow_unsafe_methods=FLAG, progress=CALLBACK)
 def verify_api(
     base_url: str,
     catalog: Catalog | str | Path | None = None,
@@ -422,6 +465,7 @@ def verify_api(
         concurrency=concurrency, timeout=timeout, allow_unsafe_methods=allow_unsafe_methods,
         progress=progress,
     )
+@takes(old=CATALOG, new=CATALOG)
 def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[Located]:
     """What changed for the API's consumers from `old` to `new` (`specgen diff`): one entry
     per change, most severe first, each with its rule, severity and places in both catalogs.
@@ -475,6 +519,7 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
                                         lambda: second.result().received(new[1])]))
 
 
+@takes(spec=PATH, codes=TEXT)
 def import_catalog(spec: str | Path, codes: str = "4xx,5xx") -> str:
     """The text of a catalog (YAML) made from the error responses an OpenAPI document already
     has (`specgen import`); `codes` selects classes and codes, e.g. "4xx,503".

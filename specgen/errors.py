@@ -144,6 +144,11 @@ class WriteError(SpecgenError):
     """An output could not be written."""
 
 
+class ArgumentError(SpecgenError, ValueError):
+    """A function of the Python API was given an argument it does not take (also a ValueError,
+    what Python raises for a bad argument)."""
+
+
 def each_loaded(loads: Iterable[Callable[[], T]]) -> list[T]:
     """What each call returns; when some raise LoadError, one LoadError with all their
     problems, so that one broken input does not hide another's."""

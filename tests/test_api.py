@@ -120,7 +120,7 @@ def test_catalog_objects_are_checked_like_files(embedded: specgen.Catalog) -> No
 def test_transcripts_openapi_text_check_and_explain() -> None:
     first = specgen.render_transcripts(code=561)[0]
     assert first.response.startswith(b"HTTP/1.1 561 Unauthorized\r\n")
-    with pytest.raises(LookupError, match="codes: 561"):
+    with pytest.raises(specgen.ArgumentError, match="codes: 561"):
         specgen.render_transcripts(code=404)
     assert specgen.openapi_text(fmt="json").startswith("{\n")
     assert all(p.severity == "warning" for p in specgen.check_catalog())
