@@ -42,6 +42,23 @@ def test_starter_catalog_is_valid_and_lint_clean(tmp_path: Path) -> None:
     assert sorted(loaded.catalog.codes) == [429, 461]
 
 
+def test_every_starter_example_body_names_a_documented_problem_type_under_problem_base(
+    tmp_path: Path,
+) -> None:
+    """A type URI the starter shows is one whose page the site has: problem_base + slug."""
+    (tmp_path / "specgen.yaml").write_text(init_plan()["specgen.yaml"], encoding="utf-8")
+    catalog = load(tmp_path / "specgen.yaml").catalog
+    documented = {catalog.problem_uri(slug, problem)
+                  for _, slug, problem in catalog.problem_types()}
+    assert documented == {"https://docs.example.com/problems/rate-limited",
+                          "https://docs.example.com/problems/token-expired"}
+    bodies = [example.response.body for status in catalog.codes.values()
+              for example in [*status.examples,
+                              *(e for p in status.problems.values() for e in p.examples)]]
+    assert bodies
+    assert {body["type"] for body in bodies} <= documented
+
+
 def test_the_sites_name_is_the_catalogs_title_and_comments_name_the_build_folder(
     tmp_path: Path,
 ) -> None:
