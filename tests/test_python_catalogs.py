@@ -117,7 +117,7 @@ def test_an_attribute_of_the_wrong_type_is_named(module_dir: Path, value: str, k
          "#/schemas/A/(1, 2): schemas.A: the key (1, 2) is a Python tuple; keys are text"
          " (put it in quotes)"),
         (f'{{**BASE, "codes": {{561: {{**{CODE}}}}}, "561": {{**{CODE}}}}}}}}}',
-         "#/codes: codes: code 561 is given twice (as 561 and '561')"),
+         "#/codes/561: codes: code 561 is given twice (as 561 and '561')"),
         (f'{{**BASE, "codes": {{500: {{**{CODE}, "description": "a\\x00b"}}}}}}}}',
          "#/codes/500/description: codes.500.description: contains U+0000"
          " (a control character) at position 2, which outputs cannot show as written; remove it"),

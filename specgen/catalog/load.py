@@ -36,6 +36,7 @@ from .source import (
     read_file,
     too_large,
 )
+from .syntax import InsideError
 from .values import unrenderable
 
 if TYPE_CHECKING:
@@ -284,6 +285,9 @@ def _messages(exc: ValidationError) -> Iterator[tuple[tuple[PathPart, ...], str]
         is_key = error["loc"][-1:] == ("[key]",)
         where = "" if is_key else ".".join(printable(str(part)) for part in path)
         kind, message = error["type"], error["msg"]
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, InsideError):  # located at the place inside, named by `where`
+            path = (*path, *cause.path)
         if kind == "extra_forbidden":
             key = str(path[-1])
             keys = [name for name in _keys_at(path[:-1]) if name != key]

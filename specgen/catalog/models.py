@@ -74,9 +74,11 @@ def _headers_unique(headers: dict[str, Any], reserved: frozenset[str], where: st
     for name in headers:
         lower = name.lower()
         if lower in seen:
-            raise ValueError(f"header {name!r} is given twice (also as {seen[lower]!r})")
+            raise syntax.InsideError(
+                ("headers", name), f"header {name!r} is given twice (also as {seen[lower]!r})")
         if lower in reserved:
-            raise ValueError(f"header {name!r} is set by specgen in {where}; remove it")
+            raise syntax.InsideError(
+                ("headers", name), f"header {name!r} is set by specgen in {where}; remove it")
         seen[lower] = name
 
 

@@ -47,6 +47,7 @@ def errors(
     uris: dict[str, tuple[int, str]] = {}
     schemas = _Schemas()
     known: dict[str, list[Found]] = {}  # extension schemas' findings, by their JSON text
+    bare: set[int] = set()  # the codes with problem types but no problem+json media type
     for code, slug, problem in catalog.problem_types():
         base: PathT = ("codes", code, "problems", slug)
         uri = catalog.problem_uri(slug, problem)
@@ -66,9 +67,11 @@ def errors(
             uris[uri] = (code, slug)
         slugs.setdefault(slug, code)
         status = catalog.codes[code]
-        if status.problem_media_type is None:
-            yield base, (f"code {code} has problem types but no problem+json media type in"
-                         " its content; add application/problem+json")
+        if status.problem_media_type is None and code not in bare:
+            bare.add(code)  # said once per code, where its media types are (or would be)
+            yield ("codes", code, "content"), (
+                f"code {code} has problem types but no problem+json media type in its content;"
+                " add application/problem+json")
         extensions = _canonical(problem.extensions)
         refused = list(_extension_errors(problem.extensions, extensions, names,
                                          (*base, "extensions"), known))

@@ -151,6 +151,15 @@ def format_version(value: Any) -> Any:
     return value
 
 
+class InsideError(ValueError):
+    """A validator's error about one place inside the value it checks (`path`, relative to
+    the value), so that it is reported there: the second spelling of a key, not the mapping."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def codes_unique(value: Any) -> Any:
     """A codes mapping in which no code is spelled twice."""
     # YAML may spell one code twice as 561 and "561"; a dict would silently keep the last.
@@ -159,8 +168,8 @@ def codes_unique(value: Any) -> Any:
         for key in value:
             spelled = str(key).strip()
             if spelled in seen:
-                raise ValueError(
-                    f"code {spelled} is given twice (as {seen[spelled]!r} and {key!r})"
+                raise InsideError(
+                    (key,), f"code {spelled} is given twice (as {seen[spelled]!r} and {key!r})"
                 )
             seen[spelled] = key
     return value
