@@ -176,7 +176,8 @@ def _tab_hint(problem: Problem, text: str) -> Problem:
     """A YAML syntax problem at a tab, with the reason: libyaml says only that the character
     "cannot start any token"."""
     line, column = problem.location.line, problem.location.column
-    if line is None or column is None or "tab" in problem.message:
+    syntax = problem.message.startswith("invalid YAML:")  # not a limit's, nor a value's
+    if not syntax or line is None or column is None or "tab" in problem.message:
         return problem
     lines = _YAML_LINE_BREAK.split(text)
     if line > len(lines) or lines[line - 1][column - 1: column] != "\t":
