@@ -162,28 +162,7 @@ def parse(file: str, text: str) -> Document:
         return parse_json(file, text)
     from .yaml_source import parse_yaml  # PyYAML is imported only for YAML
 
-    try:
-        return parse_yaml(file, text)
-    except LoadError as exc:
-        raise LoadError([_tab_hint(problem, text) for problem in exc.problems]) from None
-
-
-# The line breaks YAML 1.1 counts lines by (libyaml's marks); str.splitlines knows more.
-_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def _tab_hint(problem: Problem, text: str) -> Problem:
-    """A YAML syntax problem at a tab, with the reason: libyaml says only that the character
-    "cannot start any token"."""
-    line, column = problem.location.line, problem.location.column
-    syntax = problem.message.startswith("invalid YAML:")  # not a limit's, nor a value's
-    if not syntax or line is None or column is None or "tab" in problem.message:
-        return problem
-    lines = _YAML_LINE_BREAK.split(text)
-    if line > len(lines) or lines[line - 1][column - 1: column] != "\t":
-        return problem
-    return Problem(problem.location, f"{problem.message} (a tab: YAML indentation uses spaces,"
-                                     " not tabs)", problem.severity)
+    return parse_yaml(file, text)
 
 
 def problem_at(document: Document, path: Sequence[PathPart], message: str) -> Problem:

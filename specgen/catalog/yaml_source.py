@@ -51,6 +51,9 @@ def read_yaml(file: str, text: str, at: Path_ = ()) -> tuple[Any, dict[Path_, Pl
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if mark and text[mark.index:mark.index + 1] == "\t" and "tab" not in message:
+            # libyaml says only that the character "cannot start any token"
+            message += " (a tab: YAML indentation uses spaces, not tabs)"
         raise LoadError.at(file, f"invalid YAML: {message}", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise LoadError.at(file, f"invalid YAML: {exc}") from None
