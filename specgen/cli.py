@@ -405,7 +405,8 @@ PROGRESS_MIN = 50
                    " to its path. No request goes to another origin.")
 @click.option("--code", type=int, help="Only the examples of this status code.")
 @click.option("--problem", metavar="SLUG",
-              help="Only the examples of this problem type (the last segment of its type URI).")
+              help="Only the examples of the problem type with this slug (its key under a code's"
+                   " `problems:`).")
 @click.option("--example", "slug", metavar="SLUG", help="Only the example with this slug.")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="Send this header with every request, replacing an example's header of that"
