@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -59,6 +60,46 @@ def with_help(*paragraphs: str) -> Callable[[click.Command], click.Command]:
         return command
 
     return apply
+
+
+class Bounded(click.ParamType[int | float]):
+    """A number whose refusal says in words what is accepted, where click's would say
+    "'abc' is not a valid integer range" or "0 is not in the range 1<=x<=256"."""
+
+    def __init__(self, kind: type[int] | type[float], accepted: str, low: float,
+                 high: float = math.inf, *, metavar: str, above: bool = False) -> None:
+        self.kind, self.accepted, self.low, self.high, self.above = kind, accepted, low, high, above
+        self.metavar = metavar
+        self.name = metavar.lower()
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return self.metavar
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | float:
+        text = str(value).strip()
+        whole = text.isascii() and text.isdigit()  # int() would take "5_61", "+561" and "٥٦١"
+        try:
+            number = (value if isinstance(value, self.kind)
+                      else self.kind(text) if self.kind is float or whole else math.nan)
+        except ValueError:
+            number = math.nan
+        low_ok = number > self.low if self.above else number >= self.low
+        if not (low_ok and number <= self.high and math.isfinite(number)):
+            self.fail(f"{str(value)!r} is not {self.accepted}", param, ctx)
+        return number
+
+
+STATUS_CODE = Bounded(int, "a status code: give one from 100 to 599, like 561", 100, 599,
+                      metavar="CODE")
+
+
+class _Argument(click.Argument):
+    """An argument that errors name as its --help does without click's optional-argument
+    brackets ('DIRECTORY', not '[DIRECTORY]')."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return f"'{self.human_readable_name}'"
 
 
 EMBEDDED_NOTE = (
@@ -132,7 +173,7 @@ def check_command(catalog: str | None, strict: bool) -> None:
 
 
 @cli.command("explain")
-@click.argument("code", type=click.IntRange(100, 599))
+@click.argument("code", type=STATUS_CODE)
 def explain_command(code: int) -> None:
     """Say what status CODE means: IANA registration, vendor uses, client fallback."""
     from .catalog.registry import explain
@@ -221,7 +262,7 @@ def build_command(catalog: str | None, out: str, check_only: bool, since: str | 
 @with_help(CATALOG_HELP)
 @cli.command("transcripts")
 @click.argument("catalog", required=False)
-@click.option("--code", type=int, help="Only the examples of this status code.")
+@click.option("--code", type=STATUS_CODE, help="Only the examples of this status code.")
 @click.option("--example", "slug", metavar="SLUG",
               help="Only the example with this slug, or the examples of the problem type with"
                    " this slug.")
@@ -284,7 +325,7 @@ def openapi_command(
 
 
 @cli.command("init")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", cls=_Argument, default=".", type=click.Path(file_okay=False))
 def init_command(directory: str) -> None:
     """Start a catalog and its documentation site in DIRECTORY (default: here).
 
@@ -403,7 +444,7 @@ PROGRESS_MIN = 50
 @click.option("--base-url", required=True, metavar="URL",
               help="Where the API runs, e.g. http://127.0.0.1:8000; example paths are appended"
                    " to its path. No request goes to another origin.")
-@click.option("--code", type=int, help="Only the examples of this status code.")
+@click.option("--code", type=STATUS_CODE, help="Only the examples of this status code.")
 @click.option("--problem", metavar="SLUG",
               help="Only the examples of the problem type with this slug (its key under a code's"
                    " `problems:`).")
@@ -412,10 +453,13 @@ PROGRESS_MIN = 50
               help="Send this header with every request, replacing an example's header of that"
                    " name; $VAR and ${VAR} are taken from the environment ($$ is a literal $)."
                    " Never printed. Repeatable.")
-@click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
-              help="Requests in flight at once.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0,
-              show_default=True, help="Seconds each request may take, connection included.")
+@click.option("--concurrency", default=4,
+              type=Bounded(int, "a whole number from 1 to 256", 1, 256, metavar="N"),
+              show_default=True, help="Requests in flight at once (1 to 256).")
+@click.option("--timeout", type=Bounded(float, "a number of seconds above 0, like 10 or 0.5", 0,
+                                        metavar="S", above=True),
+              default=10.0, show_default=True,
+              help="Seconds each request may take, connection included (above 0).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               help="Also write the results here: JUnit XML for *.xml, else JSON.")
 @click.option("--allow-unsafe-methods", is_flag=True,
