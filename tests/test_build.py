@@ -22,7 +22,6 @@ from specgen.output import background
 from specgen.output import build as build_module
 from specgen.output.background import can_fork
 from specgen.output.build import MANIFEST, build_plan, manifest
-from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 from specgen.text.render import dump_yaml
 
@@ -54,9 +53,9 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def expected(catalog: Catalog) -> dict[str, bytes]:
-    """The tree `specgen build` must leave for this catalog (and its empty lock file)."""
+    """The tree `specgen build` must leave for this catalog: its files and their manifest."""
     plan = {path: as_bytes(content) for path, content in build_plan(catalog).items()}
-    return {**plan, LOCK_FILE: b"", MANIFEST: manifest(plan).encode()}
+    return {**plan, MANIFEST: manifest(plan).encode()}
 
 
 def write_catalog(folder: Path, data: dict[str, Any], name: str = "catalog.yaml") -> Catalog:
@@ -85,8 +84,7 @@ def test_build_writes_openapi_transcripts_and_docs_exactly_as_planned(
 ) -> None:
     files = tree(tmp_path / "out")
     assert files == expected(built)
-    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", LOCK_FILE,
-                                                       MANIFEST}
+    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", MANIFEST}
     assert "transcripts/561/scenario-0-of-561.request.http" in files
     assert "docs/codes/561.md" in files
     assert "openapi/fragment-3.1.yaml" in files
@@ -162,6 +160,30 @@ def test_build_after_check_repairs_the_tree_and_keeps_files_specgen_did_not_writ
     assert tree(out) == {**expected(built), "notes.txt": b"mine",
                          "transcripts/561/stray.http": b"left over\r\n"}
     assert run(tmp_path, "build", "catalog.yaml", "-o", "out", "--check").exit_code == 0
+
+
+def test_a_removed_problem_type_leaves_no_empty_folder(tmp_path: Path) -> None:
+    """The folders a removed problem type's files were in go when nothing else is left in
+    them (transcripts/561/token-expired/); a folder that still holds a file stays, and so does
+    a folder specgen's files were never in."""
+    import yaml
+
+    data = yaml.safe_load(embedded_catalog_path().read_text("utf-8"))
+    write_catalog(tmp_path, data)
+    out = tmp_path / "out"
+    assert run(tmp_path, "build", "catalog.yaml", "-o", "out").exit_code == 0
+    assert (out / "transcripts/561/token-expired").is_dir()
+    (out / "transcripts/561/token-missing/mine.txt").write_text("mine")
+    (out / "docs/own/empty").mkdir(parents=True)
+    del data["codes"][561]["problems"]["token-expired"]
+    del data["codes"][561]["problems"]["token-missing"]
+    catalog = write_catalog(tmp_path, data)
+    result = run(tmp_path, "build", "catalog.yaml", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert not (out / "transcripts/561/token-expired").exists()
+    assert sorted(p.name for p in (out / "transcripts/561/token-missing").iterdir()) == ["mine.txt"]
+    assert (out / "docs/own/empty").is_dir()
+    assert tree(out) == {**expected(catalog), "transcripts/561/token-missing/mine.txt": b"mine"}
 
 
 def test_removed_example_loses_its_transcript_files_on_the_next_build(

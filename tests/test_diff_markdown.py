@@ -23,6 +23,7 @@ HOSTILE = [
     "<http://x.example>", "a|b", "# heading", "`tick`", "``two``", "*star*", "**bold**",
     "_under_", "__dunder__", "~~strike~~", "{#id .cls}", "&amp; &#58;", "back\\*slash\\",
     "x\n# heading\n- item\n> quote\n1. one", "trailing  \nbreak", "[][link]", "[](x)",
+    "~sub~", "a~b~c", "HEAD~1", "~~~",
 ]
 
 
@@ -106,6 +107,8 @@ def test_ordinary_text_reads_without_references(tmp_path: Path) -> None:
     ("_a_ a_b b_ *c* `d` \\ | # {e} ~~f~~", r"\_a\_ a_b b\_ \*c\* \`d\` \\ \| \# \{e} "
                                             "&#126;&#126;f&#126;&#126;"),
     ("line\n# two", r"line \# two"),
+    ("HEAD~1, one tilde", "HEAD~1, one tilde"),
+    ("~a~ b", "&#126;a&#126; b"),
 ])
 def test_escaped_marks_only_syntax(text: str, raw: str) -> None:
     assert escaped(text) == raw
@@ -116,3 +119,23 @@ def test_escaped_marks_only_syntax(text: str, raw: str) -> None:
 ])
 def test_code_span_fences_any_backticks(text: str, raw: str) -> None:
     assert code_span(text) == raw
+
+
+def test_changes_are_a_tight_list(tmp_path: Path) -> None:
+    """Items follow each other without blank lines, raw and rendered (no <p> in an item, which
+    would space them apart), in the site's renderer and a CommonMark one alike."""
+    report = _report(tmp_path, ["alpha", "beta", "gamma"])
+    lines = report.splitlines()
+    first = next(n for n, line in enumerate(lines) if line.startswith("- "))
+    assert all(line.startswith("- ") for line in lines[first:first + 3])
+    assert "\n\n\n" not in report and report.endswith(")\n")
+    for rendered in (_site_renderer().convert(report),
+                     MarkdownIt("commonmark").render(report)):
+        assert "<li>" in rendered and "<li>\n<p>" not in rendered and "<li><p>" not in rendered
+
+
+def test_a_revision_with_a_tilde_reads_as_written_in_the_heading() -> None:
+    """`--since HEAD~1`: the page's title shows HEAD~1 raw too, not a character reference."""
+    from specgen.diff.report import markdown as report_page
+
+    assert report_page([], "Changes since HEAD~1").startswith("# Changes since HEAD~1\n")

@@ -137,6 +137,58 @@ def test_problem_type_examples_expect_their_types_uri_title_and_status() -> None
     )
 
 
+MIXED = """specgen: 1
+info: {title: T, version: "1"}
+problem_base: https://docs.example.com/problems/
+codes:
+  561:
+    reason: Unauthorized
+    summary: No valid token.
+    content: {application/problem+json: {schema: {type: object}}}
+    examples:
+      - title: Body typed like a problem type
+        request: {path: /plain}
+        response:
+          body: {type: https://docs.example.com/problems/token-missing, title: Missing}
+      - title: Body of another type
+        request: {path: /other}
+        response:
+          body: {type: https://docs.example.com/problems/session-expired, title: Expired}
+    problems:
+      token-missing:
+        title: Authentication token is missing
+        examples:
+          - title: No token
+            request: {path: /typed}
+"""
+
+
+def test_problem_selects_by_the_problem_types_catalog_slug_only(tmp_path: Path) -> None:
+    """--problem names a problem type by its key under `problems:`: a code's own example whose
+    body carries a `type` URI ending in that slug is not one of its examples, and the list of
+    known slugs holds problem types only, not segments of plain examples' bodies."""
+    (tmp_path / "specgen.yaml").write_text(MIXED, "utf-8")
+    catalog = load_catalog(tmp_path / "specgen.yaml")
+    (item,) = plan(catalog, Selection(problem="token-missing"), []).exchanges
+    assert (item.name, item.problem) == ("561/token-missing/no-token", "token-missing")
+    assert [i.problem for i in plan(catalog, Selection(), []).exchanges] == [
+        None, None, "token-missing",
+    ]
+    with pytest.raises(VerifyError) as refused:
+        plan(catalog, Selection(problem="session-expired"), [])
+    assert str(refused.value) == (
+        "--problem: no problem type 'session-expired' (problem types: token-missing)"
+    )
+
+
+def test_example_names_known_within_the_selected_problem_type(tmp_path: Path) -> None:
+    """An --example that matches nothing under --problem lists that problem type's examples."""
+    (tmp_path / "specgen.yaml").write_text(MIXED, "utf-8")
+    catalog = load_catalog(tmp_path / "specgen.yaml")
+    with pytest.raises(VerifyError) as refused:
+        plan(catalog, Selection(problem="token-missing", example="nope"), [])
+    assert str(refused.value) == "--example: no example matches 'nope' (known: no-token)"
+
 
 EXTENDED = """specgen: 1
 info: {title: T, version: "1"}

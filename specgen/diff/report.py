@@ -91,12 +91,12 @@ def markdown(changes: Sequence[Located], title: str = "Changes") -> str:
         if not group:
             continue
         parts.append(f"## {_HEADINGS[severity]}\n")
-        parts.extend(
+        # One block, no blank line between items: a tight list (loose ones space items apart).
+        parts.append("".join(
             f"- {code_span(change.subject)}: {escaped(change.message)}"
             f" ({code_span(change.rule.id)})\n"
             for change in group
-        )
-        parts.append("")
+        ))
     return "\n".join(parts)
 
 

@@ -41,12 +41,12 @@ _LITERAL_REFERENCES = str.maketrans(
 )
 # Inline syntax of CommonMark/GFM and Python-Markdown with MkDocs' extensions, and its escape.
 # `\ * { # |` take a backslash in both (MkDocs always loads `tables`, which adds `|`); `<` (raw
-# HTML, autolinks) and `~` (strikethrough) do not in Python-Markdown, so they become references,
-# as does `&` where it could start one. `[` opens links, images and footnotes, except in the
-# `[]` of a field path that no `(` or `[` follows; `_` emphasises, except between two letters
-# or digits.
-_SYNTAX = re.compile(r"[\\`*{#|]|<|~|&(?=[#A-Za-z0-9])|\[(?!\](?![(\[]))|(?<![^\W_])_|_(?![^\W_])")
-_ESCAPES = {"<": "&lt;", "~": "&#126;", "&": "&amp;"}
+# HTML, autolinks) does not in Python-Markdown, so it becomes a reference, as does `&` where it
+# could start one. `[` opens links, images and footnotes, except in the `[]` of a field path
+# that no `(` or `[` follows; `_` emphasises, except between two letters or digits. `~` is
+# syntax only in pairs (GFM's ~strike~ and ~~strike~~, pymdownx.tilde's ~sub~): see `escaped`.
+_SYNTAX = re.compile(r"[\\`*{#|]|<|&(?=[#A-Za-z0-9])|\[(?!\](?![(\[]))|(?<![^\W_])_|_(?![^\W_])")
+_ESCAPES = {"<": "&lt;", "&": "&amp;"}
 _LINKS: ContextVar[list[str] | None] = ContextVar("specgen_prose_links", default=None)
 # The folder of the page being rendered ('' for the index), which code links are relative to.
 _HERE: ContextVar[str] = ContextVar("specgen_page_folder", default="")
@@ -71,7 +71,11 @@ def escaped(text: str) -> str:
     """Text shown as written, inline, that reads as written in the raw Markdown too: only what
     would be syntax is escaped, so no HTML, link, emphasis, code or table cell comes of it."""
     flat = " ".join(text.split())
-    return _SYNTAX.sub(lambda match: _ESCAPES.get(match[0], "\\" + match[0]), flat)
+    marked = _SYNTAX.sub(lambda match: _ESCAPES.get(match[0], "\\" + match[0]), flat)
+    # A lone tilde (`HEAD~1`) has nothing to pair with, so it stays as written; with two or
+    # more, any pair could strike or subscript, and Python-Markdown takes no backslash before
+    # `~`: every one becomes a reference.
+    return marked.replace("~", "&#126;") if flat.count("~") > 1 else marked
 
 
 def code_span(text: str) -> str:

@@ -268,9 +268,22 @@ class Staging:
             if backup is not None:
                 with contextlib.suppress(OSError):  # a leftover goes as an extra next time
                     self._tree.remove(join(folder, backup))
+        self._remove_emptied(self.extras)
         self.renames, self.folders, self.extras = [], [], []
         self.close()
         return changed
+
+    def _remove_emptied(self, removed: list[str]) -> None:
+        """Remove the folders inside managed folders that the removed files leave empty, deepest
+        first (`transcripts/561/gone/` once its last file went); the managed folders themselves
+        stay, and so does a folder that holds anything else."""
+        folders = {
+            "/".join(parts[:end])
+            for parts in (path.split("/") for path in removed)
+            for end in range(2, len(parts))
+        }
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            self._tree.remove_folder(folder)
 
     def _place(self, temp: str, target: str) -> tuple[str, str, str | None]:
         """Rename a staged file into place: (folder, name, the old content's second name)."""
@@ -322,7 +335,7 @@ class Staging:
             try:
                 Path(self.above[-1]).rmdir()
             except OSError:
-                break  # not empty (the lock, or something else put there): kept for a retry
+                break  # not empty (something else was put there): kept
             self.above.pop()
         self.renames, self.folders, self.extras, self.created = [], [], [], []
 

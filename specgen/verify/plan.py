@@ -65,7 +65,8 @@ class Exchange:
     body: bytes
     expected: Expected
     problem: str | None = None
-    """The slug of the problem type the example documents, if any."""
+    """The catalog slug of the problem type the example belongs to (None for a code's own
+    examples, whatever `type` their bodies carry)."""
     name: str = ""
     """`<code>/<slug>` or `<code>/<problem>/<slug>`, as the transcripts' file names have it."""
 
@@ -112,11 +113,6 @@ def parse_request(raw: bytes) -> tuple[str, str, list[tuple[str, str]], bytes]:
     start, fields, body = parse_message(raw)
     method, target, _version = start.split(" ")
     return method, target, fields, body
-
-
-def problem_slug(type_uri: str) -> str:
-    """The slug of a problem type URI: its last path segment (`<problem_base><slug>`)."""
-    return type_uri.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0]
 
 
 def _expected_problem(
@@ -178,11 +174,7 @@ def exchange(
         headers=tuple((n, v) for n, v in fields if n.lower() not in _COMPUTED),
         body=body,
         expected=expected,
-        problem=problem or (
-            problem_slug(expected.problem.type)
-            if expected.problem is not None and expected.problem.type
-            else None
-        ),
+        problem=problem,
         name=transcript.stem,
     )
 
@@ -197,6 +189,17 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
                 "--code", f"code {selection.code} is not in the catalog (codes: {known})"
             )
         codes = [selection.code]
+    if selection.problem is not None:
+        # Problem types are named by their catalog slug, the key under `problems:`; a code's
+        # own examples belong to no problem type, whatever `type` URI their bodies carry.
+        slugs = sorted({slug for code in codes for slug in catalog.codes[code].problems})
+        if selection.problem not in slugs:
+            raise VerifyError.at(
+                "--problem",
+                f"no problem type {selection.problem!r}"
+                f"{f' under code {selection.code}' if selection.code is not None else ''}"
+                f" (problem types: {', '.join(slugs) or 'none'})",
+            )
     made = (
         exchange(catalog, code, example, problem)
         for code in codes
@@ -206,22 +209,15 @@ def select(catalog: Catalog, selection: Selection) -> list[Exchange]:
               for example in documented.examples),
         ]
     )
-    every = [item for item in made if item is not None]
-    chosen = [
-        item for item in every
-        if (selection.example is None or item.slug == selection.example)
-        and (selection.problem is None or item.problem == selection.problem)
+    every = [
+        item for item in made
+        if item is not None and (selection.problem is None or item.problem == selection.problem)
     ]
-    if not chosen and (selection.example is not None or selection.problem is not None):
-        if selection.example is not None:
-            option, wanted = "--example", selection.example
-            names = {item.slug for item in every}
-        else:
-            option, wanted = "--problem", selection.problem or ""
-            names = {item.problem for item in every if item.problem}
+    chosen = [item for item in every if selection.example in (None, item.slug)]
+    if not chosen and selection.example is not None:
+        names = ", ".join(sorted({item.slug for item in every})) or "none"
         raise VerifyError.at(
-            option,
-            f"no example matches {wanted!r} (known: {', '.join(sorted(names)) or 'none'})",
+            "--example", f"no example matches {selection.example!r} (known: {names})"
         )
     return chosen
 
