@@ -22,6 +22,7 @@ from specgen.output import background
 from specgen.output import build as build_module
 from specgen.output.background import can_fork
 from specgen.output.build import MANIFEST, build_plan, manifest
+from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 from specgen.text.render import dump_yaml
 
@@ -53,9 +54,9 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def expected(catalog: Catalog) -> dict[str, bytes]:
-    """The tree `specgen build` must leave for this catalog: its files and their manifest."""
+    """The tree `specgen build` must leave for this catalog (and its empty lock file)."""
     plan = {path: as_bytes(content) for path, content in build_plan(catalog).items()}
-    return {**plan, MANIFEST: manifest(plan).encode()}
+    return {**plan, LOCK_FILE: b"", MANIFEST: manifest(plan).encode()}
 
 
 def write_catalog(folder: Path, data: dict[str, Any], name: str = "catalog.yaml") -> Catalog:
@@ -84,7 +85,8 @@ def test_build_writes_openapi_transcripts_and_docs_exactly_as_planned(
 ) -> None:
     files = tree(tmp_path / "out")
     assert files == expected(built)
-    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", MANIFEST}
+    assert {path.split("/")[0] for path in files} == {"openapi", "transcripts", "docs", LOCK_FILE,
+                                                       MANIFEST}
     assert "transcripts/561/scenario-0-of-561.request.http" in files
     assert "docs/codes/561.md" in files
     assert "openapi/fragment-3.1.yaml" in files

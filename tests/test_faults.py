@@ -34,6 +34,7 @@ from specgen.catalog.models import Catalog
 from specgen.cli import cli
 from specgen.output import files
 from specgen.output.build import MANAGED, MANIFEST, build, build_plan, manifest
+from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 
 KILLS = 5
@@ -55,9 +56,9 @@ def catalogs(codes: range, examples: int) -> tuple[dict[str, Any], dict[str, Any
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root by relative path."""
+    """Every file under root by relative path, but the lock file a build leaves in it."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-            if p.is_file()}
+            if p.is_file() and p != root / LOCK_FILE}
 
 
 def planned(data: dict[str, Any]) -> dict[str, bytes]:
@@ -240,6 +241,8 @@ def assert_absent_or_whole(out: Path, new: dict[str, bytes]) -> set[str]:
     """Each managed folder of a first build is missing or complete; what else is there."""
     found = set()
     for entry in out.iterdir() if out.exists() else ():
+        if entry.name == LOCK_FILE:
+            continue
         leftover = LEFTOVER_FOLDER.fullmatch(entry.name)
         if leftover is not None:
             assert leftover["name"] in MANAGED, entry

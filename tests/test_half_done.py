@@ -4,7 +4,6 @@ a killed `merge --in-place` leaves a temporary that the next run removes, `init`
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import json
@@ -12,15 +11,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ROOT, SPECS, spec_bytes
+from filelock import FileLock
 from scale import catalog as scale_catalog
 
 from specgen.catalog.load import embedded_catalog_path
@@ -28,6 +26,7 @@ from specgen.cli import cli
 from specgen.output import lock
 from specgen.output.build import MANIFEST, build_plan, manifest
 from specgen.output.files import LEFTOVER
+from specgen.output.lock import LOCK_FILE
 from specgen.output.write import as_bytes
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -85,12 +84,12 @@ def write_json(path: Path, data: object) -> Path:
 
 
 def plan_of(data: dict[str, Any]) -> dict[str, bytes]:
-    """The tree a build of this catalog leaves: its files and their manifest."""
+    """The tree a build of this catalog leaves (its lock file included)."""
     from specgen.catalog.models import Catalog
 
     plan = build_plan(Catalog.model_validate(data))
     files = {path: as_bytes(content) for path, content in plan.items()}
-    return {**files, MANIFEST: manifest(plan).encode()}
+    return {**files, LOCK_FILE: b"", MANIFEST: manifest(plan).encode()}
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -149,9 +148,9 @@ def test_without_prctl_a_watching_thread_ends_the_orphaned_child() -> None:
 # One build at a time.
 
 def held(path: Path) -> bool:
-    """Whether another process holds the flock of the folder."""
+    """Whether another process holds the flock of the file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
@@ -161,17 +160,6 @@ def held(path: Path) -> bool:
     finally:
         os.close(fd)
     return False
-
-
-@contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the build lock of the folder, as a running build would."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 @pytest.fixture
@@ -192,14 +180,14 @@ def test_a_build_waits_briefly_for_another_then_says_which_lock_it_holds(
     first, _ = catalogs
     assert run(tmp_path, "build", "a.json", "-o", "out").exit_code == 0
     monkeypatch.setattr(lock, "LOCK_WAIT", 0.3)
-    with locked(tmp_path / "out"):
+    with FileLock(tmp_path / "out" / LOCK_FILE):
         began = time.monotonic()
         result = run(tmp_path, "build", "b.json", "-o", "out")
         waited = time.monotonic() - began
         check = run(tmp_path, "build", "a.json", "-o", "out", "--check")
     assert result.exit_code == 2
-    assert result.stderr == ("out: another specgen build is writing out; run it again when that"
-                             " one is done\n")
+    assert result.stderr == (f"out: another specgen build is writing out"
+                             f" (lock {Path('out') / LOCK_FILE})\n")
     assert waited >= 0.3
     assert tree(tmp_path / "out") == plan_of(first)  # nothing staged is left either
     assert check.exit_code == 0, check.output  # --check takes no lock
@@ -212,7 +200,7 @@ def test_two_builds_at_once_leave_the_tree_of_one_catalog_never_a_mix(
     write_json(tmp_path / "big.json", big)
     first = specgen(tmp_path, "build", "big.json", "-o", "out")
     try:
-        assert wait_for(lambda: held(tmp_path / "out"), 60), "never locked"
+        assert wait_for(lambda: held(tmp_path / "out" / LOCK_FILE), 60), "never locked"
         second = specgen(tmp_path, "build", "b.json", "-o", "out")
         _, err = second.communicate(timeout=120)
     finally:
@@ -226,50 +214,14 @@ def test_two_builds_at_once_leave_the_tree_of_one_catalog_never_a_mix(
         assert tree(tmp_path / "out") == plan_of(big)
 
 
-def test_a_build_leaves_no_lock_file_in_out(
-    tmp_path: Path, catalogs: tuple[dict[str, Any], dict[str, Any]],
-) -> None:
-    """The lock is an flock on OUT itself: after a build OUT holds the managed folders and the
-    manifest only, nothing for git to list as untracked."""
-    assert run(tmp_path, "build", "a.json", "-o", "out").exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        MANIFEST, "docs", "openapi", "transcripts",
-    ]
-    assert not held(tmp_path / "out")  # released
-
-
-def test_a_build_waiting_on_a_first_build_that_failed_makes_out_again_and_locks_it(
-    tmp_path: Path, catalogs: tuple[dict[str, Any], dict[str, Any]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A first build that fails removes its OUT while it holds the lock; the build waiting
-    on that folder then locks the folder it makes at the path, not the removed one."""
-    from specgen.output.lock import build_lock
-
-    out = tmp_path / "out"
-    out.mkdir()
-    holder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(holder, fcntl.LOCK_EX)
-    made: list[Path] = []
-
-    def make() -> None:
-        made.append(out)
-        out.mkdir(exist_ok=True)
-
-    def release_after_removing() -> None:  # what a failed first build does, in its order
-        time.sleep(0.2)
-        out.rmdir()
-        os.close(holder)
-
-    remover = threading.Thread(target=release_after_removing)
-    remover.start()
-    try:
-        with build_lock(out, make):
-            assert out.is_dir()
-            assert held(out)
-    finally:
-        remover.join()
-    assert len(made) == 2  # once before waiting, once after the locked folder went
+def test_a_link_in_place_of_the_lock_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").write_text("x")
+    (tmp_path / "out" / LOCK_FILE).symlink_to(tmp_path / "elsewhere")
+    result = run(tmp_path, "build", "-o", "out")
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+    assert (tmp_path / "elsewhere").read_text() == "x"
 
 
 # Temporaries of killed writes.
@@ -371,16 +323,15 @@ def test_init_does_not_write_through_a_dangling_link(tmp_path: Path) -> None:
 
 
 
-def test_check_runs_in_a_read_only_out(
+def test_check_takes_no_lock_and_creates_no_lock_file(
     tmp_path: Path, catalogs: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    """--check only reads: it creates nothing in OUT, so a folder it cannot write is fine."""
     assert run(tmp_path, "build", "a.json", "-o", "out").exit_code == 0
-    before = tree(tmp_path / "out")
+    (tmp_path / "out" / LOCK_FILE).unlink()
     (tmp_path / "out").chmod(0o555)  # as a read-only checkout in CI (root ignores the mode)
     try:
         result = run(tmp_path, "build", "a.json", "-o", "out", "--check")
     finally:
         (tmp_path / "out").chmod(0o755)
     assert result.exit_code == 0, result.output
-    assert tree(tmp_path / "out") == before
+    assert not (tmp_path / "out" / LOCK_FILE).exists()

@@ -15,7 +15,7 @@ from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
 from ..openapi.fragment import openapi_plan
 from .background import Background
-from .lock import build_lock
+from .lock import build_lock, remove_lock
 from .tree import Tree
 from .write import Plan, Staging, Stale, stale
 
@@ -122,25 +122,26 @@ def build(catalog: Catalog, out: Path, changes: str | None = None) -> tuple[int,
 
     Every file is first staged (written to a temporary beside its target); only when every
     part has rendered and staged are they renamed into place, so a render error or a full disk
-    changes nothing; a rename that fails takes back those done before it. A lock on OUT keeps
+    changes nothing; a rename that fails takes back those done before it. A lock in OUT keeps
     a second build from writing there at the same time. The fragments are rendered and
     staged by a forked child process (`background`) while this one does the transcripts and
     the pages that show them: rendering holds the GIL, so a thread could not overlap them.
     """
     staging = Staging(out)
+    first = not out.exists()
     try:
-        # OUT is made (or made again) by the lock: a first build's OUT is its to remove.
-        with build_lock(out, staging.make_root):
+        staging.make_root()  # before the fork, so that only this process removes it, and last
+        with build_lock(out):
             try:
                 staging.owned = _owned(out)
                 changed = _commit(catalog, out, staging, _parts(changes))
             except BaseException:
-                # Under the lock: no other build sees the half-removed work, and the OUT a
-                # first build made goes before a waiting build can lock it.
-                staging.abort()
+                staging.abort()  # under the lock: no other build sees the half-removed work
                 raise
     except BaseException:
-        staging.abort()  # the lock was not taken: the folders made for OUT go
+        if first:  # a failed first build leaves nothing, not even its lock
+            remove_lock(out)
+        staging.abort()  # the folders made for OUT (and the lock's, on a first build)
         raise
     return staging.count, changed
 

@@ -335,7 +335,7 @@ class Staging:
             try:
                 Path(self.above[-1]).rmdir()
             except OSError:
-                break  # not empty (something else was put there): kept
+                break  # not empty (the lock, or something else put there): kept for a retry
             self.above.pop()
         self.renames, self.folders, self.extras, self.created = [], [], [], []
 
