@@ -154,22 +154,25 @@ class _Assembler:
             media, _ = self.document.resolve(raw)
             if not isinstance(media, dict):
                 continue
-            named: list[tuple[str, Any, str]] = []
+            # (title, name in the document or "", value, scenario)
+            named: list[tuple[str, str, Any, str]] = []
             if "example" in media:
-                named.append((f"{code} example", media["example"], ""))
+                named.append((f"{code} example", "", media["example"], ""))
             for key, raw_example in (media.get("examples") or {}).items():
                 example, _ = self.document.resolve(raw_example)
                 if isinstance(example, dict) and "value" in example:
                     title = example.get("summary") if isinstance(example.get("summary"),
                                                                  str) else str(key)
                     scenario = example.get("description")
-                    named.append((title or str(key), example["value"],
+                    named.append((title or str(key), str(key), example["value"],
                                   scenario if isinstance(scenario, str) else ""))
-            for title, value, scenario in named:
+            for title, key, value, scenario in named:
                 body = _jsonable(value)
                 if not is_json_media_type(media_type) and not isinstance(body, str):
                     continue
-                slug = slugify(title)
+                # The document's name when it is a slug: merge names the example by its slug,
+                # so the response merge writes is the document's (and --adopt can share it).
+                slug = key if _valid(syntax.slug, key) else slugify(title)
                 while slug in slugs:
                     slug += "-2"
                 slugs.add(slug)
