@@ -69,8 +69,9 @@ def test_the_shop_document_imports_everything_it_can(tmp_path: Path) -> None:
     assert error["properties"]["trace"]["type"] == ["string", "null"]
     assert error["properties"]["count"] == {"type": "integer", "exclusiveMinimum": 0}
     assert error["properties"]["message"]["examples"] == ["No such order."]
-    # What the checks would refuse is left out, and said.
-    assert [e.slug for e in imported.codes[409].examples] == ["order-already-shipped"]
+    # What the checks would refuse is left out, and said; a name that is a slug is kept.
+    assert [(e.slug, e.title) for e in imported.codes[409].examples] == [
+        ("shipped", "Order already shipped")]
     assert "left out example 'An example that does not match its schema'" in result.stderr
     assert "404: 2 different responses; kept the one on 2 operation(s)" in result.stderr
     text = target.read_text(encoding="utf-8")

@@ -20,8 +20,11 @@ in it is reported there, and not again at every component that refers to it.
 That is `exactly`: the dereferenced documents are equal but for specgen's marks and a
 `description`'s final line ending (what `--adopt` asks before it replaces a response). A
 description is CommonMark, whose last line ends at the end of the text with or without one:
-a YAML block scalar (`description: |`) ends with it, the catalog's text does not. A value is *already there* (what merge asks
-before it adds or reports a conflict) on looser terms, which say what a reader sees:
+a YAML block scalar (`description: |`) ends with it, the catalog's text does not. `difference`
+says where two values first differ (what `--adopt` reports of a response it leaves).
+
+A value is *already there* (what merge asks before it adds or reports a conflict) on looser
+terms, which say what a reader sees:
 
 - a `description` or `summary` compares with its leading and trailing whitespace stripped
   (a YAML block scalar's final newline, say; Markdown renders both alike);
@@ -219,7 +222,7 @@ class _Compare:
         if key in _TEXT and isinstance(x, str) and isinstance(y, str):
             if not self.exactly:
                 return x.strip() == y.strip()
-            return key == "description" and _markdown(x) == _markdown(y) or x == y
+            return (key == "description" and _markdown(x) == _markdown(y)) or x == y
         if key == "content" and isinstance(x, dict) and not self.exactly:
             return isinstance(y, dict) and self._mapping(
                 {name: _named_example(media) for name, media in x.items()},
