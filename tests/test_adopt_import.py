@@ -1,7 +1,8 @@
 """`specgen import` then `specgen merge --adopt`: every inline response a catalog was made from
-is replaced by a `$ref` to its shared component, when the catalog can say it as the document
-does; every other inline response under a catalog code is left and counted, with where it
-first differs. A second merge changes nothing, and the result is a valid document."""
+is replaced by a `$ref` to its shared component (import keeps what it reads: a block scalar's
+description, a single `example`, examples' names and summaries); every other inline response
+under a catalog code is left and counted, with where it first differs. A second merge changes
+nothing, and the result is a valid document."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import SPECS, spec_bytes
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -25,12 +26,6 @@ from specgen.importer.document import read_document
 from specgen.importer.run import DEFAULT_CODES
 
 REAL = sorted(p.name for p in SPECS.iterdir() if p.name != "SOURCES.md")
-# The inline responses import takes that the catalog cannot write back as the document has
-# them: plaid names its examples `too_many_transactions` (not a slug) and gives them no
-# summary, and merge names each example by its slug and titles it.
-INEXPRESSIBLE = {"plaid.2020-09-14.yaml.gz": {("400", "post", "/sandbox/transactions/create")}}
-
-
 def _document(description: str, media: str) -> str:
     """Two operations with the same inline 404 (the reviewer's documents)."""
     operation = f"""\
@@ -116,21 +111,52 @@ def test_named_examples_with_slug_names_keep_their_names_and_are_adopted(tmp_pat
     validate(yaml.safe_load(spec.read_text(encoding="utf-8")))
 
 
+def test_a_single_example_is_adopted(tmp_path: Path) -> None:
+    """The reviewer's document: `example:` is imported as the media type's single example
+    (`name: ""`), so merge writes it back as it was."""
+    _, spec, catalog, output = _round_trip(tmp_path, SINGLE_EXAMPLE)
+    assert 'name: ""' in catalog.read_text(encoding="utf-8")
+    assert "replaced 2 inline responses by a $ref (--adopt)" in output
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    media = data["components"]["responses"]["NotFound404"]["content"]["application/json"]
+    assert media["example"] == {"code": "x"} and "examples" not in media
+    validate(data)
+
+
+def test_examples_named_otherwise_and_without_summary_are_adopted(tmp_path: Path) -> None:
+    """Plaid's form: names that are no slugs, no summary."""
+    media = """              examples:
+                too_many_transactions:
+                  value: {code: many}
+"""
+    _, spec, catalog, output = _round_trip(tmp_path, _document("Not found.", media))
+    assert "name: too_many_transactions" in catalog.read_text(encoding="utf-8")
+    assert "replaced 2 inline responses by a $ref (--adopt)" in output
+    validate(yaml.safe_load(spec.read_text(encoding="utf-8")))
+
+
 def test_what_adopt_leaves_inline_is_counted_with_where_it_first_differs(tmp_path: Path) -> None:
-    """A single `example` is no named example: the catalog writes `examples`, so the document
-    would read otherwise; the summary says so instead of staying silent."""
-    _, spec, _, output = _round_trip(tmp_path, SINGLE_EXAMPLE)
+    """An example whose summary is its name (not a slug) is written back without the summary
+    (a name given has one only when the title differs): the summary says so instead of
+    staying silent, and the document keeps its responses."""
+    media = """              examples:
+                Gone:
+                  summary: Gone
+                  value: {code: gone}
+"""
+    text = _document("Not found.", media)
+    _, spec, _, output = _round_trip(tmp_path, text)
     assert f"{spec}: 404: left 2 inline responses as they are (--adopt), different from the" \
-           f" catalog's: first {spec}:8 (GET /a), at /content/application~1json/example: the" \
-           " document has it, NotFound404 has not\n" in output
-    assert spec.read_text(encoding="utf-8") == SINGLE_EXAMPLE
+           f" catalog's: first {spec}:8 (GET /a), at /content/application~1json/examples/Gone" \
+           "/summary: the document has it, NotFound404 has not\n" in output
+    assert spec.read_text(encoding="utf-8") == text
 
 
 def test_check_says_what_adopt_would_leave(tmp_path: Path) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(SINGLE_EXAMPLE, encoding="utf-8")
     catalog = tmp_path / "specgen.yaml"
-    catalog.write_text(import_catalog(spec), encoding="utf-8")
+    catalog.write_text(import_catalog(spec).replace('      name: ""\n', ""), encoding="utf-8")
     result = CliRunner().invoke(cli, ["merge", str(spec), "--catalog", str(catalog), "--adopt",
                                       "--check"])
     assert "404: would leave 2 inline responses as they are (--adopt)" in result.output
@@ -161,7 +187,7 @@ def test_import_then_adopt_shares_every_response_the_catalog_was_made_from(
     shared = {(code, method, path) for code, method, path in taken
               if "$ref" in data["paths"][path][method]["responses"].get(
                   code, data["paths"][path][method]["responses"].get(int(code), {}))}
-    assert taken - shared == INEXPRESSIBLE.get(name, set())
+    assert taken == shared
     # Every inline response under a catalog code is replaced, or counted as left.
     inline = sum(1 for item in _parse(text, name)["paths"].values() for operation in
                  item.values() if isinstance(operation, dict) for code, response in
@@ -191,19 +217,24 @@ paragraph = st.text(st.sampled_from("abc .,"), min_size=1, max_size=12).filter(
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paragraphs=st.lists(paragraph, min_size=1, max_size=3), block=st.booleans(),
-       example=st.none() | st.integers())
-def test_imported_descriptions_and_named_examples_adopt_whatever_their_form(
-    tmp_path: Path, paragraphs: list[str], block: bool, example: int | None
+       example=st.sampled_from(["", "single", "one", "One", "Go_ne"]),
+       summary=st.none() | st.sampled_from(["One", "A title"]))
+def test_imported_descriptions_and_examples_adopt_whatever_their_form(
+    tmp_path: Path, paragraphs: list[str], block: bool, example: str, summary: str | None
 ) -> None:
     """A description as a block scalar (ending with a newline) or a quoted string of one or
-    more paragraphs, with or without a named example: import then --adopt shares it."""
+    more paragraphs; no example, a single `example`, or a named one, its name a slug or not,
+    with a summary or none: import then --adopt shares it (but for a summary that is the
+    name, see above)."""
+    assume(summary != example)
     text = "\n\n".join(paragraphs)
     description = ("|\n" + "\n".join(f"            {line}" if line else ""
                                      for line in text.split("\n"))
                    if block else json.dumps(text))
-    media = "" if example is None else (
-        "              examples:\n                one:\n                  summary: One\n"
-        f"                  value: {{code: '{example}'}}\n")
+    titled = f"                  summary: {summary}\n" if summary else ""
+    media = "" if not example else "              example: {code: x}\n" if (
+        example == "single") else (f"              examples:\n                {example}:\n"
+                                   f"{titled}                  value: {{code: x}}\n")
     spec = tmp_path / "openapi.yaml"
     spec.write_text(_document(description, media), encoding="utf-8")
     catalog = tmp_path / "specgen.yaml"
