@@ -503,18 +503,22 @@ class StatusCode(Model):
         for example in self.examples:
             names.setdefault(self.example_media_type(example), []).append(
                 example.id if example.name is None else example.name)
+        if "" in names.get(None, []):
+            raise ValueError("an example named '' is written as OpenAPI's single `example`, its"
+                             " response body: give it one")
         for media_type, found in names.items():
             if "" in found and (len(found) > 1 or (
                     self.problems and media_type == self.problem_media_type)):
-                raise ValueError(f"an example with name '' is the single example of"
-                                 f" {media_type}: no other example (nor problem type) may be")
+                raise ValueError(f"an example named '' is the single `example` of {media_type}"
+                                 " in OpenAPI: it must be that media type's only example, and"
+                                 " no problem type may add others")
             twice = sorted({name for name in found if found.count(name) > 1})
             if twice:
                 raise ValueError(f"two examples of {media_type} are named {twice[0]!r} in"
                                  " OpenAPI; give one another name")
         if any(example.name == "" and example.scenario for example in self.examples):
-            raise ValueError("an example with name '' is written as OpenAPI's single"
-                             " `example`, which has no scenario: remove one of them")
+            raise ValueError("an example named '' is written as OpenAPI's single `example`,"
+                             " which has no scenario: remove one of them")
 
     def example_media_type(self, example: Example) -> str | None:
         """The media type an example's body is shown under (None: it has no body)."""
