@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SPECS, spec_bytes
+from conftest import SPECS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from test_adopt import imported, parse
 
 from specgen import import_catalog, merge, merge_summary
 from specgen.cli import cli
@@ -58,10 +59,6 @@ BLOCK = _document("|\n            Not found.\n\n            Nothing is there.", 
 SINGLE_EXAMPLE = _document("Not found.", "              example: {code: x}\n")
 
 
-def _parse(text: str, name: str) -> Any:
-    return json.loads(text) if ".json" in name else yaml.load(text, Loader=yaml.CSafeLoader)
-
-
 def _round_trip(tmp_path: Path, text: str) -> tuple[CliRunner, Path, Path, str]:
     """Import a document with the command line, then merge it back with --adopt in place."""
     spec = tmp_path / "openapi.yaml"
@@ -97,20 +94,6 @@ def test_a_block_scalar_description_is_adopted_and_a_second_merge_changes_nothin
     assert merge(adopted, catalog, adopt=True) == adopted
 
 
-def test_named_examples_with_slug_names_keep_their_names_and_are_adopted(tmp_path: Path) -> None:
-    media = """\
-              examples:
-                no-such-order:
-                  summary: No such order
-                  description: The order was deleted.
-                  value: {code: gone}
-"""
-    _, spec, catalog, output = _round_trip(tmp_path, _document("Not found.", media))
-    assert "slug: no-such-order" in catalog.read_text(encoding="utf-8")
-    assert "replaced 2 inline responses by a $ref (--adopt)" in output
-    validate(yaml.safe_load(spec.read_text(encoding="utf-8")))
-
-
 def test_a_single_example_is_adopted(tmp_path: Path) -> None:
     """The reviewer's document: `example:` is imported as the media type's single example
     (`name: ""`), so merge writes it back as it was."""
@@ -123,14 +106,21 @@ def test_a_single_example_is_adopted(tmp_path: Path) -> None:
     validate(data)
 
 
-def test_examples_named_otherwise_and_without_summary_are_adopted(tmp_path: Path) -> None:
-    """Plaid's form: names that are no slugs, no summary."""
-    media = """              examples:
-                too_many_transactions:
-                  value: {code: many}
-"""
+@pytest.mark.parametrize(("media", "kept"), [
+    # a name that is a slug, with a summary: merge's own form
+    ("              examples:\n                no-such-order:\n"
+     "                  summary: No such order\n"
+     "                  description: The order was deleted.\n"
+     "                  value: {code: gone}\n", "slug: no-such-order"),
+    # plaid's form: a name that is no slug, no summary
+    ("              examples:\n                too_many_transactions:\n"
+     "                  value: {code: many}\n", "name: too_many_transactions"),
+])
+def test_named_examples_keep_their_names_and_are_adopted(
+    tmp_path: Path, media: str, kept: str
+) -> None:
     _, spec, catalog, output = _round_trip(tmp_path, _document("Not found.", media))
-    assert "name: too_many_transactions" in catalog.read_text(encoding="utf-8")
+    assert kept in catalog.read_text(encoding="utf-8")
     assert "replaced 2 inline responses by a $ref (--adopt)" in output
     validate(yaml.safe_load(spec.read_text(encoding="utf-8")))
 
@@ -167,11 +157,8 @@ def test_check_says_what_adopt_would_leave(tmp_path: Path) -> None:
 def test_import_then_adopt_shares_every_response_the_catalog_was_made_from(
     name: str, tmp_path: Path
 ) -> None:
+    text, catalog = imported(tmp_path, name)
     source = tmp_path / name.removesuffix(".gz")
-    source.write_bytes(spec_bytes(name))
-    text = source.read_text(encoding="utf-8")
-    catalog = tmp_path / "specgen.yaml"
-    catalog.write_text(import_catalog(source), encoding="utf-8")
     document = read_document(source)
     ops = operations(document)
     taken = set()
@@ -183,13 +170,13 @@ def test_import_then_adopt_shares_every_response_the_catalog_was_made_from(
                 taken.add((str(responses.code), op.operation.method, op.operation.path))
     summary = merge_summary(text, catalog, adopt=True)
     adopted = merge(text, catalog, adopt=True)
-    data = _parse(adopted, name)
+    data = parse(adopted, name)
     shared = {(code, method, path) for code, method, path in taken
               if "$ref" in data["paths"][path][method]["responses"].get(
                   code, data["paths"][path][method]["responses"].get(int(code), {}))}
     assert taken == shared
     # Every inline response under a catalog code is replaced, or counted as left.
-    inline = sum(1 for item in _parse(text, name)["paths"].values() for operation in
+    inline = sum(1 for item in parse(text, name)["paths"].values() for operation in
                  item.values() if isinstance(operation, dict) for code, response in
                  (operation.get("responses") or {}).items()
                  if str(code) in {*summary.attached, *summary.unattached}
@@ -198,7 +185,7 @@ def test_import_then_adopt_shares_every_response_the_catalog_was_made_from(
     assert summary.adopted + summary.unadoptable + left == inline
     assert merge(adopted, catalog, adopt=True) == adopted
     # Valid before, valid after (openai's document breaks a rule of its own: not adopt's).
-    if _valid(_parse(text, name)):
+    if _valid(parse(text, name)):
         validate(data)
 
 
