@@ -164,7 +164,7 @@ class _Assembler:
                 if isinstance(example, dict) and "value" in example:
                     summary = example.get("summary")
                     scenario = example.get("description")
-                    named.append((summary or str(key) if isinstance(summary, str) else str(key),
+                    named.append(((summary if isinstance(summary, str) else "") or str(key),
                                   str(key), example["value"],
                                   scenario if isinstance(scenario, str) else "",
                                   isinstance(summary, str)))

@@ -28,7 +28,7 @@ from .equal import Difference, Side, data_side, difference, same
 from .outline import Node, Unsupported, local_target
 
 if TYPE_CHECKING:
-    from .plan import Fragment, MergePlan
+    from .plan import DocumentText, Fragment, MergePlan
     from .planner import Planner
 
 Path_ = tuple[str, ...]
@@ -42,16 +42,18 @@ class Unadopted:
 
     code: str
     operation: str  # "METHOD path"
-    place: str  # "file:line" of the response's key
+    offset: int  # of the response's key in the document's text
     difference: Difference
 
-    def why(self, name: str) -> str:
-        """Where and how it differs from the catalog's response (named `name`)."""
+    def why(self, name: str, document: DocumentText) -> str:
+        """Where and how it differs from the catalog's response (named `name`). The line is
+        counted here, for the few responses a summary shows."""
         what = {"left": f"the document has it, {name} has not",
                 "right": f"{name} has it, the document has not"}.get(
                     self.difference.side, "the values differ")
         at = json_pointer(self.difference.path) or "the response"
-        return f"{self.place} ({self.operation}), at {at}: {what}"
+        line, _ = line_start(document.text, self.offset)
+        return f"{document.file}:{line} ({self.operation}), at {at}: {what}"
 
 
 def refs_in(value: Any) -> Iterator[Path_]:
@@ -116,9 +118,7 @@ def adopt_inline(planner: Planner) -> None:
     for where, operation, responses, code, ref, existing in _inline(planner, plan.codes):
         found = difference(existing, planner.document, ref, planner.fragments, exactly=True)
         if found is not None:
-            line, _ = line_start(plan.document.text, responses.offset(code))
-            plan.unadopted.append(Unadopted(code, operation, f"{plan.document.file}:{line}",
-                                            found))
+            plan.unadopted.append(Unadopted(code, operation, responses.offset(code), found))
         elif _shares(plan, responses, code, ref):
             plan.unadoptable.append((code, operation))
         else:

@@ -70,7 +70,8 @@ class MergeSummary:
             shrunk = before + len(plan.document.bom) - len(plan.result_bytes())
         unadopted: dict[str, tuple[int, str]] = {}
         for left in plan.unadopted:
-            count, why = unadopted.get(left.code, (0, left.why(plan.codes[left.code])))
+            count, why = unadopted.get(left.code) or (
+                0, left.why(plan.codes[left.code], plan.document))
             unadopted[left.code] = (count + 1, why)
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
