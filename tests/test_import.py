@@ -3,6 +3,7 @@ select exactly the operations that had each response; bad documents are located 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from conftest import DATA, SPECS, spec_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from specgen import build, check_catalog, import_catalog, load_catalog
+from specgen import build, catalog_schema, check_catalog, import_catalog, load_catalog
 from specgen.catalog.rules import Operation, parse_rule
 from specgen.cli import cli
 from specgen.importer.rules import OperationIndex
@@ -68,8 +69,9 @@ def test_the_shop_document_imports_everything_it_can(tmp_path: Path) -> None:
     assert error["properties"]["trace"]["type"] == ["string", "null"]
     assert error["properties"]["count"] == {"type": "integer", "exclusiveMinimum": 0}
     assert error["properties"]["message"]["examples"] == ["No such order."]
-    # What the checks would refuse is left out, and said.
-    assert [e.slug for e in imported.codes[409].examples] == ["order-already-shipped"]
+    # What the checks would refuse is left out, and said; a name that is a slug is kept.
+    assert [(e.slug, e.title) for e in imported.codes[409].examples] == [
+        ("shipped", "Order already shipped")]
     assert "left out example 'An example that does not match its schema'" in result.stderr
     assert "404: 2 different responses; kept the one on 2 operation(s)" in result.stderr
     text = target.read_text(encoding="utf-8")
@@ -236,3 +238,37 @@ paths:
         assert 'targets OpenAPI 3.1 only (oas: ["3.1"])' in result.stderr
     assert check_catalog(out) == []
     build(out, tmp_path / "out")
+
+
+def test_import_writes_the_json_schema_its_first_line_names(tmp_path: Path) -> None:
+    """As `specgen init` does: the pointer is the first line and names a file that exists."""
+    spec = tmp_path / "shop.yaml"
+    spec.write_bytes(SHOP.read_bytes())
+    out = tmp_path / "cat" / "errors.yaml"
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["import", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=specgen.schema.json"
+    schema = out.parent / "specgen.schema.json"
+    assert json.loads(schema.read_text(encoding="utf-8")) == catalog_schema()
+
+
+def test_import_keeps_a_json_schema_file_that_is_there(tmp_path: Path) -> None:
+    spec = tmp_path / "shop.yaml"
+    spec.write_bytes(SHOP.read_bytes())
+    (tmp_path / "specgen.schema.json").write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(spec), "-o", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "specgen.schema.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_a_catalog_imported_to_stdout_or_by_the_api_names_no_schema_file(tmp_path: Path) -> None:
+    """No file is written beside stdout or the API's text: no line may point at one."""
+    spec = tmp_path / "shop.yaml"
+    spec.write_bytes(SHOP.read_bytes())
+    result = CliRunner().invoke(cli, ["import", str(spec), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert "yaml-language-server" not in result.stdout
+    assert "yaml-language-server" not in import_catalog(spec)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.yaml"]

@@ -131,6 +131,10 @@ def _oas_versions(value: list[str]) -> list[str]:
     return value
 
 
+def _example_name(value: str) -> str:
+    return value and syntax.component_name(value, "example name")
+
+
 def _examples_unique(examples: list[Example]) -> None:
     ids = [example.id for example in examples]
     if len(set(ids)) < len(ids):
@@ -391,6 +395,12 @@ class Example(Model):
     """The response it gets."""
     sender: Sender | None = None
     """Who sends this example's response (default: the code's `sender`, else the API)."""
+    name: Annotated[str, AfterValidator(_example_name)] | None = None
+    """A code's example only: its name under its media type's `examples` in OpenAPI (default:
+    the slug, with the title as its `summary`); a name given has a `summary` only when the
+    title differs from it. An empty name writes the body alone as the media type's single
+    `example` (no title, no scenario): for the only example of its media type. `specgen
+    import` sets it where the OpenAPI document says it that way."""
 
     @cached_property
     def id(self) -> str:
@@ -444,6 +454,9 @@ class ProblemType(Model):
     @model_validator(mode="after")
     def _check(self) -> ProblemType:
         _examples_unique(self.examples)
+        if any(example.name is not None for example in self.examples):
+            raise ValueError("a problem type's examples are named from its slug; `name` is"
+                             " for a code's examples")
         return self
 
 
@@ -493,7 +506,40 @@ class StatusCode(Model):
     def _check(self) -> StatusCode:
         _headers_unique(self.headers, RESPONSE_RESERVED, "responses (Date and Server from server)")
         _examples_unique(self.examples)
+        self._names_unique()
         return self
+
+    def _names_unique(self) -> None:
+        """OpenAPI's names of the examples: one per media type each, and a single `example`
+        alone under its media type (where no problem type adds examples)."""
+        names: dict[str | None, list[str]] = {}
+        for example in self.examples:
+            names.setdefault(self.example_media_type(example), []).append(
+                example.id if example.name is None else example.name)
+        if "" in names.get(None, []):
+            raise ValueError("an example named '' is written as OpenAPI's single `example`, its"
+                             " response body: give it one")
+        for media_type, found in names.items():
+            if "" in found and (len(found) > 1 or (
+                    self.problems and media_type == self.problem_media_type)):
+                raise ValueError(f"an example named '' is the single `example` of {media_type}"
+                                 " in OpenAPI: it must be that media type's only example, and"
+                                 " no problem type may add others")
+            twice = sorted({name for name in found if found.count(name) > 1})
+            if twice:
+                raise ValueError(f"two examples of {media_type} are named {twice[0]!r} in"
+                                 " OpenAPI; give one another name")
+        if any(example.name == "" and example.scenario for example in self.examples):
+            raise ValueError("an example named '' is written as OpenAPI's single `example`,"
+                             " which has no scenario: remove one of them")
+
+    def example_media_type(self, example: Example) -> str | None:
+        """The media type an example's body is shown under (None: it has no body)."""
+        if not example.response.has_body:
+            return None
+        if example.response.content_type is None and len(self.content) == 1:
+            return next(iter(self.content))
+        return example.response.content_type
 
     @property
     def problem_media_type(self) -> str | None:

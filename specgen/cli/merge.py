@@ -139,7 +139,7 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
     is left out and reported, so the catalog checks clean. A 3.1 document whose schemas
     OpenAPI 3.0 cannot express gives a catalog that targets 3.1 only (`oas: ["3.1"]`).
     """
-    from ..importer.run import import_document, parse_codes
+    from ..importer.run import import_document, parse_codes, write_catalog
     from ..output.files import refuse_inputs, write_output
 
     try:
@@ -149,8 +149,11 @@ def import_command(spec: str, output: str, codes: str, force: bool) -> None:
     refuse_inputs({"-o/--output": output}, [spec])
     if output != "-" and Path(output).exists() and not force:
         fail(f"{output} exists; give --force to replace it, or -o another file")
-    text, imported = import_document(Path(spec), selection)
-    write_output(None if output == "-" else output, text)
+    text, imported = import_document(Path(spec), selection, schema=output != "-")
+    if output == "-":
+        write_output(None, text)
+    else:
+        write_catalog(Path(output), text)
     for note in imported.notes:
         click.echo(f"{spec}: note: {printable(note)}", err=True)
     if not imported.data["codes"]:

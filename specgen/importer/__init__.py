@@ -3,6 +3,6 @@ has (per operation and under components.responses) and writes the catalog they m
 attach rules that select the operations that had each response.
 
 Descriptions, examples and names in the document are third-party text: they become catalog
-text, which every output treats as untrusted. May import: `catalog`, `openapi`, `text`,
-`errors`.
+text, which every output treats as untrusted. May import: `output` (to write the catalog and
+its JSON Schema), `catalog`, `openapi`, `text`, `errors`.
 """

@@ -154,26 +154,37 @@ class _Assembler:
             media, _ = self.document.resolve(raw)
             if not isinstance(media, dict):
                 continue
-            named: list[tuple[str, Any, str]] = []
-            if "example" in media:
-                named.append((f"{code} example", media["example"], ""))
+            # (title, name in the document ("": the single `example`), value, scenario,
+            # whether the document titles it with a summary)
+            named: list[tuple[str, str, Any, str, bool]] = []
+            if "example" in media and "examples" not in media:
+                named.append((f"{code} example", "", media["example"], "", False))
             for key, raw_example in (media.get("examples") or {}).items():
                 example, _ = self.document.resolve(raw_example)
                 if isinstance(example, dict) and "value" in example:
-                    title = example.get("summary") if isinstance(example.get("summary"),
-                                                                 str) else str(key)
+                    summary = example.get("summary")
                     scenario = example.get("description")
-                    named.append((title or str(key), example["value"],
-                                  scenario if isinstance(scenario, str) else ""))
-            for title, value, scenario in named:
+                    named.append(((summary if isinstance(summary, str) else "") or str(key),
+                                  str(key), example["value"],
+                                  scenario if isinstance(scenario, str) else "",
+                                  isinstance(summary, str)))
+            names: set[str] = set()
+            for title, key, value, scenario, summarized in named:
                 body = _jsonable(value)
                 if not is_json_media_type(media_type) and not isinstance(body, str):
                     continue
-                slug = slugify(title)
+                slug = key if _valid(syntax.slug, key) else slugify(title)
                 while slug in slugs:
                     slug += "-2"
                 slugs.add(slug)
                 entry: dict[str, Any] = {"title": " ".join(title.split()) or slug, "slug": slug}
+                # Merge names an example by its slug and titles it, unless it has a `name`:
+                # given where that is how the document says it, so that merge writes the
+                # document's response back (and --adopt can share it).
+                if (key != slug or not summarized) and key not in names and (
+                        key == "" or _valid(syntax.component_name, key)):
+                    entry["name"] = key
+                    names.add(key)
                 if scenario:
                     entry["scenario"] = scenario
                 if op is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..output.files import atomic_write
+from ..output.init import SCHEMA_FILE, schema_text
 from .assemble import Imported, assemble
 from .collect import collect, operations
 from .document import read_document
@@ -26,9 +28,22 @@ def parse_codes(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def import_document(spec: Path, codes: frozenset[str] = DEFAULT_CODES) -> tuple[str, Imported]:
-    """The catalog text imported from an OpenAPI document, and what import has to say."""
+def import_document(spec: Path, codes: frozenset[str] = DEFAULT_CODES, *,
+                    schema: bool = False) -> tuple[str, Imported]:
+    """The catalog text imported from an OpenAPI document, and what import has to say.
+    `schema`: its first line points editors at the catalog format's JSON Schema beside it (see
+    `write_catalog`)."""
     document = read_document(spec)
     ops = operations(document)
     imported = assemble(document, ops, collect(document, ops, codes))
-    return catalog_yaml(imported), imported
+    return catalog_yaml(imported, SCHEMA_FILE if schema else None), imported
+
+
+def write_catalog(output: Path, text: str) -> None:
+    """Write an imported catalog, and beside it the JSON Schema its first line names (as
+    `specgen init` does) unless a file of that name is there already: the line never names a
+    missing file. The schema goes first: a catalog is never left naming one not written."""
+    beside = output.parent / SCHEMA_FILE
+    if not beside.exists():
+        atomic_write(beside, schema_text())
+    atomic_write(output, text)

@@ -10,7 +10,7 @@ from ..catalog import registry
 from ..catalog.check import has_code_links
 from ..catalog.headers import typed_example
 from ..catalog.memo import derived
-from ..catalog.models import Catalog, Example, StatusCode
+from ..catalog.models import Catalog, StatusCode
 from ..catalog.schemas import COMPONENT_PREFIX, SchemaProblem, resolve
 from ..errors import Location, Problem, RenderError, json_pointer
 from ..text import links
@@ -369,11 +369,16 @@ def _response(
             obj["schema"] = schemas.inline[("codes", code, "content", media_type, "schema")]
         refs = {}
         for index, example in enumerate(status.examples):
-            if _media_type(status, example) == media_type:
-                component = components.add("examples", f"{name}.{example.id}",
-                                           problems.example_object(example),
-                                           ("codes", code, "examples", index))
-                refs[example.id] = {"$ref": "#/components/examples/" + component}
+            if status.example_media_type(example) != media_type:
+                continue
+            if example.name == "":  # the media type's single `example`
+                obj["example"] = problems.example_object(example)["value"]
+                continue
+            component = components.add("examples", f"{name}.{example.id}",
+                                       problems.example_object(example),
+                                       ("codes", code, "examples", index))
+            refs[example.id if example.name is None else example.name] = {
+                "$ref": "#/components/examples/" + component}
         if refs:
             obj["examples"] = refs
         if media.description:
@@ -384,15 +389,6 @@ def _response(
         response["content"] = content
     response["x-specgen"] = _extension(code, status)
     return response
-
-
-def _media_type(status: StatusCode, example: Example) -> str | None:
-    """The media type an example's body is shown under (None: it has no body)."""
-    if not example.response.has_body:
-        return None
-    if example.response.content_type is None and len(status.content) == 1:
-        return next(iter(status.content))
-    return example.response.content_type
 
 
 def _extension(code: int, status: StatusCode) -> dict[str, Any]:

@@ -135,7 +135,9 @@ def _examples(
 
 def example_object(example: Example) -> dict[str, Any]:
     """An Example Object of OpenAPI: the scenario's title, its words, the response body."""
-    obj: dict[str, Any] = {"summary": example.title}
+    obj: dict[str, Any] = {}
+    if example.name is None or example.title != example.name:
+        obj["summary"] = example.title
     if example.scenario:
         obj["description"] = example.scenario
     # A body_text is the example's exact bytes: a string value, even under a JSON media type.

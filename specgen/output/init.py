@@ -19,6 +19,12 @@ TITLE = "My API status codes"
 """The starter catalog's title, which is also the site's name."""
 
 
+def schema_text() -> str:
+    """The catalog format's JSON Schema, as `specgen init` and `specgen import` write it beside
+    the catalog whose first line points editors at it."""
+    return dump_json(catalog_json_schema()) + "\n"
+
+
 def init_plan() -> dict[str, str]:
     """The starter files by relative path: catalog, its JSON Schema, and mkdocs.yml."""
     # One title for both files, as a JSON string: YAML reads it back unchanged, whatever it is.
@@ -26,7 +32,7 @@ def init_plan() -> dict[str, str]:
     return {
         CATALOG_FILE: render("docs/init/specgen.yaml.jinja", schema_file=SCHEMA_FILE,
                              title=title, out=DEFAULT_OUT),
-        SCHEMA_FILE: dump_json(catalog_json_schema()) + "\n",
+        SCHEMA_FILE: schema_text(),
         MKDOCS_FILE: render("docs/init/mkdocs.yml.jinja", catalog_file=CATALOG_FILE,
                             title=title, out=DEFAULT_OUT),
     }

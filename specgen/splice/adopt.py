@@ -17,20 +17,43 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..catalog.yaml_source import YamlLoader
-from .equal import Side, data_side, same
+from ..errors import json_pointer, line_start
+from .equal import Difference, Side, data_side, difference, same
 from .outline import Node, Unsupported, local_target
 
 if TYPE_CHECKING:
-    from .plan import Fragment, MergePlan
+    from .plan import DocumentText, Fragment, MergePlan
     from .planner import Planner
 
 Path_ = tuple[str, ...]
 RESPONSES = ("components", "responses")
+
+
+@dataclass(frozen=True)
+class Unadopted:
+    """An inline response under one of the catalog's codes that `--adopt` leaves: it says
+    something else than the catalog's response (where it first differs, from the response)."""
+
+    code: str
+    operation: str  # "METHOD path"
+    offset: int  # of the response's key in the document's text
+    difference: Difference
+
+    def why(self, name: str, document: DocumentText) -> str:
+        """Where and how it differs from the catalog's response (named `name`). The line is
+        counted here, for the few responses a summary shows."""
+        what = {"left": f"the document has it, {name} has not",
+                "right": f"{name} has it, the document has not"}.get(
+                    self.difference.side, "the values differ")
+        at = json_pointer(self.difference.path) or "the response"
+        line, _ = line_start(document.text, self.offset)
+        return f"{document.file}:{line} ({self.operation}), at {at}: {what}"
 
 
 def refs_in(value: Any) -> Iterator[Path_]:
@@ -59,14 +82,14 @@ def _closure(start: Iterable[Path_], components: dict[Path_, Any]) -> set[Path_]
     return found
 
 
-Inline = tuple[Path_, str, Node, str, dict[str, str]]
+Inline = tuple[Path_, str, Node, str, dict[str, str], dict[str, Any]]
 """An operation's inline response under one of the catalog's codes: where the operation is,
-"METHOD path", its responses, the code, and the `$ref` to the catalog's response."""
+"METHOD path", its responses, the code, the `$ref` to the catalog's response, and the
+response."""
 
 
-def _inline(planner: Planner, codes: Iterable[str], *, exactly: bool) -> Iterator[Inline]:
-    """The inline responses of the operations under paths and webhooks, for some codes, that
-    equal the catalog's (`exactly`: see equal.py)."""
+def _inline(planner: Planner, codes: Iterable[str]) -> Iterator[Inline]:
+    """The inline responses of the operations under paths and webhooks, for some codes."""
     wanted = {code: planner.plan.codes[code] for code in codes if code in planner.plan.codes}
     done: set[Path_] = set()
     for owner, where, _, path, method, node in planner.operations({"paths", "webhooks"}):
@@ -78,16 +101,25 @@ def _inline(planner: Planner, codes: Iterable[str], *, exactly: bool) -> Iterato
             existing = responses.value(code) if code in wanted else None
             if isinstance(existing, dict) and "$ref" not in existing:
                 ref = {"$ref": f"#/components/responses/{wanted[code]}"}
-                if same(existing, planner.document, ref, planner.fragments, exactly=exactly):
-                    yield where, f"{method.upper()} {path}", responses, code, ref
+                yield where, f"{method.upper()} {path}", responses, code, ref, existing
+
+
+def _equal(planner: Planner, codes: Iterable[str]) -> Iterator[Inline]:
+    """The inline responses that say what the catalog's do, as a reader sees it (equal.py)."""
+    for found in _inline(planner, codes):
+        if same(found[5], planner.document, found[4], planner.fragments):
+            yield found
 
 
 def adopt_inline(planner: Planner) -> None:
     """Plan a `$ref` to the catalog's response in place of every operation's inline response
-    that equals it (under paths and webhooks)."""
+    that equals it exactly (under paths and webhooks); note where each other one differs."""
     plan = planner.plan
-    for where, operation, responses, code, ref in _inline(planner, plan.codes, exactly=True):
-        if _shares(plan, responses, code, ref):
+    for where, operation, responses, code, ref, existing in _inline(planner, plan.codes):
+        found = difference(existing, planner.document, ref, planner.fragments, exactly=True)
+        if found is not None:
+            plan.unadopted.append(Unadopted(code, operation, responses.offset(code), found))
+        elif _shares(plan, responses, code, ref):
             plan.unadoptable.append((code, operation))
         else:
             plan.replacements.append(((*where, "responses"), code, ref))
@@ -144,7 +176,7 @@ def settle(planner: Planner, components: dict[Path_, Any]) -> None:
     if unplaced:
         with contextlib.suppress(Unsupported):
             inline |= {(*RESPONSES, plan.codes[found[3]])
-                       for found in _inline(planner, unplaced, exactly=False)}
+                       for found in _equal(planner, unplaced)}
     unneeded = inline - referred
     # What other components refer to is needed only as far as they are: a component the
     # document has already (equal) needs nothing of the fragment's.

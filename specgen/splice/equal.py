@@ -17,9 +17,14 @@ another component (`#/components/SECTION/NAME`), the same on both sides and ther
 is equal without being followed: merge compares that component on its own, so a difference
 in it is reported there, and not again at every component that refers to it.
 
-That is `exactly`: the dereferenced documents are equal but for specgen's marks (what
-`--adopt` asks before it replaces a response). A value is *already there* (what merge asks
-before it adds or reports a conflict) on looser terms, which say what a reader sees:
+That is `exactly`: the dereferenced documents are equal but for specgen's marks and a
+`description`'s final line ending (what `--adopt` asks before it replaces a response). A
+description is CommonMark, whose last line ends at the end of the text with or without one:
+a YAML block scalar (`description: |`) ends with it, the catalog's text does not. `difference`
+says where two values first differ (what `--adopt` reports of a response it leaves).
+
+A value is *already there* (what merge asks before it adds or reports a conflict) on looser
+terms, which say what a reader sees:
 
 - a `description` or `summary` compares with its leading and trailing whitespace stripped
   (a YAML block scalar's final newline, say; Markdown renders both alike);
@@ -36,6 +41,7 @@ counts, extensions too, and text compares exactly; under `properties` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import descend
@@ -126,6 +132,16 @@ def _followed(value: Any, side: Side, seen: set[str]) -> tuple[Any, str | None]:
     return value, last
 
 
+@dataclass(frozen=True)
+class Difference:
+    """Where two values first differ: the keys (and list indexes) down to it, from the values
+    compared (references followed), and which side has something the other lacks ("left",
+    "right"; "both" when both have it, differently)."""
+
+    path: tuple[str, ...]
+    side: str
+
+
 class _Compare:
     def __init__(self, left: Side, right: Side, exactly: bool, own: bool) -> None:
         self.left = left
@@ -133,8 +149,28 @@ class _Compare:
         self.exactly = exactly
         self.own = own
         self.assumed: set[tuple[str, str]] = set()
+        self.trail: list[str] = []
+        # The first difference met: the comparison is a conjunction that stops there.
+        self.difference: Difference | None = None
+
+    def differs(self, *, key: str | None = None, side: str = "both") -> bool:
+        """Note the first difference (at `key` below the current place) and say False."""
+        if self.difference is None:
+            self.difference = Difference((*self.trail, *([key] if key else [])), side)
+        return False
+
+    def below(self, key: str, a: Any, b: Any, data: bool = False) -> bool:
+        """Compare values one key (or list index) down."""
+        self.trail.append(key)
+        try:
+            return self.same(a, b, data)
+        finally:
+            self.trail.pop()
 
     def same(self, a: Any, b: Any, data: bool = False) -> bool:
+        return self._same(a, b, data) or self.differs()
+
+    def _same(self, a: Any, b: Any, data: bool) -> bool:
         if not data:
             if self.own and (ref := _lone_ref(a)) is not None and ref == _lone_ref(b) and (
                     _component(ref, self.left) and _component(ref, self.right)):
@@ -151,7 +187,8 @@ class _Compare:
             return isinstance(b, dict) and self._mapping(a, b, data, names=False)
         if isinstance(a, list):
             return (isinstance(b, list) and len(a) == len(b)
-                    and all(self.same(x, y, data) for x, y in zip(a, b, strict=True)))
+                    and all(self.below(str(index), x, y, data)
+                            for index, (x, y) in enumerate(zip(a, b, strict=True))))
         if isinstance(a, bool) or isinstance(b, bool):
             return type(a) is type(b) and a == b
         if isinstance(a, int | float) and isinstance(b, int | float):
@@ -161,31 +198,41 @@ class _Compare:
     def _mapping(self, a: dict[str, Any], b: dict[str, Any], data: bool, names: bool) -> bool:
         keys_a = [key for key in a if data or names or not _own(key)]
         keys_b = [key for key in b if data or names or not _own(key)]
-        if len(keys_a) != len(keys_b) or set(keys_a) != set(keys_b):
-            return False
+        if set(keys_a) != set(keys_b):
+            only = [key for key in keys_a if key not in keys_b]
+            return self.differs(key=(only or [k for k in keys_b if k not in keys_a])[0],
+                                side="left" if only else "right")
+        if len(keys_a) != len(keys_b):
+            return False  # a key repeated: not a mapping OpenAPI reads
         for key in keys_a:
-            x, y = a[key], b[key]
-            if names:
-                equal = self.same(x, y, data)
-            elif data:
-                equal = self.same(x, y, True)
-            elif key in _TEXT and isinstance(x, str) and isinstance(y, str) and not self.exactly:
-                equal = x.strip() == y.strip()
-            elif key == "content" and isinstance(x, dict) and not self.exactly:
-                equal = isinstance(y, dict) and self._mapping(
-                    {name: _named_example(media) for name, media in x.items()},
-                    {name: _named_example(media) for name, media in y.items()}, False, True)
-            elif key == "examples" and isinstance(x, dict) and not self.exactly:
-                equal = isinstance(y, dict) and self._named(list(x.values()), list(y.values()))
-            elif key in _NAMES and isinstance(x, dict) and isinstance(y, dict):
-                equal = self._mapping(x, y, False, names=True)
-            else:
-                inner = key in _DATA or (key == "examples" and isinstance(x, list))
-                equal = self.same(x, y, inner)
-            if not equal:
-                return False
+            self.trail.append(key)
+            try:
+                if not self._entry(key, a[key], b[key], data, names):
+                    return self.differs()
+            finally:
+                self.trail.pop()
         return True
 
+    def _entry(self, key: str, x: Any, y: Any, data: bool, names: bool) -> bool:
+        """Whether the values of a key in two mappings are equal."""
+        if names:
+            return self.same(x, y, data)
+        if data:
+            return self.same(x, y, True)
+        if key in _TEXT and isinstance(x, str) and isinstance(y, str):
+            if not self.exactly:
+                return x.strip() == y.strip()
+            return (key == "description" and _markdown(x) == _markdown(y)) or x == y
+        if key == "content" and isinstance(x, dict) and not self.exactly:
+            return isinstance(y, dict) and self._mapping(
+                {name: _named_example(media) for name, media in x.items()},
+                {name: _named_example(media) for name, media in y.items()}, False, True)
+        if key == "examples" and isinstance(x, dict) and not self.exactly:
+            return isinstance(y, dict) and self._named(list(x.values()), list(y.values()))
+        if key in _NAMES and isinstance(x, dict) and isinstance(y, dict):
+            return self._mapping(x, y, False, names=True)
+        inner = key in _DATA or (key == "examples" and isinstance(x, list))
+        return self.same(x, y, inner)
 
     def _named(self, a: list[Any], b: list[Any]) -> bool:
         """Example Objects, their labels aside."""
@@ -202,6 +249,12 @@ class _Compare:
         return True
 
 
+def _markdown(text: str) -> str:
+    """A CommonMark text without its final line ending (a YAML block scalar's newline): the
+    last line ends at the end of the text with or without it, so nothing renders otherwise."""
+    return text.removesuffix("\n")
+
+
 def _named_example(media: Any) -> Any:
     """A Media Type Object with its single `example` as an Example Object under `examples`."""
     if not isinstance(media, dict) or "example" not in media or "examples" in media:
@@ -210,12 +263,19 @@ def _named_example(media: Any) -> Any:
     return {**rest, "examples": {"": {"value": media["example"]}}}
 
 
+def difference(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False,
+               own: bool = False) -> Difference | None:
+    """Where `a` (read on the `left` side) and `b` (on the `right`) first differ; None when
+    they say the same thing (`exactly`: dereferenced, they are equal but for specgen's marks;
+    `own`: but for the components they both refer to)."""
+    compare = _Compare(left, right, exactly, own)
+    try:
+        return None if compare.same(a, b) else compare.difference
+    except RecursionError:  # nested deeper than Python follows: not known to be equal
+        return Difference((), "both")
+
+
 def same(a: Any, left: Side, b: Any, right: Side, *, exactly: bool = False,
          own: bool = False) -> bool:
-    """Whether `a` (read on the `left` side) and `b` (on the `right`) say the same thing
-    (`exactly`: dereferenced, they are equal but for specgen's marks; `own`: but for the
-    components they both refer to)."""
-    try:
-        return _Compare(left, right, exactly, own).same(a, b)
-    except RecursionError:  # nested deeper than Python follows: not known to be equal
-        return False
+    """Whether `a` and `b` say the same thing (see `difference`)."""
+    return difference(a, left, b, right, exactly=exactly, own=own) is None

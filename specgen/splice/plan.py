@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..catalog.rules import METHODS, Rule
 from ..errors import (
@@ -36,6 +36,9 @@ from .outline import (
 from .planner import beside_ref
 from .refs import finish, planner_for
 from .scan_json import JsonOutline, byte_text
+
+if TYPE_CHECKING:
+    from .adopt import Unadopted
 
 OnConflict = Literal["error", "keep", "replace"]
 Path_ = tuple[str, ...]
@@ -207,6 +210,7 @@ class MergePlan:
     stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
     adopted: list[tuple[str, str]] = field(default_factory=list)  # (code, "METHOD path")
     unadoptable: list[tuple[str, str]] = field(default_factory=list)  # equal, but anchored
+    unadopted: list[Unadopted] = field(default_factory=list)  # different: left inline
     _edits: list[Edit] | None = None
     _result: str | None = None
     scannable: bool | None = None  # YAML: whether the line scanner could be trusted (if known)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class MergeSummary:
     adopted: int = 0  # inline responses replaced by a $ref (--adopt)
     shrunk: int = 0  # how many bytes smaller the document got (negative: larger)
     unadoptable: int = 0  # equal inline responses left alone: they share YAML anchors
+    # code → how many of its inline responses --adopt left as they are, for they differ from
+    # the catalog's, and where and how the first one differs
+    unadopted: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, plan: MergePlan) -> MergeSummary:
@@ -65,11 +68,16 @@ class MergeSummary:
         if plan.adopted:
             before = len(plan.document.text.encode(plan.document.encoding))
             shrunk = before + len(plan.document.bom) - len(plan.result_bytes())
+        unadopted: dict[str, tuple[int, str]] = {}
+        for left in plan.unadopted:
+            count, why = unadopted.get(left.code) or (
+                0, left.why(plan.codes[left.code], plan.document))
+            unadopted[left.code] = (count + 1, why)
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
                    dict(sorted(new.items())), dict(sorted(unattached.items())),
                    tuple(files) if plan.files else (), len(plan.adopted), shrunk,
-                   len(plan.unadoptable))
+                   len(plan.unadoptable), dict(sorted(unadopted.items())))
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -102,6 +110,10 @@ class MergeSummary:
         if self.unadoptable:
             lines.append(f"left {_count(self.unadoptable, 'equal inline response')} as"
                          " they are: YAML anchors or aliases share them with other places")
+        lines.extend(
+            f"{code}: {verb('left', 'would leave')} {_count(count, 'inline response')} as"
+            f" {'it is' if count == 1 else 'they are'} (--adopt), different from the catalog's:"
+            f" first {why}" for code, (count, why) in self.unadopted.items())
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")
