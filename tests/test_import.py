@@ -272,3 +272,19 @@ def test_a_catalog_imported_to_stdout_or_by_the_api_names_no_schema_file(tmp_pat
     assert "yaml-language-server" not in result.stdout
     assert "yaml-language-server" not in import_catalog(spec)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.yaml"]
+
+
+@pytest.mark.parametrize(("text", "declared"), [
+    ("swagger: '2.0'\npaths: {}\n", "(swagger: 2.0); convert it to OpenAPI 3 first"),
+    ("specgen: 1\ninfo: {title: A catalog}\n", "(openapi: missing)"),
+    ("openapi: 2.0.0\npaths: {}\n", "(openapi: 2.0.0)"),
+])
+def test_import_and_merge_say_alike_what_a_document_declares_instead_of_openapi_3(
+    text: str, declared: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "openapi.yaml"
+    source.write_text(text, encoding="utf-8")
+    for command in (["import", str(source), "-o", "-"], ["merge", str(source)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2
+        assert f"not an OpenAPI 3.0 or 3.1 document {declared}" in result.stderr, command

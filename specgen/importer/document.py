@@ -14,6 +14,7 @@ from ..catalog.schemas import resolve_pointer
 from ..catalog.source import SPEC_MAX_BYTES, read_file
 from ..catalog.yaml_source import YamlLoader
 from ..errors import LoadError
+from ..openapi.version import declared_version
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,10 @@ def read_document(path: Path) -> Document:
         raise LoadError.at(name, "is nested too deeply") from None
     if not isinstance(data, dict):
         raise LoadError.at(name, "an OpenAPI document is a mapping")
-    version = data.get("openapi")
-    if not isinstance(version, str) or not version.startswith(("3.0", "3.1")):
-        raise LoadError.at(name, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version!r})")
+    try:
+        version = declared_version(data)
+    except ValueError as exc:
+        raise LoadError.at(name, str(exc)) from None
     if not isinstance(data.get("paths", {}), dict):
         raise LoadError.at(name, "paths must be a mapping")
-    return Document(name, data, version[:3])
+    return Document(name, data, version)

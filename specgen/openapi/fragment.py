@@ -19,8 +19,8 @@ from .components import Components, Key
 from .downconvert import Inexpressible, Path, downconvert
 from .marks import marked
 from .schemas import Lifted, Owner, component_name, lift
+from .version import Oas as Oas
 
-Oas = Literal["3.0", "3.1"]
 Format = Literal["yaml", "json"]
 VERSIONS: dict[str, str] = {"3.0": "3.0.3", "3.1": "3.1.0"}
 """The `openapi` field written for each version: the releases tools support most widely."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..catalog.rules import Rule, parse_rule
 from ..catalog.source import SPEC_MAX_BYTES
 from ..errors import LoadError, Location, MergeError, Problem, printable
+from ..openapi.version import declared_version
 from ..output.files import atomic_write, write_output
 from .outline import Unsupported
 from .plan import (
@@ -51,16 +52,12 @@ def spec_version(document: bytes, file: str) -> str:
     except Unsupported as exc:
         DocumentText.of(document, file)  # text that is not UTF-8 is the first thing to say
         raise text.unsupported(exc) from None
-    version = str(found["openapi"][0]) if "openapi" in found else ""
-    if version.startswith("3.0"):
-        return "3.0"
-    if version.startswith("3.1"):
-        return "3.1"
-    key = "openapi" if "openapi" in found else "swagger" if "swagger" in found else ""
-    where = text.location(found[key][1]) if key else Location(file, 1, 1)
-    what = f"{key}: {found[key][0]}" if key else "openapi: missing"
-    hint = "; convert it to OpenAPI 3 first" if key == "swagger" else ""
-    raise MergeError([Problem(where, f"not an OpenAPI 3.0 or 3.1 document ({what}){hint}")])
+    try:
+        return declared_version({key: value for key, (value, _) in found.items()})
+    except ValueError as exc:
+        key = "openapi" if "openapi" in found else "swagger" if "swagger" in found else ""
+        where = text.location(found[key][1]) if key else Location(file, 1, 1)
+        raise MergeError([Problem(where, str(exc))]) from None
 
 
 def top_level(document: DocumentText, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]:
