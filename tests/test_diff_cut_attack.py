@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from specgen import diff_catalogs
@@ -61,6 +61,26 @@ TOO_LONG = "        title: Too long\n"
 NO_ITEM = "        title: No item\n"
 CLASH = "        title: Clash\n"
 AFTER_400 = "  404:\n"
+
+
+FLOW_404 = """  404:
+    reason: Not Found
+    summary: Nothing is there.
+    content:
+      application/problem+json: {}
+    problems:
+      no-item:
+        title: No item
+        retryable: false
+"""
+FLOW_FIELDS = """reason: Not Found, summary: Nothing is there.,
+    content: {application/problem+json: {}},
+    problems:
+      no-item:
+        title: No item
+        retryable: false
+  }
+"""
 
 
 def _edit(text: str, old: str, new: str) -> str:
@@ -151,6 +171,13 @@ ATTACKS: dict[str, tuple[Callable[[str], str], bool]] = {
         text, BAD_INPUT, "        extensions:\n" + "".join(
             f"{' ' * (10 + 2 * depth)}p{depth}:\n" for depth in range(92)) + " " * 194 + "x: 1\n"),
         True),
+    "flow nesting at the limit": (lambda text: _edit(
+        text, BAD_INPUT, "        extensions:\n          x-deep: " + "[" * 95 + "]" * 95 + "\n"),
+        True),
+    "a code in flow style": (lambda text: _edit(
+        text, FLOW_404, "  404: {reason: Not Found, summary: Nothing is there., content:"
+        " {application/problem+json: {}},\n    problems: {no-item: {title: No item}}}\n"), True),
+    "a comment after the document end": (lambda text: text + "...\n# the end\n", True),
     "anchors and aliases": (lambda text: _edit(
         text, TOO_LONG, "        title: &t Too long\n        detail: *t\n"), False),
     "byte order mark": (lambda text: "\ufeff" + text, False),
@@ -176,26 +203,6 @@ def test_odd_yaml_is_compared_as_loaded_whole(attack: str, where: str, tmp_path:
     assert len(found) >= 1
 
 
-FLOW_404 = """  404:
-    reason: Not Found
-    summary: Nothing is there.
-    content:
-      application/problem+json: {}
-    problems:
-      no-item:
-        title: No item
-        retryable: false
-"""
-FLOW_FIELDS = """reason: Not Found, summary: Nothing is there.,
-    content: {application/problem+json: {}},
-    problems:
-      no-item:
-        title: No item
-        retryable: false
-  }
-"""
-
-
 # Text the full read refuses: diff refuses it too, with the same first problem, whether the
 # broken part is in a problem type that changed or in what the cut leaves to parse.
 REFUSED: dict[str, Callable[[str], str]] = {
@@ -217,7 +224,7 @@ REFUSED: dict[str, Callable[[str], str]] = {
     "flow nesting past libyaml's limit": lambda text: _edit(
         text, BAD_INPUT, "        extensions: " + "[" * 996 + "]" * 996 + "\n"),
     "flow nesting past ours": lambda text: _edit(
-        text, BAD_INPUT, "        extensions: " + "[" * 98 + "]" * 98 + "\n"),
+        text, BAD_INPUT, "        extensions:\n          x-deep: " + "[" * 96 + "]" * 96 + "\n"),
     "block nesting past ours": lambda text: _edit(
         text, BAD_INPUT, "        extensions:\n" + "".join(
             f"{' ' * (10 + 2 * depth)}p{depth}:\n" for depth in range(97)) + " " * 204 + "x: 1\n"),
@@ -374,3 +381,33 @@ def test_mutations_keep_most_catalogs_cut_and_valid(tmp_path: Path) -> None:
             cut_and_valid += 1
     assert cut_and_valid >= 20
 
+
+
+# Lines of YAML, right or wrong, that the mutations above do not write.
+JUNK = ["~", "- x", '"', "'", "{", "}", "[", "]", "...", "---", "? a", ": b", "*a", "!!str", "|",
+        ">", "x: y", "x:", "title: T", "retryable: true", "a: 'b", "  c'", '"d', '  e"', "#",
+        "x: [1,", "  2]", "x: {a: 1,", "  b: 2}", "<<: {detail: M}", "!!map", "- - y", "null",
+        "p: |2", "   q", "|+", "z: !!binary QQ==", "w: *al", "t:\tx", "problems:", "400:",
+        "codes:", "       ", "s: 'it''s", "   ok'", 's: "a\\', '  b"', "detail: >-", "  folded"]
+
+
+@given(
+    junk=st.lists(st.tuples(st.sampled_from(JUNK), st.integers(0, 10**6), st.integers(0, 11)),
+                  min_size=1, max_size=3),
+    both=st.booleans(),
+)
+def test_junk_lines_are_refused_or_compared_as_loaded_whole(
+    junk: list[tuple[str, int, int]], both: bool, tmp_path_factory: Any
+) -> None:
+    """Lines of YAML inserted anywhere, at any indentation, in the new file (then every
+    problem type they touch differs from the old file's) or in both files (when the old one
+    still loads): diff refuses or reports what the full comparison does."""
+    lines = _lines_of(BASE)
+    for text, where, indent in junk:
+        lines.insert(where % (len(lines) - 1) + 1, " " * indent + text)
+    shared = "\n".join(lines)
+    folder = tmp_path_factory.mktemp("junk")
+    if both:
+        (folder / "shared.yaml").write_text(shared, encoding="utf-8")
+        assume(_outcome(_full, folder / "shared.yaml", folder / "shared.yaml")[0] == "reported")
+    _same_outcome(shared if both else BASE, _retitled(shared), folder)
