@@ -54,12 +54,14 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: nothing 
 # yaml_source._ANCHOR; a false match only costs the speed).
 _ANCHOR = re.compile(rb"(?<![^\s\[{,:])&[^\s\[\]{},]")
 _TAB = re.compile(rb"\n *\t")
-# Where an alias (*name) may start a node: after an indicator, at a line's indentation, or in a
-# flow collection (a false match, in text, only costs the speed).
-_ALIAS = re.compile(rb"[\n:?,\[{-][ \t]*\*")
-# Line breaks to libyaml besides "\n", which the cut counts lines by.
-_BREAKS = (b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-_BOM = b"\xef\xbb\xbf"
+# What an alias (*name) may follow, spaces aside, where it starts a node: an indicator, a line's
+# indentation, or a flow collection's opening or comma.
+_BEFORE_NODE = b"\n:?,[{-"
+# Line breaks to libyaml besides "\n" (which the cut counts lines by) and the byte order mark
+# (which libyaml skips where a line begins), each after its last byte: found at memchr's speed,
+# that one is in few files.
+_ODD = ((b"\r", b"\r"), (b"\x85", b"\xc2\x85"), (b"\xa8", b"\xe2\x80\xa8"),
+        (b"\xa9", b"\xe2\x80\xa9"), (b"\xbf", b"\xef\xbb\xbf"))
 _CODES_LINE = rb"codes:[ \t]*(?:#[^\n]*)?\n"
 _CODES_FIRST = re.compile(_CODES_LINE)
 _CODES = re.compile(b"\n" + _CODES_LINE)
@@ -209,7 +211,7 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None
     listed, field_end = _entries(raw, inside, end, fields)
     if field_end < end and _indent(raw, field_end) > fields:
         return None  # a line indented between the fields and the entries: problems' value, cut
-    if _ALIAS.search(raw, inside - 1, field_end):
+    if _may_alias(raw, inside, field_end):
         return None
     code_line, problems_line = lines.at(start), lines.at(field)
     entries: list[tuple[str, int, int, int, int]] = []
@@ -239,11 +241,25 @@ def _indent(raw: bytes, line: int) -> int:
     return _INDENT.match(raw, line).end() - line  # type: ignore[union-attr]
 
 
+def _may_alias(raw: bytes, start: int, end: int) -> bool:
+    """Whether an alias may start a node in the lines `start:end` (a false match, in text,
+    only costs the speed)."""
+    star = raw.find(b"*", start, end)
+    while star != -1:
+        before = star - 1
+        while raw[before] in b" \t":  # the line before `start` ends with a newline
+            before -= 1
+        if raw[before] in _BEFORE_NODE:
+            return True
+        star = raw.find(b"*", star + 1, end)
+    return False
+
+
 def _uncuttable(raw: bytes) -> bool:
     """Whether the file may hold an anchor, a directive, a tab in a line's indentation, a line
     break other than "\\n" or a byte order mark (which libyaml skips where a line begins)."""
-    return (raw.startswith(b"%") or b"\n%" in raw or _BOM in raw
-            or any(other in raw for other in _BREAKS)
+    return (raw.startswith(b"%") or b"\n%" in raw
+            or any(last in raw and odd in raw for last, odd in _ODD)
             or (b"&" in raw and _ANCHOR.search(raw) is not None) or _TAB.search(raw) is not None)
 
 
