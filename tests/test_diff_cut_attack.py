@@ -411,3 +411,29 @@ def test_junk_lines_are_refused_or_compared_as_loaded_whole(
         (folder / "shared.yaml").write_text(shared, encoding="utf-8")
         assume(_outcome(_full, folder / "shared.yaml", folder / "shared.yaml")[0] == "reported")
     _same_outcome(shared if both else BASE, _retitled(shared), folder)
+
+
+SCHEMAS = """problem_base: https://example.com/problems/
+schemas:
+  Extra:
+    type: object
+    properties:
+      trace_id: {type: string}
+"""
+
+
+@pytest.mark.parametrize("ref", ['"\\x24ref"', '"\\u0024ref"', '"\\U00000024ref"', '"$\\\n  ref"',
+                                 "$ref", "'$ref'"])
+def test_a_ref_written_with_escapes_still_ties_a_problem_type_to_the_schemas(
+    ref: str, tmp_path: Path
+) -> None:
+    """A problem type written alike in both files is left out unless what it refers to
+    changed: its `$ref`, however YAML lets it be spelt, is found in its text."""
+    refers = _edit(_edit(BASE, "problem_base: https://example.com/problems/\n", SCHEMAS),
+                   CLASH, CLASH + "        extensions:\n          allOf:\n          - ? "
+                   + ref.replace("\n", "\n          ")
+                   + "\n            : '#/components/schemas/Extra'\n")
+    changed = _edit(refers, "{type: string}", "{type: integer}")
+    assert cut(changed.encode("utf-8")) is not None
+    kind, found = _same_outcome(refers, changed, tmp_path)
+    assert (kind, [c.change.rule.id for c in found]) == ("reported", ["field-type-changed"])
