@@ -41,10 +41,9 @@ def parse_yaml(file: str, text: str) -> Document:
     return Document(file, data, positions.get, clean)
 
 
-def read_yaml(file: str, text: str, at: Path_ = ()) -> tuple[Any, dict[Path_, Place], bool]:
+def read_yaml(file: str, text: str) -> tuple[Any, dict[Path_, Place], bool]:
     """`parse_yaml`'s data, the position of every path in it, and whether the text is clean
-    (`Document.clean`). `at`: where in a document the text's value sits (its paths begin
-    with it, and the nesting limit counts from it), for a part of a document read alone."""
+    (`Document.clean`)."""
     try:
         node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
@@ -64,9 +63,9 @@ def read_yaml(file: str, text: str, at: Path_ = ()) -> tuple[Any, dict[Path_, Pl
         return None, positions, False
     if _ANCHOR.search(text):  # without anchors there are no aliases, so nothing can explode
         _refuse_explosion(file, node)
-    positions[at] = _mark(node)
+    positions[()] = _mark(node)
     builder = _YamlBuilder(file, positions)
-    data = builder.build(node, at, len(at))
+    data = builder.build(node)
     clean = (builder.text_keys and UNSHOWABLE.search(text) is None
              and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None))
     return data, positions, clean

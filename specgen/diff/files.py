@@ -47,8 +47,10 @@ class Span(NamedTuple):
 
     def needs(self, raw: bytes) -> tuple[str, ...]:
         """What its model may depend on outside itself (as `Written.needs`, without parsing:
-        `problem_base` always)."""
-        return ("problem_base",) + (("schemas",) if b"$ref" in raw[self.start:self.end] else ())
+        `problem_base` always). A `$ref` may also be written with escapes in double quotes
+        ("\\x24ref", or "$\\" and "ref" on the next line): a backslash counts as one."""
+        text = raw[self.start:self.end]
+        return ("problem_base",) + (("schemas",) if b"$ref" in text or b"\\" in text else ())
 
 
 @dataclass

@@ -10,12 +10,21 @@ of equal bytes has; only the others are parsed, each on its own (`parse_span`).
 
 A cut must not change what the rest means, nor what a piece means:
 - each piece is a whole YAML entry: libyaml parses every piece on its own without making any
-  object (`raw_parse`: C speed, and the parser of the full read), which finds a quoted scalar
-  or a flow collection running across a key line;
+  object (`raw_parse`: C speed, and the parser of the full read), as deep as in the file (its
+  nesting limit counts the levels above), which finds a quoted scalar or a flow collection
+  running across a key line;
+- `codes` and each code cut are block mappings (a code's key line ends at its colon, and no
+  flow collection or tag opens its value), and the line after a `problems` mapping is indented
+  no more than the code's fields: one indented between those and the entries would become the
+  value of `problems` once the entries are cut;
 - the parsed rest holds each code, and its emptied `problems`, on the lines the cut found them;
 - anchors and directives would give a piece meaning from elsewhere in the file: a file that
-  may hold either is not cut at all, and neither is one with tabs where lines begin, carriage
-  returns or a byte order mark.
+  may hold either is not cut at all, and neither is one with tabs where lines begin, a byte
+  order mark (libyaml skips one where a line begins) or another line break than "\\n" (libyaml
+  also ends lines, and comments, at CR, NEL, LS and PS);
+- without anchors an alias is an error that libyaml's composer finds only after its parser,
+  before any error of the builder: a mapping whose pieces may hold one is not cut, so that such
+  an error is reported first, as the full read reports it.
 A mapping that breaks any of these stays in the text, parsed in full; any doubt about the whole
 reads the whole file, as `check` does.
 """
@@ -45,12 +54,25 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: nothing 
 # yaml_source._ANCHOR; a false match only costs the speed).
 _ANCHOR = re.compile(rb"(?<![^\s\[{,:])&[^\s\[\]{},]")
 _TAB = re.compile(rb"\n *\t")
+# What an alias (*name) may follow, spaces aside, where it starts a node: an indicator, a line's
+# indentation, or a flow collection's opening or comma.
+_BEFORE_NODE = b"\n:?,[{-"
+# Line breaks to libyaml besides "\n" (which the cut counts lines by) and the byte order mark
+# (which libyaml skips where a line begins), each after a byte of it found at memchr's speed
+# that few files hold (not the last bytes of letters such as é).
+_ODD = ((b"\r", b"\r"), (b"\x85", b"\xc2\x85"), (b"\xe2", b"\xe2\x80\xa8"),
+        (b"\xe2", b"\xe2\x80\xa9"), (b"\xef", b"\xef\xbb\xbf"))
 _CODES_LINE = rb"codes:[ \t]*(?:#[^\n]*)?\n"
 _CODES_FIRST = re.compile(_CODES_LINE)
 _CODES = re.compile(b"\n" + _CODES_LINE)
 _TOP = re.compile(rb"\n[^ \n#]")
 _FIRST = re.compile(rb"\n( *)[^ \n#]")
 _INDENT = re.compile(rb" *")
+# A code's key line, its value below it; and what may begin a flow collection, or a tag, on the
+# line below: the code (and `codes`) must be a block mapping, whose indentation the cut reads.
+_CODE_KEY = re.compile(
+    rb" *(?:[0-9A-Za-z_]+|\"[0-9A-Za-z_]+\"|'[0-9A-Za-z_]+'):(?:[ \t]+#[^\n]*)?[ \t]*\n")
+_NOT_BLOCK = b"{[!"
 _SLUG = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|\n|$)")
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()
@@ -116,6 +138,8 @@ def cut(raw: bytes) -> Cut | None:
     top = _TOP.search(raw, start - 1)
     lines = _Lines(raw)
     listed, _ = _entries(raw, start, top.start() + 1 if top else len(raw))
+    if listed and raw[listed[0][0] + _indent(raw, listed[0][0])] in _NOT_BLOCK:
+        return None
     mappings = [mapping for mapping in (_mapping(raw, lines, *code) for code in listed)
                 if mapping is not None]
     if not mappings:
@@ -148,25 +172,47 @@ def read_yaml_cut(name: str, raw: bytes, text: str) -> tuple[Any, dict[Path_, Pl
 
 def parse_span(file: str, raw: bytes, span: Span, at: Path_) -> tuple[Any, dict[Path_, Place]]:
     """A cut problem type's data (`at`: the path of its `problems` mapping), parsed as the full
-    read parses it, and the positions of its entries in the file."""
-    text = "\n" * (span.line - 1) + decode(file, raw[span.start:span.end])
-    data, positions, _ = read_yaml(file, text, at)
+    read parses it: on its lines, `_within` the keys of `at` on the lines before, so that its
+    paths and its depth are those of the full read."""
+    text = "\n" * (span.line - 1 - len(at)) + _within(at) + decode(file, raw[span.start:span.end])
+    data, positions, _ = read_yaml(file, text)
+    for key in at:
+        data = data[key]
     (value,) = data.values()
-    return value, positions
+    return value, {path: where for path, where in positions.items() if len(path) > len(at)}
+
+
+def _within(at: Path_) -> str:
+    """Block mappings, one key a line, that hold the text after them at path `at`: a piece
+    parsed under them is as deep as in the file (libyaml's nesting limit counts the levels
+    above it too), and indented more than they are."""
+    return "".join(" " * depth + "'" + key.replace("'", "''") + "':\n"
+                   for depth, key in enumerate(at))
+
+
+# Where `_mapping` parses each piece: as deep as in the file, under a code of any name.
+_CONTEXT = _within(("codes", "", "problems")).encode()
 
 
 def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None:
     """The `problems` mapping of the code written in `start:end`, cut out; None when it is
     not a block mapping of text keys whose entries each parse on their own."""
-    body = raw.find(b"\n", start, end) + 1  # the line after the code's key
-    if not body:
+    if not _CODE_KEY.match(raw, start, end):
         return None
+    body = raw.find(b"\n", start, end) + 1  # the line after the code's key
     first = _FIRST.search(raw, body - 1, end)  # the code's first field: how fields are indented
-    found = _problems(len(first.group(1))).search(raw, body - 1, end) if first else None
-    if first is None or found is None:
+    if first is None or raw[first.end() - 1] in _NOT_BLOCK:
+        return None
+    fields = len(first.group(1))
+    found = _problems(fields).search(raw, body - 1, end)
+    if found is None:
         return None
     field, inside = found.start() + 1, found.end()
-    listed, field_end = _entries(raw, inside, end, len(first.group(1)))
+    listed, field_end = _entries(raw, inside, end, fields)
+    if field_end < end and _indent(raw, field_end) > fields:
+        return None  # a line indented between the fields and the entries: problems' value, cut
+    if _may_alias(raw, inside, field_end):
+        return None
     code_line, problems_line = lines.at(start), lines.at(field)
     entries: list[tuple[str, int, int, int, int]] = []
     slugs: set[str] = set()
@@ -181,7 +227,7 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None
             return None  # a slug twice (the full read says so), or a key such as 404 or true
         slugs.add(slug)
         try:
-            CParser(raw[entry:entry_end]).raw_parse()
+            CParser(_CONTEXT + raw[entry:entry_end]).raw_parse()
         except yaml.YAMLError:
             return None
         entries.append((slug, entry, entry_end, lines.at(entry), indent + 1))
@@ -195,10 +241,25 @@ def _indent(raw: bytes, line: int) -> int:
     return _INDENT.match(raw, line).end() - line  # type: ignore[union-attr]
 
 
+def _may_alias(raw: bytes, start: int, end: int) -> bool:
+    """Whether an alias may start a node in the lines `start:end` (a false match, in text,
+    only costs the speed)."""
+    star = raw.find(b"*", start, end)
+    while star != -1:
+        before = star - 1
+        while raw[before] in b" \t":  # the line before `start` ends with a newline
+            before -= 1
+        if raw[before] in _BEFORE_NODE:
+            return True
+        star = raw.find(b"*", star + 1, end)
+    return False
+
+
 def _uncuttable(raw: bytes) -> bool:
-    """Whether the file may hold an anchor, a directive, a tab in a line's indentation or a
-    carriage return, or begins with a byte order mark (which the full read leaves out)."""
-    return (b"\r" in raw or raw.startswith((b"%", b"\xef\xbb\xbf")) or b"\n%" in raw
+    """Whether the file may hold an anchor, a directive, a tab in a line's indentation, a line
+    break other than "\\n" or a byte order mark (which libyaml skips where a line begins)."""
+    return (raw.startswith(b"%") or b"\n%" in raw
+            or any(last in raw and odd in raw for last, odd in _ODD)
             or (b"&" in raw and _ANCHOR.search(raw) is not None) or _TAB.search(raw) is not None)
 
 
