@@ -288,3 +288,14 @@ def test_import_and_merge_say_alike_what_a_document_declares_instead_of_openapi_
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 2
         assert f"not an OpenAPI 3.0 or 3.1 document {declared}" in result.stderr, command
+
+
+def test_import_and_merge_say_why_a_tab_breaks_a_document(tmp_path: Path) -> None:
+    """libyaml says only that a tab "cannot start any token"; every reader of YAML adds why."""
+    source = tmp_path / "openapi.yaml"
+    source.write_text("openapi: 3.1.0\ninfo:\n\ttitle: x\n", encoding="utf-8")
+    for command in (["import", str(source), "-o", "-"], ["merge", str(source)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"{source}:3:1: ")
+        assert "(a tab: YAML indentation uses spaces, not tabs)" in result.stderr, command

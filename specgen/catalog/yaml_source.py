@@ -35,6 +35,14 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _UNSHOWABLE_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
 
 
+def tab_hint(text: str, index: int, message: str) -> str:
+    """What to add to libyaml's message when it stopped at a tab (`index`), which it says only
+    "cannot start any token": every reader of YAML, catalogs and OpenAPI documents alike."""
+    if text[index:index + 1] != "\t" or "tab" in message:
+        return ""
+    return " (a tab: YAML indentation uses spaces, not tabs)"
+
+
 def parse_yaml(file: str, text: str) -> Document:
     """Parse YAML text, rejecting duplicate keys, unsupported tags and alias bombs."""
     data, positions, clean = read_yaml(file, text)
@@ -50,9 +58,8 @@ def read_yaml(file: str, text: str) -> tuple[Any, dict[Path_, Place], bool]:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        if mark and text[mark.index:mark.index + 1] == "\t" and "tab" not in message:
-            # libyaml says only that the character "cannot start any token"
-            message += " (a tab: YAML indentation uses spaces, not tabs)"
+        if mark:
+            message += tab_hint(text, mark.index, message)
         raise LoadError.at(file, f"invalid YAML: {message}", line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise LoadError.at(file, f"invalid YAML: {exc}") from None

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..catalog.yaml_source import YamlLoader
+from ..catalog.yaml_source import YamlLoader, tab_hint
 from .outline import Edit, Invalid, Shape, Unsupported, indented
 from .scan_yaml import MERGE_KEY, YamlStyle, keep_key
 
@@ -79,11 +79,13 @@ class ComposedNode:
         return int(self.pairs[key][0].start_mark.index)
 
 
-def invalid_yaml(exc: yaml.YAMLError) -> Unsupported:
-    """A YAML error as Unsupported, at the place it names."""
+def invalid_yaml(exc: yaml.YAMLError, text: str) -> Unsupported:
+    """A YAML error in `text` as Unsupported, at the place it names."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        return Unsupported(mark.index if mark else 0, f"invalid YAML: {exc.problem}")
+        index = mark.index if mark else 0
+        problem = str(exc.problem)
+        return Unsupported(index, f"invalid YAML: {problem}{tab_hint(text, index, problem)}")
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
         return Unsupported(exc.position, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")
     return Unsupported(0, f"invalid YAML: {exc}")
@@ -115,7 +117,7 @@ def check_syntax(text: str) -> bool:
                 if not flow_depth and scannable:
                     scannable = indented(text, opened, event.end_mark)
     except yaml.YAMLError as exc:
-        raise invalid_yaml(exc) from None
+        raise invalid_yaml(exc, text) from None
     return scannable
 
 
@@ -143,7 +145,7 @@ def root_scalars(text: str, keys: tuple[str, ...]) -> dict[str, tuple[Any, int]]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise invalid_yaml(exc) from None
+        raise invalid_yaml(exc, text) from None
     return found
 
 
@@ -156,7 +158,7 @@ class ComposedOutline:
         try:
             root = yaml.compose(text, Loader=YamlLoader)
         except yaml.YAMLError as exc:
-            raise invalid_yaml(exc) from None
+            raise invalid_yaml(exc, text) from None
         if not isinstance(root, yaml.MappingNode):
             raise Unsupported(0, "the document is not a mapping")
         self.shared = self._aliased(root)
