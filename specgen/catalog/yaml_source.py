@@ -35,12 +35,15 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _UNSHOWABLE_ESCAPE = re.compile(r"\\[0abvfeNLPxuU]")
 
 
-def tab_hint(text: str, index: int, message: str) -> str:
-    """What to add to libyaml's message when it stopped at a tab (`index`), which it says only
-    "cannot start any token": every reader of YAML, catalogs and OpenAPI documents alike."""
-    if text[index:index + 1] != "\t" or "tab" in message:
-        return ""
-    return " (a tab: YAML indentation uses spaces, not tabs)"
+def yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """libyaml's error in `text` as every reader of YAML words it, catalogs and OpenAPI
+    documents alike: what it was doing and what it found, and the reason when it stopped at a
+    tab (libyaml says only that it "cannot start any token")."""
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(part for part in (exc.context, exc.problem) if part)
+    if mark and text[mark.index:mark.index + 1] == "\t" and "tab" not in message:
+        message += " (a tab: YAML indentation uses spaces, not tabs)"
+    return f"invalid YAML: {message}"
 
 
 def parse_yaml(file: str, text: str) -> Document:
@@ -56,11 +59,8 @@ def read_yaml(file: str, text: str) -> tuple[Any, dict[Path_, Place], bool]:
         node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        if mark:
-            message += tab_hint(text, mark.index, message)
-        raise LoadError.at(file, f"invalid YAML: {message}", line=line, column=column) from None
+        raise LoadError.at(file, yaml_message(exc, text), line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise LoadError.at(file, f"invalid YAML: {exc}") from None
     except RecursionError:

@@ -12,7 +12,7 @@ import yaml
 
 from ..catalog.schemas import resolve_pointer
 from ..catalog.source import SPEC_MAX_BYTES, read_file
-from ..catalog.yaml_source import YamlLoader, tab_hint
+from ..catalog.yaml_source import YamlLoader, yaml_message
 from ..errors import LoadError
 from ..openapi.version import declared_version
 
@@ -60,9 +60,7 @@ def _parse(file: str, raw: bytes) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        message = str(exc.problem or exc.context)
-        hint = tab_hint(text, mark.index, message) if mark else ""
-        raise LoadError.at(file, message + hint, line=line, column=column) from None
+        raise LoadError.at(file, yaml_message(exc, text), line=line, column=column) from None
     except yaml.YAMLError as exc:
         raise LoadError.at(file, str(exc)) from None
 

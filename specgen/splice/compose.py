@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..catalog.yaml_source import YamlLoader, tab_hint
+from ..catalog.yaml_source import YamlLoader, yaml_message
 from .outline import Edit, Invalid, Shape, Unsupported, indented
 from .scan_yaml import MERGE_KEY, YamlStyle, keep_key
 
@@ -83,9 +83,7 @@ def invalid_yaml(exc: yaml.YAMLError, text: str) -> Unsupported:
     """A YAML error in `text` as Unsupported, at the place it names."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        index = mark.index if mark else 0
-        problem = str(exc.problem)
-        return Unsupported(index, f"invalid YAML: {problem}{tab_hint(text, index, problem)}")
+        return Unsupported(mark.index if mark else 0, yaml_message(exc, text))
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
         return Unsupported(exc.position, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")
     return Unsupported(0, f"invalid YAML: {exc}")
