@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Any, ParamSpec, TypeVar
 
-from .errors import ArgumentError
+from .errors import ArgumentError, clipped
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,9 +117,7 @@ def takes(**kinds: Kind) -> Callable[[Callable[P, R]], Callable[P, R]]:
             for name, kind in kinds.items():
                 value = bound.arguments[name]
                 if not kind.test(value):
-                    shown = repr(value)
-                    if len(shown) > _SHOWN:
-                        shown = shown[: _SHOWN - 3] + "..."
+                    shown = clipped(repr(value), _SHOWN)
                     raise ArgumentError.at(call, f"{name}={shown}: must be {kind.allowed}")
             return function(*args, **kwargs)
 

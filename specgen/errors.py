@@ -82,6 +82,12 @@ class Location:
         return self.file
 
 
+def clipped(text: str, limit: int) -> str:
+    """The text, or its first `limit - 3` characters and "..." when it is longer than `limit`:
+    a message that quotes a value must not be flooded by a huge one."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) at one place."""
@@ -92,9 +98,7 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        message = printable(self.message)
-        if len(message) > MAX_MESSAGE:  # messages quote values; a huge value must not flood
-            message = message[: MAX_MESSAGE - 3] + "..."
+        message = clipped(printable(self.message), MAX_MESSAGE)  # messages quote values
         return f"{printable(str(self.location))}: {prefix}{message}"
 
 

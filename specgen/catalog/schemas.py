@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 # Beside the models and the other pointer helpers, where `diff` reads them without loading
 # jsonschema; named here too, where the schema code of the other packages looks for them.
+from ..errors import clipped
 from ..errors import resolve_pointer as resolve_pointer
 from .imports import ImportProblem, attribute, describe, import_module
 from .models import COMPONENT_PREFIX as COMPONENT_PREFIX
@@ -453,6 +454,6 @@ class BodyValidator:
         for error in errors:
             where = "".join(f"/{part}" for part in error.absolute_path)
             # jsonschema quotes the whole offending value; a big body must not flood the report.
-            text = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-            found.append((tuple(error.absolute_path), text + (f" (at {where})" if where else "")))
+            text = clipped(error.message, 160) + (f" (at {where})" if where else "")
+            found.append((tuple(error.absolute_path), text))
         return found

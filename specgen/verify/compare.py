@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from ..catalog.models import Catalog, Header, MediaType, is_json_media_type
 from ..catalog.schemas import BodyValidator, resolve
+from ..errors import clipped
 from .plan import Exchange, Expected, ProblemFields
 
 EXCERPT = 200
@@ -42,7 +43,7 @@ class Mismatch:
 def excerpt(text: str) -> str:
     """A received value short enough to quote, with control characters escaped."""
     shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return shown if len(shown) <= EXCERPT else shown[: EXCERPT - 3] + "..."
+    return clipped(shown, EXCERPT)
 
 
 class Redactor:
