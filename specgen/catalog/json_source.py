@@ -7,7 +7,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import LoadError, line_start
@@ -284,15 +284,26 @@ class _JsonParser:
             raise self.fail(f"expected {char!r}")
         self.index += 1
 
-    def object(self, path: Path_, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+    def members(self, closing: str) -> Iterator[None]:
+        """Step into an object or array and stop before each of its members (the caller reads
+        it), over the commas between them, to past its `closing` character."""
         self.index += 1
         self.skip()
-        if self.text.startswith("}", self.index):
+        if self.text.startswith(closing, self.index):
             self.index += 1
-            return result
+            return
         while True:
             self.skip()
+            yield
+            self.skip()
+            if not self.text.startswith(",", self.index):
+                self.expect(closing)
+                return
+            self.index += 1
+
+    def object(self, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for _ in self.members("}"):
             start = self.index
             if not self.text.startswith('"', start):
                 raise self.fail("expected a string key")
@@ -304,28 +315,12 @@ class _JsonParser:
             self.expect(":")
             self.skip()
             result[key] = self.value(entry, depth + 1)
-            self.skip()
-            if self.text.startswith(",", self.index):
-                self.index += 1
-                continue
-            self.expect("}")
-            return result
+        return result
 
     def array(self, path: Path_, depth: int) -> list[Any]:
         items: list[Any] = []
-        self.index += 1
-        self.skip()
-        if self.text.startswith("]", self.index):
-            self.index += 1
-            return items
-        while True:
-            self.skip()
+        for _ in self.members("]"):
             entry = (*path, str(len(items)))
             self.positions[entry] = self.position(self.index)
             items.append(self.value(entry, depth + 1))
-            self.skip()
-            if self.text.startswith(",", self.index):
-                self.index += 1
-                continue
-            self.expect("]")
-            return items
+        return items
