@@ -181,11 +181,11 @@ def written(value: Any) -> bytes:
 
 
 def _portable(place: Any) -> tuple[Any, JsonEntries | None]:
-    """A document's positions as they travel back from the child, and a JSON document's
-    entries read so far. Well-formed JSON finds positions on demand from its text, which does
-    not travel (`Side.received` gives it back). YAML (and malformed JSON) record every path
-    while parsing, in a table whose `get` is their `place`: those inside examples, most of
-    them, are left out, as diff never locates them."""
+    """A JSON document's positions as they travel back from the child, and its entries read
+    so far. Well-formed JSON finds positions on demand from its text, which does not travel
+    (`Side.received` gives it back). What the locating parser read (escaped surrogates) records
+    every path in a table whose `get` is its `place`: those inside examples, most of them, are
+    left out, as diff never locates them (a YAML side's table is pruned alike in `read_side`)."""
     owner = getattr(place, "__self__", None)
     if isinstance(owner, JsonPlaces):
         return _nowhere, owner.entries
