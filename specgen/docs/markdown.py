@@ -82,15 +82,21 @@ def code_span(text: str) -> str:
     """Text in a Markdown code span, whose content no Markdown reads: the backtick run around
     it is longer than any inside, and spaces keep a backtick at either end apart from it."""
     flat = " ".join(text.split())
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    ticks = _backticks(flat, 1)
     padded = f" {flat} " if flat.startswith("`") or flat.endswith("`") else flat
     return f"{ticks}{padded}{ticks}"
 
 
+def _backticks(text: str, least: int) -> str:
+    """A run of at least `least` backticks, longer than any run in `text`: around the text, as
+    a code span's or a fence's, no run inside can close it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(least, longest + 1)
+
+
 def fence(text: str, info: str = "") -> str:
     """A fenced code block holding `text` verbatim, whatever backticks it contains."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * max(3, longest + 1)
+    ticks = _backticks(text, 3)
     body = text if text.endswith("\n") or not text else text + "\n"
     opening = f"{ticks} {info}".rstrip()
     return f"{opening}\n{body}{ticks}"
