@@ -503,7 +503,8 @@ def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[
 def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
     """`diff_catalogs` of two files (each its name, bytes and the folder its model references
     import from): each file is read in a child forked before pydantic and the models are
-    imported here (`diff.files`), so that the three overlap on two cores."""
+    imported here (`diff.files`), so that the three overlap on two cores. The new file's
+    reader leaves to the old file's what both write alike (`files.Span.checked`)."""
     from functools import partial
 
     from .diff.files import load_readers, read_side
@@ -511,7 +512,7 @@ def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> l
 
     load_readers(old[0], new[0])
     with Background(partial(read_side, *old)) as first, \
-            Background(partial(read_side, *new)) as second:
+            Background(partial(read_side, *new, old[1])) as second:
         from .diff.sides import diff_sides, prepare
 
         prepare()  # while the children read

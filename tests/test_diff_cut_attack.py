@@ -17,7 +17,7 @@ from specgen import diff_catalogs
 from specgen.catalog.load import load
 from specgen.diff.compare import compare
 from specgen.diff.report import locate
-from specgen.diff.spans import cut
+from specgen.diff.spans import Cut, cut, pieces
 from specgen.errors import LoadError
 
 CODE_404 = """  404:
@@ -426,3 +426,41 @@ def test_a_ref_written_with_escapes_still_ties_a_problem_type_to_the_schemas(
     assert cut(changed.encode("utf-8")) is not None
     kind, found = _same_outcome(refers, changed, tmp_path)
     assert (kind, [c.change.rule.id for c in found]) == ("reported", ["field-type-changed"])
+
+
+# The new file's reader does not check a problem type written as in the old file, which the old
+# file's reader checks (files.Span.checked); the comparison makes sure it was.
+RUNS_ON = ("        title: Bad input\n        detail: The input is not what the API expects.\n"
+           "        retryable: false\n      too-long:\n        title: Too long\n")
+
+
+def test_a_piece_left_to_the_other_reader_is_checked_when_that_reader_did_not_cut_it(
+    tmp_path: Path,
+) -> None:
+    """bad-input's title runs on across the next key line in both files, so the old file's
+    reader cuts nothing under 400. The new reader, which finds bad-input written as in the old
+    file, leaves it unchecked and cuts; the comparison finds that piece unchecked by either,
+    and the new file is read again whole: the report is about bad-input, not too-long."""
+    old = _edit(BASE, RUNS_ON,
+                '        title: "Bad input\n      too-long:\n        title: Too long"\n')
+    new = _edit(old, 'Too long"\n', 'Too short"\n')
+    old_raw, new_raw = old.encode("utf-8"), new.encode("utf-8")
+    assert b"400" not in _cut_codes(cut(new_raw))  # checked, the piece stops the cut there
+    assert b"400" in _cut_codes(cut(new_raw, pieces(old_raw)))  # unchecked, it does not
+    kind, found = _same_outcome(old, new, tmp_path)
+    assert (kind, [(c.change.subject, c.change.rule.id) for c in found]) == (
+        "reported", [("problem bad-input", "problem-title-changed")])
+
+
+def _cut_codes(found: Cut | None) -> set[bytes]:
+    return {mapping.code for mapping in found.mappings} if found else set()
+
+
+def test_the_new_reader_checks_only_what_the_old_file_does_not_write_alike() -> None:
+    old = BASE.encode("utf-8")
+    new = _retitled(BASE).encode("utf-8")
+    found = cut(new, pieces(old))
+    assert found is not None
+    checked = {slug for mapping in found.mappings for slug, *_, done in mapping.entries if done}
+    assert checked == {"clash"}
+    assert all(done for mapping in cut(new).mappings for *_, done in mapping.entries)

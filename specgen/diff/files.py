@@ -44,6 +44,10 @@ class Span(NamedTuple):
     end: int
     line: int
     column: int
+    checked: bool = True
+    """Whether its reader checked that it is a whole YAML entry (`spans.whole`). The reader of
+    the new file leaves unchecked those written as in the old file, which the other reader
+    checks: `Side.confirmed` makes sure."""
 
     def needs(self, raw: bytes) -> tuple[str, ...]:
         """What its model may depend on outside itself (as `Written.needs`, without parsing:
@@ -92,6 +96,28 @@ class Side:
         self.positions.update(_pruned(positions))
         return _written_type(problem.code, _without(data))
 
+    def confirmed(self, other: Side) -> Side:
+        """The side once each of its problem types its reader left unchecked is known to be a
+        whole YAML entry: `other` has it checked, byte for byte, under the same code, or it is
+        checked here. When one is not, the cut that trusted it was wrong: the file is read
+        again here, every piece checked."""
+        theirs = other.problems()
+        for slug, places in self.problems().items():
+            for span in places:
+                if not isinstance(span, Span) or span.checked:
+                    continue
+                text = self.raw[span.start:span.end]
+                if any(isinstance(their, Span) and their.checked and their.code == span.code
+                       and other.raw[their.start:their.end] == text
+                       for their in theirs.get(slug, ())):
+                    continue
+                from .spans import whole
+
+                if not whole(text):
+                    return read_side(self.document.file, self.raw, self.folder).received(
+                        self.raw)
+        return self
+
     def problems(self) -> dict[Any, list[Written | Span]]:
         """Every problem type by slug; a slug twice in a catalog has two entries."""
         found: dict[Any, list[Written | Span]] = {}
@@ -110,15 +136,16 @@ def load_readers(*names: str) -> None:
         from . import spans  # noqa: F401
 
 
-def read_side(name: str, raw: bytes, folder: Path) -> Side:
+def read_side(name: str, raw: bytes, folder: Path, other: bytes = b"") -> Side:
     """Parse a catalog file's bytes (LoadError, located, when they are not a catalog) and keep
-    what diff compares."""
+    what diff compares. A YAML file's problem types written as in `other`, the bytes of the
+    file it is compared with, are left for that file's reader to check (`Span.checked`)."""
     with no_cycle_collection():
         text = decode(name, raw)
         if not name.endswith(".json"):
-            from .spans import read_yaml_cut  # PyYAML is imported only for YAML
+            from .spans import pieces, read_yaml_cut  # PyYAML is imported only for YAML
 
-            data, positions = read_yaml_cut(name, raw, text)
+            data, positions = read_yaml_cut(name, raw, text, pieces(other))
             kept = _pruned(positions)
             return Side(Document(name, None, kept.get), _read(data), folder, positions=kept)
         document = parse(name, text)

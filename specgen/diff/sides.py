@@ -32,7 +32,8 @@ from .report import Located, locate
 
 def diff_sides(old: Side, new: Side) -> list[Located]:
     """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
-    as comparing the two loaded catalogs finds."""
+    as comparing the two loaded catalogs finds; `new` may be read knowing `old`'s bytes."""
+    new = new.confirmed(old)
     same = _unchanged(old, new)
     (old_catalog, old_schemas), (new_catalog, new_schemas) = each_loaded(
         partial(_validated, side, same) for side in (old, new))

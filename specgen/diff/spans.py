@@ -27,11 +27,19 @@ A cut must not change what the rest means, nor what a piece means:
   an error is reported first, as the full read reports it.
 A mapping that breaks any of these stays in the text, parsed in full; any doubt about the whole
 reads the whole file, as `check` does.
+
+Checking every piece is most of what the cut costs, and most pieces of the new file are written
+as in the old one. Whether a piece is a whole entry depends on its bytes alone, so the new
+file's reader, given the old file's bytes, leaves unchecked each piece written there byte for
+byte under the same code and slug, and says so (`files.Span.checked`); the comparison then finds
+each such piece checked by the old file's reader, or checks it, and reads the new file again
+whole if the cut trusted a piece that is not a whole entry (`files.Side.confirmed`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -53,7 +61,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: nothing 
 # An anchor (&name) may start after whitespace, a flow indicator or ':' (as in
 # yaml_source._ANCHOR; a false match only costs the speed).
 _ANCHOR = re.compile(rb"(?<![^\s\[{,:])&[^\s\[\]{},]")
-_TAB = re.compile(rb"\n *\t")
+_TAB = re.compile(rb"\n *+\t")
 # What an alias (*name) may follow, spaces aside, where it starts a node: an indicator, a line's
 # indentation, or a flow collection's opening or comma.
 _BEFORE_NODE = b"\n:?,[{-"
@@ -66,12 +74,12 @@ _CODES_LINE = rb"codes:[ \t]*(?:#[^\n]*)?\n"
 _CODES_FIRST = re.compile(_CODES_LINE)
 _CODES = re.compile(b"\n" + _CODES_LINE)
 _TOP = re.compile(rb"\n[^ \n#]")
-_FIRST = re.compile(rb"\n( *)[^ \n#]")
+_FIRST = re.compile(rb"\n( *+)[^ \n#]")
 _INDENT = re.compile(rb" *")
 # A code's key line, its value below it; and what may begin a flow collection, or a tag, on the
 # line below: the code (and `codes`) must be a block mapping, whose indentation the cut reads.
 _CODE_KEY = re.compile(
-    rb" *(?:[0-9A-Za-z_]+|\"[0-9A-Za-z_]+\"|'[0-9A-Za-z_]+'):(?:[ \t]+#[^\n]*)?[ \t]*\n")
+    rb" *([0-9A-Za-z_]+|\"[0-9A-Za-z_]+\"|'[0-9A-Za-z_]+'):(?:[ \t]+#[^\n]*)?[ \t]*\n")
 _NOT_BLOCK = b"{[!"
 _SLUG = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|\n|$)")
 _STR = "tag:yaml.org,2002:str"
@@ -79,14 +87,21 @@ _RESOLVER = Resolver()
 
 
 class _Mapping(NamedTuple):
-    """A code's `problems` block mapping as cut: where the code's key and `problems` are, which
-    bytes were emptied, and each entry's slug, bytes and key line."""
+    """A code's `problems` block mapping as cut: the code's key as written, where it and
+    `problems` are, which bytes were emptied, and each entry's slug, bytes, key line and column,
+    and whether it was checked (`whole`)."""
 
+    code: bytes
     code_line: int
     problems_line: int
     start: int
     end: int
-    entries: list[tuple[str, int, int, int, int]]
+    entries: list[tuple[str, int, int, int, int, bool]]
+
+
+Unchecked = Callable[[bytes, str, bytes], bool]
+"""Whether the piece of a code (its key as written) and slug, given its text, is left
+unchecked."""
 
 
 class Cut(NamedTuple):
@@ -119,16 +134,46 @@ class Cut(NamedTuple):
             found.append((str(key), status, mapping))
         for code, status, mapping in found:
             status["problems"] = {
-                slug: Span(code, start, end, line, column)
-                for slug, start, end, line, column in mapping.entries}
-            for slug, _, _, line, column in mapping.entries:
+                slug: Span(code, start, end, line, column, checked)
+                for slug, start, end, line, column, checked in mapping.entries}
+            for slug, _, _, line, column, _ in mapping.entries:
                 positions[("codes", code, "problems", slug)] = (line, column)
         return True
 
 
-def cut(raw: bytes) -> Cut | None:
+Pieces = dict[tuple[bytes, str], bytes]
+"""A YAML catalog's problem types as `cut` finds them, none checked: each one's text by its
+code (the key as written) and slug."""
+
+
+def pieces(raw: bytes) -> Pieces:
+    """The problem types of the other file (`cut`'s `known`)."""
+    found = _mappings(raw, lambda code, slug, piece: True)
+    return {(mapping.code, slug): raw[start:end] for mapping in found or ()
+            for slug, start, end, *_ in mapping.entries}
+
+
+def cut(raw: bytes, known: Pieces | None = None) -> Cut | None:
     """The catalog's text with the problem types of each code cut out, where that is sound;
-    None when nothing is cut."""
+    None when nothing is cut. A piece written in `known` (the other file's `pieces`) under the
+    same code and slug, byte for byte, is not checked here: the reader of the other file checks
+    it, and its `Span` says so (`files.Side.confirmed`)."""
+    given = known or {}
+    mappings = _mappings(raw, lambda code, slug, piece: given.get((code, slug)) == piece)
+    if not mappings:
+        return None
+    parts, last = [], 0
+    for mapping in mappings:
+        parts.append(raw[last:mapping.start])
+        parts.append(b"\n" * raw.count(b"\n", mapping.start, mapping.end))
+        last = mapping.end
+    parts.append(raw[last:])
+    return Cut(b"".join(parts).decode("utf-8"), mappings)
+
+
+def _mappings(raw: bytes, unchecked: Unchecked) -> list[_Mapping] | None:
+    """The `problems` mappings of the codes that can be cut, each piece checked unless
+    `unchecked` says so; None when the file is not cut at all."""
     if CParser is None or _uncuttable(raw):
         return None
     codes = _CODES_FIRST.match(raw) or _CODES.search(raw)
@@ -140,24 +185,16 @@ def cut(raw: bytes) -> Cut | None:
     listed, _ = _entries(raw, start, top.start() + 1 if top else len(raw))
     if listed and raw[listed[0][0] + _indent(raw, listed[0][0])] in _NOT_BLOCK:
         return None
-    mappings = [mapping for mapping in (_mapping(raw, lines, *code) for code in listed)
-                if mapping is not None]
-    if not mappings:
-        return None
-    pieces, last = [], 0
-    for mapping in mappings:
-        pieces.append(raw[last:mapping.start])
-        pieces.append(b"\n" * raw.count(b"\n", mapping.start, mapping.end))
-        last = mapping.end
-    pieces.append(raw[last:])
-    return Cut(b"".join(pieces).decode("utf-8"), mappings)
+    return [mapping for mapping in (_mapping(raw, lines, *code, unchecked) for code in listed)
+            if mapping is not None]
 
 
-def read_yaml_cut(name: str, raw: bytes, text: str) -> tuple[Any, dict[Path_, Place]]:
+def read_yaml_cut(name: str, raw: bytes, text: str, known: Pieces | None = None,
+                  ) -> tuple[Any, dict[Path_, Place]]:
     """A YAML file's data and positions, its problem types cut out as `Span`s where they can
-    be (`spans`); any doubt, or any error, reads the whole text instead (the error, then, as
-    `check` reports it)."""
-    found = cut(raw)
+    be (`spans`; those written as in `known` not checked); any doubt, or any error, reads the
+    whole text instead (the error, then, as `check` reports it)."""
+    found = cut(raw, known)
     if found is not None:
         try:
             data, positions, _ = read_yaml(name, found.text)
@@ -194,10 +231,13 @@ def _within(at: Path_) -> str:
 _CONTEXT = _within(("codes", "", "problems")).encode()
 
 
-def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None:
+def _mapping(raw: bytes, lines: _Lines, start: int, end: int, unchecked: Unchecked,
+             ) -> _Mapping | None:
     """The `problems` mapping of the code written in `start:end`, cut out; None when it is
-    not a block mapping of text keys whose entries each parse on their own."""
-    if not _CODE_KEY.match(raw, start, end):
+    not a block mapping of text keys whose entries each parse on their own (`whole`), those
+    left `unchecked` aside."""
+    code = _CODE_KEY.match(raw, start, end)
+    if code is None:
         return None
     body = raw.find(b"\n", start, end) + 1  # the line after the code's key
     first = _FIRST.search(raw, body - 1, end)  # the code's first field: how fields are indented
@@ -214,7 +254,7 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None
     if _may_alias(raw, inside, field_end):
         return None
     code_line, problems_line = lines.at(start), lines.at(field)
-    entries: list[tuple[str, int, int, int, int]] = []
+    entries: list[tuple[str, int, int, int, int, bool]] = []
     slugs: set[str] = set()
     for entry, entry_end in listed:
         indent = _indent(raw, entry)
@@ -226,14 +266,24 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int) -> _Mapping | None
                 yaml.ScalarNode, slug, (True, False)) != _STR:
             return None  # a slug twice (the full read says so), or a key such as 404 or true
         slugs.add(slug)
-        try:
-            CParser(_CONTEXT + raw[entry:entry_end]).raw_parse()
-        except yaml.YAMLError:
+        piece = raw[entry:entry_end]
+        checked = not unchecked(code.group(1), slug, piece)
+        if checked and not whole(piece):
             return None
-        entries.append((slug, entry, entry_end, lines.at(entry), indent + 1))
+        entries.append((slug, entry, entry_end, lines.at(entry), indent + 1, checked))
     if not entries:
         return None
-    return _Mapping(code_line, problems_line, inside, field_end, entries)
+    return _Mapping(code.group(1), code_line, problems_line, inside, field_end, entries)
+
+
+def whole(piece: bytes) -> bool:
+    """Whether a problem type's text is a whole YAML entry on its own: libyaml parses it, as
+    deep as in the file, without making any object (`raw_parse`)."""
+    try:
+        CParser(_CONTEXT + piece).raw_parse()
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 def _indent(raw: bytes, line: int) -> int:
@@ -290,7 +340,7 @@ def _problems(indent: int) -> re.Pattern[bytes]:
 @cache
 def _at_most(indent: int) -> re.Pattern[bytes]:
     """A line indented by at most `indent` spaces that is not blank or a comment."""
-    return re.compile(rb"\n {0,%d}[^ \n#]" % indent)
+    return re.compile(rb"\n {0,%d}+[^ \n#]" % indent)
 
 
 class _Lines:
