@@ -30,7 +30,7 @@ from .arguments import (
     one_of,
     takes,
 )
-from .errors import ArgumentError, LoadError, each_loaded
+from .errors import ArgumentError, LoadError
 from .output import DEFAULT_OUT
 
 if TYPE_CHECKING:
@@ -502,22 +502,19 @@ def diff_catalogs(old: Catalog | str | Path, new: Catalog | str | Path) -> list[
 
 def _diff_files(old: tuple[str, bytes, Path], new: tuple[str, bytes, Path]) -> list[Located]:
     """`diff_catalogs` of two files (each its name, bytes and the folder its model references
-    import from): each file is read in a child forked before pydantic and the models are
-    imported here (`diff.files`), so that the three overlap on two cores. The new file's
-    reader leaves to the old file's what both write alike (`files.Span.checked`)."""
+    import from): both are read in a child forked before pydantic and the models are imported
+    here (`diff.files`), so that the two overlap on two cores."""
     from functools import partial
 
-    from .diff.files import load_readers, read_side
+    from .diff.files import read_pair
     from .output.background import Background
 
-    load_readers(old[0], new[0])
-    with Background(partial(read_side, *old)) as first, \
-            Background(partial(read_side, *new, old[1])) as second:
+    with Background(partial(read_pair, old, new)) as reader:
         from .diff.sides import diff_sides, prepare
 
-        prepare()  # while the children read
-        return diff_sides(*each_loaded([lambda: first.result().received(old[1]),
-                                        lambda: second.result().received(new[1])]))
+        prepare()  # while the child reads
+        before, after = reader.result()
+        return diff_sides(before.received(old[1]), after.received(new[1]))
 
 
 @takes(spec=PATH, codes=TEXT)

@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import assume, given
@@ -15,9 +16,11 @@ from hypothesis import strategies as st
 
 from specgen import diff_catalogs
 from specgen.catalog.load import load
+from specgen.diff import spans
 from specgen.diff.compare import compare
+from specgen.diff.files import read_side
 from specgen.diff.report import locate
-from specgen.diff.spans import Cut, cut, pieces
+from specgen.diff.spans import cut
 from specgen.errors import LoadError
 
 CODE_404 = """  404:
@@ -428,39 +431,32 @@ def test_a_ref_written_with_escapes_still_ties_a_problem_type_to_the_schemas(
     assert (kind, [c.change.rule.id for c in found]) == ("reported", ["field-type-changed"])
 
 
-# The new file's reader does not check a problem type written as in the old file, which the old
-# file's reader checks (files.Span.checked); the comparison makes sure it was.
+# The new file is cut knowing the texts of the old file's problem types, which are not checked
+# again (spans.cut's `known`): only pieces the old file's cut found whole are known.
 RUNS_ON = ("        title: Bad input\n        detail: The input is not what the API expects.\n"
            "        retryable: false\n      too-long:\n        title: Too long\n")
 
 
-def test_a_piece_left_to_the_other_reader_is_checked_when_that_reader_did_not_cut_it(
-    tmp_path: Path,
-) -> None:
-    """bad-input's title runs on across the next key line in both files, so the old file's
-    reader cuts nothing under 400. The new reader, which finds bad-input written as in the old
-    file, leaves it unchecked and cuts; the comparison finds that piece unchecked by either,
-    and the new file is read again whole: the report is about bad-input, not too-long."""
+def test_only_what_the_old_file_was_cut_into_is_known(tmp_path: Path) -> None:
+    """bad-input's title runs on across the next key line in both files: the old file is not
+    cut under 400, so bad-input's text is not known when the new file is cut, and is checked:
+    the report is about bad-input, not too-long."""
     old = _edit(BASE, RUNS_ON,
                 '        title: "Bad input\n      too-long:\n        title: Too long"\n')
     new = _edit(old, 'Too long"\n', 'Too short"\n')
-    old_raw, new_raw = old.encode("utf-8"), new.encode("utf-8")
-    assert b"400" not in _cut_codes(cut(new_raw))  # checked, the piece stops the cut there
-    assert b"400" in _cut_codes(cut(new_raw, pieces(old_raw)))  # unchecked, it does not
+    known = read_side("old.yaml", old.encode("utf-8"), tmp_path).pieces()
+    assert known and not any(piece.startswith(b"      bad-input:") for piece in known)
     kind, found = _same_outcome(old, new, tmp_path)
     assert (kind, [(c.change.subject, c.change.rule.id) for c in found]) == (
         "reported", [("problem bad-input", "problem-title-changed")])
 
 
-def _cut_codes(found: Cut | None) -> set[bytes]:
-    return {mapping.code for mapping in found.mappings} if found else set()
-
-
-def test_the_new_reader_checks_only_what_the_old_file_does_not_write_alike() -> None:
-    old = BASE.encode("utf-8")
+def test_the_new_file_is_cut_checking_only_what_the_old_file_does_not_write_alike(
+    tmp_path: Path,
+) -> None:
     new = _retitled(BASE).encode("utf-8")
-    found = cut(new, pieces(old))
-    assert found is not None
-    checked = {slug for mapping in found.mappings for slug, *_, done in mapping.entries if done}
-    assert checked == {"clash"}
-    assert all(done for mapping in cut(new).mappings for *_, done in mapping.entries)
+    known = read_side("old.yaml", BASE.encode("utf-8"), tmp_path).pieces()
+    assert len(known) == 4
+    with mock.patch("specgen.diff.spans._whole", wraps=spans._whole) as whole:
+        assert cut(new, known) is not None
+    assert [call.args[0].split(b":")[0].strip() for call in whole.call_args_list] == [b"clash"]

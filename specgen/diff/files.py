@@ -1,11 +1,17 @@
-"""One catalog file as `specgen diff` reads it, before any model is involved.
+"""The two catalog files `specgen diff` compares, read before any model is involved.
 
-Reading needs no pydantic: parsing the text, leaving out the examples (which no rule of diff
-reads) and writing down each problem type as it is written (`Written`; in a YAML file, where
-its text is, not parsed: `Span`), for `sides` to tell which ones cannot differ. So the two
-files are read each in a child forked before the models are imported (`api.diff_catalogs`),
-both while the parent imports them; what comes back is small, the examples being most of a
-big catalog.
+Validating a big catalog costs far more than comparing it, and most of two versions is the same.
+A model is a function of its data, so a problem type written alike in both files, under the same
+code, is the same model on both sides; it compares equal unless what it refers to outside itself
+changed: the catalog's `problem_base` (its type URI, when it gives no `type`) or `schemas` (the
+`$ref`s of its extensions). Such problem types are left out of both sides, and so are examples,
+which no rule of diff reads; `sides` validates and compares the rest.
+
+All of this needs no pydantic: parsing the text, leaving out the examples, writing down each
+problem type as it is written (`Written`; in a YAML file, where its text is, not parsed:
+`Span`) and telling which cannot differ. So both files are read in a child forked before the
+models are imported (`api.diff_catalogs`), while the parent imports them; what comes back is
+small, the examples and the problem types that cannot differ being most of a big catalog.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any, NamedTuple
 
 from ..catalog.json_source import JsonEntries, JsonPlaces
 from ..catalog.source import Document, Path_, Place, decode, no_cycle_collection, parse
+from ..errors import LoadError, each_loaded
 
 EXAMPLES = "examples"
 
@@ -44,10 +51,6 @@ class Span(NamedTuple):
     end: int
     line: int
     column: int
-    checked: bool = True
-    """Whether its reader checked that it is a whole YAML entry (`spans.whole`). The reader of
-    the new file leaves unchecked those written as in the old file, which the other reader
-    checks: `Side.confirmed` makes sure."""
 
     def needs(self, raw: bytes) -> tuple[str, ...]:
         """What its model may depend on outside itself (as `Written.needs`, without parsing:
@@ -57,13 +60,17 @@ class Span(NamedTuple):
         return ("problem_base",) + (("schemas",) if b"$ref" in text or b"\\" in text else ())
 
 
+Source = tuple[str, bytes, Path]
+"""A catalog file: its name, its bytes, and the folder its model references import from."""
+
+
 @dataclass
 class Side:
     """One catalog file as read: its data without examples, each problem type in it as
-    `Written` or `Span` (what goes back and forth between processes is then small), its document
-    for the positions of every path outside examples, and where its model references import
-    from. A JSON file's positions are found on demand from its text, which does not travel:
-    `entries` holds what the reader read of it, and `received` gives the text back."""
+    `Written` or `Span`, its document for the positions of every path outside examples, and
+    where its model references import from. A JSON file's positions are found on demand from
+    its text, which does not travel between processes: `entries` holds what the reader read of
+    it, and `received` gives the text back."""
 
     document: Document
     data: Any
@@ -73,12 +80,12 @@ class Side:
     """A YAML side's positions, which its `place` reads: those of problem types read later
     (`written`) are added."""
     raw: bytes = b""
-    """The bytes of the file (given back by `received`), which `Span`s are cut from."""
+    """The bytes of a YAML file, which `Span`s are cut from (until `reduced`)."""
 
     def received(self, raw: bytes) -> Side:
-        """The side with the bytes it was read from (in this process), and its JSON text."""
+        """The side in the process it was sent to, with its JSON text (`raw`) back."""
         if self.entries is None:
-            return replace(self, raw=raw)
+            return self
         text = decode(self.document.file, raw)
         return replace(self, document=replace(
             self.document, place=JsonPlaces(text, self.entries).place), entries=None, raw=raw)
@@ -96,28 +103,6 @@ class Side:
         self.positions.update(_pruned(positions))
         return _written_type(problem.code, _without(data))
 
-    def confirmed(self, other: Side) -> Side:
-        """The side once each of its problem types its reader left unchecked is known to be a
-        whole YAML entry: `other` has it checked, byte for byte, under the same code, or it is
-        checked here. When one is not, the cut that trusted it was wrong: the file is read
-        again here, every piece checked."""
-        theirs = other.problems()
-        for slug, places in self.problems().items():
-            for span in places:
-                if not isinstance(span, Span) or span.checked:
-                    continue
-                text = self.raw[span.start:span.end]
-                if any(isinstance(their, Span) and their.checked and their.code == span.code
-                       and other.raw[their.start:their.end] == text
-                       for their in theirs.get(slug, ())):
-                    continue
-                from .spans import whole
-
-                if not whole(text):
-                    return read_side(self.document.file, self.raw, self.folder).received(
-                        self.raw)
-        return self
-
     def problems(self) -> dict[Any, list[Written | Span]]:
         """Every problem type by slug; a slug twice in a catalog has two entries."""
         found: dict[Any, list[Written | Span]] = {}
@@ -127,27 +112,91 @@ class Side:
                 found.setdefault(slug, []).append(problem)
         return found
 
+    def pieces(self) -> frozenset[bytes]:
+        """The texts of the problem types cut out of a YAML file: each a whole entry."""
+        return frozenset(self.raw[problem.start:problem.end]
+                         for places in self.problems().values() for problem in places
+                         if isinstance(problem, Span))
 
-def load_readers(*names: str) -> None:
-    """Import the YAML reader now when a file is YAML: called before the readers are forked,
-    the children share one import, and this process has it for the problem types that
-    differ (`Side.written`)."""
-    if not all(name.endswith(".json") for name in names):
-        from . import spans  # noqa: F401
+    def reduced(self, unchanged: set[Any]) -> Side:
+        """The side as the models validate it: its data without the problem types that cannot
+        differ (`unchanged`), the others read back as data (LoadError, located, where a
+        problem type's text does not parse)."""
+        codes = _codes(self.data)
+        if not codes:
+            return replace(self, raw=b"")
+        kept = {}
+        for code, status in codes.items():
+            found = status.get("problems") if isinstance(status, dict) else None
+            if isinstance(found, dict):
+                status = {**status, "problems": {
+                    slug: marshal.loads(self.written(problem).form)
+                    for slug, problem in found.items() if slug not in unchanged}}
+            kept[code] = status
+        return replace(self, data={**self.data, "codes": kept}, raw=b"")
 
 
-def read_side(name: str, raw: bytes, folder: Path, other: bytes = b"") -> Side:
+def read_pair(old: Source, new: Source) -> tuple[Side, Side]:
+    """Both files read and `reduced` to what may differ between them (LoadError with the
+    problems of both when either is no catalog). The new one is read knowing the pieces cut out
+    of the old one, which are not checked again (`spans.cut`)."""
+    read: list[Side] = []
+    each_loaded([lambda: read.append(read_side(*old)),
+                 lambda: read.append(read_side(*new, read[0].pieces() if read else frozenset()))])
+    before, after = read
+    same = _unchanged(before, after)
+    reduced = each_loaded([lambda: before.reduced(same), lambda: after.reduced(same)])
+    return reduced[0], reduced[1]
+
+
+def _unchanged(old: Side, new: Side) -> set[Any]:
+    """The slugs of the problem types that cannot differ between the two catalogs."""
+    if not isinstance(old.data, dict) or not isinstance(new.data, dict):
+        return set()
+    same = {key: written(old.data.get(key)) == written(new.data.get(key))
+            for key in ("problem_base", "schemas")}
+    after = new.problems()
+    unchanged = set()
+    for slug, places in old.problems().items():
+        others = after.get(slug)
+        if len(places) != 1 or others is None or len(others) != 1:
+            continue  # added, removed, or twice in a catalog (refused later)
+        needs = _alike(old, places[0], new, others[0])
+        if needs is not None and all(same[key] for key in needs):
+            unchanged.add(slug)
+    return unchanged
+
+
+def _alike(old: Side, before: Written | Span, new: Side, after: Written | Span,
+           ) -> tuple[str, ...] | None:
+    """What a problem type written alike in both files may depend on outside itself (its
+    `needs`); None when it is not written alike (moved to another code, or changed), or is no
+    mapping. Two `Span`s are alike when their texts are, byte for byte."""
+    if isinstance(before, Span) and isinstance(after, Span):
+        if before.code != after.code or (old.raw[before.start:before.end]
+                                         != new.raw[after.start:after.end]):
+            return None
+        return before.needs(old.raw)
+    try:
+        written_before, written_after = old.written(before), new.written(after)
+    except LoadError:
+        return None  # `reduced` reads it again, and says so with the other side's problems
+    return written_before.needs if written_before == written_after else None
+
+
+def read_side(name: str, raw: bytes, folder: Path, known: frozenset[bytes] = frozenset(),
+              ) -> Side:
     """Parse a catalog file's bytes (LoadError, located, when they are not a catalog) and keep
-    what diff compares. A YAML file's problem types written as in `other`, the bytes of the
-    file it is compared with, are left for that file's reader to check (`Span.checked`)."""
+    what diff compares; `known`: texts of problem types that are whole YAML entries."""
     with no_cycle_collection():
         text = decode(name, raw)
         if not name.endswith(".json"):
-            from .spans import pieces, read_yaml_cut  # PyYAML is imported only for YAML
+            from .spans import read_yaml_cut  # PyYAML is imported only for YAML
 
-            data, positions = read_yaml_cut(name, raw, text, pieces(other))
+            data, positions = read_yaml_cut(name, raw, text, known)
             kept = _pruned(positions)
-            return Side(Document(name, None, kept.get), _read(data), folder, positions=kept)
+            return Side(Document(name, None, kept.get), _read(data), folder, positions=kept,
+                        raw=raw)
         document = parse(name, text)
         place, entries = _portable(document.place)
         return Side(replace(document, data=None, place=place), _read(document.data), folder,

@@ -1,13 +1,8 @@
-"""The two catalog files `specgen diff` compares: parsed in full, validated where they can differ.
+"""The two catalog files `specgen diff` compares, validated where they can differ and compared.
 
-Validating a big catalog costs far more than comparing it, and most of two versions is the same.
-A model is a function of its data, so a problem type written alike in both files, under the same
-code, is the same model on both sides; it compares equal unless what it refers to outside itself
-changed: the catalog's `problem_base` (its type URI, when it gives no `type`) or `schemas` (the
-`$ref`s of its extensions). Such problem types are left out of both sides before validation, and
-so are examples, which no rule of diff reads. Everything else (the catalog's top level, every
-code, every other problem type) is validated as `load` validates it, and a catalog that does
-not validate is refused with its problems located. Of `check`'s rules, diff applies those that
+What `files.read_pair` leaves of each (the catalog's top level, every code, every problem type
+that may differ; no examples) is validated as `load` validates it, and a catalog that does not
+validate is refused with its problems located. Of `check`'s rules, diff applies those that
 decide what it compares (problem type slugs are unique, shared headers exist, schemas are JSON
 Schema whose `$ref`s lead somewhere); the others are about examples and prose, which are
 `specgen check`'s business.
@@ -15,10 +10,8 @@ Schema whose `$ref`s lead somewhere); the others are about examples and prose, w
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
 
 from ..catalog.load import catalog_model, importable
 from ..catalog.models import Catalog, ModelRef
@@ -26,17 +19,15 @@ from ..catalog.problems import extension_errors
 from ..catalog.schemas import schema_errors
 from ..errors import LoadError, PathPart, Problem, each_loaded, sorted_problems
 from .compare import Schemas, compare
-from .files import Side, Span, Written, written
+from .files import Side
 from .report import Located, locate
 
 
 def diff_sides(old: Side, new: Side) -> list[Located]:
-    """What changed from catalog file `old` to `new` (each read by `files.read_side`), exactly
-    as comparing the two loaded catalogs finds; `new` may be read knowing `old`'s bytes."""
-    new = new.confirmed(old)
-    same = _unchanged(old, new)
+    """What changed from catalog file `old` to `new` (as `files.read_pair` reads them), exactly
+    as comparing the two loaded catalogs finds."""
     (old_catalog, old_schemas), (new_catalog, new_schemas) = each_loaded(
-        partial(_validated, side, same) for side in (old, new))
+        partial(_validated, side) for side in (old, new))
     changes = compare(old_catalog, new_catalog, (old_schemas, new_schemas))
     return locate(changes, old.document.locate, new.document.locate)
 
@@ -47,11 +38,10 @@ def prepare() -> None:
     Catalog.model_rebuild()
 
 
-def _validated(side: Side, unchanged: set[Any]) -> tuple[Catalog, Schemas]:
-    """The side's catalog (without the `unchanged` problem types) and its named schemas
-    resolved; LoadError, located, when the catalog breaks a rule that decides what diff
-    compares."""
-    catalog = catalog_model(side.document, _reduced(side, unchanged))
+def _validated(side: Side) -> tuple[Catalog, Schemas]:
+    """The side's catalog and its named schemas resolved; LoadError, located, when the catalog
+    breaks a rule that decides what diff compares."""
+    catalog = catalog_model(side.document, side.data)
     schemas = _schemas(catalog, side)
     found = [*_undefined(catalog), *schema_errors(catalog, schemas),
              *extension_errors(catalog, set(catalog.schemas))]
@@ -102,56 +92,3 @@ def _schemas(catalog: Catalog, side: Side) -> Schemas:
     if problems:
         raise LoadError(problems)
     return resolved
-
-
-def _unchanged(old: Side, new: Side) -> set[Any]:
-    """The slugs of the problem types that cannot differ between the two catalogs."""
-    if not isinstance(old.data, dict) or not isinstance(new.data, dict):
-        return set()
-    same = {key: written(old.data.get(key)) == written(new.data.get(key))
-            for key in ("problem_base", "schemas")}
-    after = new.problems()
-    unchanged = set()
-    for slug, places in old.problems().items():
-        others = after.get(slug)
-        if len(places) != 1 or others is None or len(others) != 1:
-            continue  # added, removed, or twice in a catalog (refused later)
-        needs = _alike(old, places[0], new, others[0])
-        if needs is not None and all(same[key] for key in needs):
-            unchanged.add(slug)
-    return unchanged
-
-
-def _alike(old: Side, before: Written | Span, new: Side, after: Written | Span,
-           ) -> tuple[str, ...] | None:
-    """What a problem type written alike in both files may depend on outside itself (its
-    `needs`); None when it is not written alike (moved to another code, or changed), or is no
-    mapping. Two `Span`s are alike when their texts are, byte for byte."""
-    if isinstance(before, Span) and isinstance(after, Span):
-        if before.code != after.code or (old.raw[before.start:before.end]
-                                         != new.raw[after.start:after.end]):
-            return None
-        return before.needs(old.raw)
-    try:
-        written_before, written_after = old.written(before), new.written(after)
-    except LoadError:
-        return None  # validation reads it again, and says so with the other side's problems
-    return written_before.needs if written_before == written_after else None
-
-
-def _reduced(side: Side, unchanged: set[Any]) -> Any:
-    """The side's catalog as read (without examples) without the problem types that cannot
-    differ, and the others' data read back from their written form (or their text)."""
-    data = side.data
-    codes = data.get("codes") if isinstance(data, dict) else None
-    if not isinstance(codes, dict):
-        return data
-    kept = {}
-    for code, status in codes.items():
-        found = status.get("problems") if isinstance(status, dict) else None
-        if isinstance(found, dict):
-            status = {**status, "problems": {slug: marshal.loads(side.written(problem).form)
-                                             for slug, problem in found.items()
-                                             if slug not in unchanged}}
-        kept[code] = status
-    return {**data, "codes": kept}

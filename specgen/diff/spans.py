@@ -29,17 +29,15 @@ A mapping that breaks any of these stays in the text, parsed in full; any doubt 
 reads the whole file, as `check` does.
 
 Checking every piece is most of what the cut costs, and most pieces of the new file are written
-as in the old one. Whether a piece is a whole entry depends on its bytes alone, so the new
-file's reader, given the old file's bytes, leaves unchecked each piece written there byte for
-byte under the same code and slug, and says so (`files.Span.checked`); the comparison then finds
-each such piece checked by the old file's reader, or checks it, and reads the new file again
-whole if the cut trusted a piece that is not a whole entry (`files.Side.confirmed`).
+as in the old one. Whether a piece is a whole entry depends on its bytes alone: the new file is
+cut knowing the old file's pieces, each checked already, and a piece written as one of them,
+byte for byte, is not checked again (`cut`'s `known`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Collection
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -79,7 +77,7 @@ _INDENT = re.compile(rb" *")
 # A code's key line, its value below it; and what may begin a flow collection, or a tag, on the
 # line below: the code (and `codes`) must be a block mapping, whose indentation the cut reads.
 _CODE_KEY = re.compile(
-    rb" *([0-9A-Za-z_]+|\"[0-9A-Za-z_]+\"|'[0-9A-Za-z_]+'):(?:[ \t]+#[^\n]*)?[ \t]*\n")
+    rb" *(?:[0-9A-Za-z_]+|\"[0-9A-Za-z_]+\"|'[0-9A-Za-z_]+'):(?:[ \t]+#[^\n]*)?[ \t]*\n")
 _NOT_BLOCK = b"{[!"
 _SLUG = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|\n|$)")
 _STR = "tag:yaml.org,2002:str"
@@ -87,21 +85,14 @@ _RESOLVER = Resolver()
 
 
 class _Mapping(NamedTuple):
-    """A code's `problems` block mapping as cut: the code's key as written, where it and
-    `problems` are, which bytes were emptied, and each entry's slug, bytes, key line and column,
-    and whether it was checked (`whole`)."""
+    """A code's `problems` block mapping as cut: where the code's key and `problems` are, which
+    bytes were emptied, and each entry's slug, bytes and key line."""
 
-    code: bytes
     code_line: int
     problems_line: int
     start: int
     end: int
-    entries: list[tuple[str, int, int, int, int, bool]]
-
-
-Unchecked = Callable[[bytes, str, bytes], bool]
-"""Whether the piece of a code (its key as written) and slug, given its text, is left
-unchecked."""
+    entries: list[tuple[str, int, int, int, int]]
 
 
 class Cut(NamedTuple):
@@ -134,46 +125,17 @@ class Cut(NamedTuple):
             found.append((str(key), status, mapping))
         for code, status, mapping in found:
             status["problems"] = {
-                slug: Span(code, start, end, line, column, checked)
-                for slug, start, end, line, column, checked in mapping.entries}
-            for slug, _, _, line, column, _ in mapping.entries:
+                slug: Span(code, start, end, line, column)
+                for slug, start, end, line, column in mapping.entries}
+            for slug, _, _, line, column in mapping.entries:
                 positions[("codes", code, "problems", slug)] = (line, column)
         return True
 
 
-Pieces = dict[tuple[bytes, str], bytes]
-"""A YAML catalog's problem types as `cut` finds them, none checked: each one's text by its
-code (the key as written) and slug."""
-
-
-def pieces(raw: bytes) -> Pieces:
-    """The problem types of the other file (`cut`'s `known`)."""
-    found = _mappings(raw, lambda code, slug, piece: True)
-    return {(mapping.code, slug): raw[start:end] for mapping in found or ()
-            for slug, start, end, *_ in mapping.entries}
-
-
-def cut(raw: bytes, known: Pieces | None = None) -> Cut | None:
+def cut(raw: bytes, known: Collection[bytes] = frozenset()) -> Cut | None:
     """The catalog's text with the problem types of each code cut out, where that is sound;
-    None when nothing is cut. A piece written in `known` (the other file's `pieces`) under the
-    same code and slug, byte for byte, is not checked here: the reader of the other file checks
-    it, and its `Span` says so (`files.Side.confirmed`)."""
-    given = known or {}
-    mappings = _mappings(raw, lambda code, slug, piece: given.get((code, slug)) == piece)
-    if not mappings:
-        return None
-    parts, last = [], 0
-    for mapping in mappings:
-        parts.append(raw[last:mapping.start])
-        parts.append(b"\n" * raw.count(b"\n", mapping.start, mapping.end))
-        last = mapping.end
-    parts.append(raw[last:])
-    return Cut(b"".join(parts).decode("utf-8"), mappings)
-
-
-def _mappings(raw: bytes, unchecked: Unchecked) -> list[_Mapping] | None:
-    """The `problems` mappings of the codes that can be cut, each piece checked unless
-    `unchecked` says so; None when the file is not cut at all."""
+    None when nothing is cut. `known`: texts already found to be whole entries (`_whole`), which
+    are not checked again."""
     if CParser is None or _uncuttable(raw):
         return None
     codes = _CODES_FIRST.match(raw) or _CODES.search(raw)
@@ -185,15 +147,24 @@ def _mappings(raw: bytes, unchecked: Unchecked) -> list[_Mapping] | None:
     listed, _ = _entries(raw, start, top.start() + 1 if top else len(raw))
     if listed and raw[listed[0][0] + _indent(raw, listed[0][0])] in _NOT_BLOCK:
         return None
-    return [mapping for mapping in (_mapping(raw, lines, *code, unchecked) for code in listed)
-            if mapping is not None]
+    mappings = [mapping for mapping in (_mapping(raw, lines, *code, known) for code in listed)
+                if mapping is not None]
+    if not mappings:
+        return None
+    parts, last = [], 0
+    for mapping in mappings:
+        parts.append(raw[last:mapping.start])
+        parts.append(b"\n" * raw.count(b"\n", mapping.start, mapping.end))
+        last = mapping.end
+    parts.append(raw[last:])
+    return Cut(b"".join(parts).decode("utf-8"), mappings)
 
 
-def read_yaml_cut(name: str, raw: bytes, text: str, known: Pieces | None = None,
+def read_yaml_cut(name: str, raw: bytes, text: str, known: Collection[bytes] = frozenset(),
                   ) -> tuple[Any, dict[Path_, Place]]:
     """A YAML file's data and positions, its problem types cut out as `Span`s where they can
-    be (`spans`; those written as in `known` not checked); any doubt, or any error, reads the
-    whole text instead (the error, then, as `check` reports it)."""
+    be (`spans`; the `known` texts not checked again); any doubt, or any error, reads the whole
+    text instead (the error, then, as `check` reports it)."""
     found = cut(raw, known)
     if found is not None:
         try:
@@ -231,13 +202,12 @@ def _within(at: Path_) -> str:
 _CONTEXT = _within(("codes", "", "problems")).encode()
 
 
-def _mapping(raw: bytes, lines: _Lines, start: int, end: int, unchecked: Unchecked,
+def _mapping(raw: bytes, lines: _Lines, start: int, end: int, known: Collection[bytes],
              ) -> _Mapping | None:
     """The `problems` mapping of the code written in `start:end`, cut out; None when it is
-    not a block mapping of text keys whose entries each parse on their own (`whole`), those
-    left `unchecked` aside."""
-    code = _CODE_KEY.match(raw, start, end)
-    if code is None:
+    not a block mapping of text keys whose entries each parse on their own (`_whole`, unless
+    `known`)."""
+    if not _CODE_KEY.match(raw, start, end):
         return None
     body = raw.find(b"\n", start, end) + 1  # the line after the code's key
     first = _FIRST.search(raw, body - 1, end)  # the code's first field: how fields are indented
@@ -254,7 +224,7 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int, unchecked: Uncheck
     if _may_alias(raw, inside, field_end):
         return None
     code_line, problems_line = lines.at(start), lines.at(field)
-    entries: list[tuple[str, int, int, int, int, bool]] = []
+    entries: list[tuple[str, int, int, int, int]] = []
     slugs: set[str] = set()
     for entry, entry_end in listed:
         indent = _indent(raw, entry)
@@ -267,16 +237,15 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int, unchecked: Uncheck
             return None  # a slug twice (the full read says so), or a key such as 404 or true
         slugs.add(slug)
         piece = raw[entry:entry_end]
-        checked = not unchecked(code.group(1), slug, piece)
-        if checked and not whole(piece):
+        if piece not in known and not _whole(piece):
             return None
-        entries.append((slug, entry, entry_end, lines.at(entry), indent + 1, checked))
+        entries.append((slug, entry, entry_end, lines.at(entry), indent + 1))
     if not entries:
         return None
-    return _Mapping(code.group(1), code_line, problems_line, inside, field_end, entries)
+    return _Mapping(code_line, problems_line, inside, field_end, entries)
 
 
-def whole(piece: bytes) -> bool:
+def _whole(piece: bytes) -> bool:
     """Whether a problem type's text is a whole YAML entry on its own: libyaml parses it, as
     deep as in the file, without making any object (`raw_parse`)."""
     try:
