@@ -23,9 +23,11 @@ from hypothesis import strategies as st
 from scale import problem_catalog
 
 from specgen import diff_catalogs
+from specgen.catalog.json_source import JsonPlaces
 from specgen.catalog.load import load
 from specgen.cli import cli
 from specgen.diff.compare import compare
+from specgen.diff.files import read_side
 from specgen.diff.report import Located, locate
 from specgen.diff.spans import cut
 from specgen.errors import LoadError
@@ -517,3 +519,47 @@ def test_errors_in_changed_problem_types_of_both_files_are_both_reported(
     result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
     assert result.exit_code == 2
     assert [line.split(":")[0] for line in result.stderr.splitlines()] == [str(old), str(new)]
+
+
+# A JSON file is read knowing the codes read from the other file: a code written alike, byte
+# for byte, is not decoded again (json_source.JsonPlaces' `known`).
+def test_json_codes_written_alike_are_decoded_once(tmp_path: Path) -> None:
+    old = _base()
+    new = copy.deepcopy(old)
+    _toggle_retryable(3)(new)
+    changed = [str(code) for code in old["codes"] if old["codes"][code] != new["codes"][code]]
+    old_path, new_path = _write(tmp_path, "old", old, "json"), _write(tmp_path, "new", new, "json")
+    before = read_side(str(old_path), old_path.read_bytes(), tmp_path)
+    with mock.patch.object(JsonPlaces, "_value", autospec=True,
+                           side_effect=JsonPlaces._value) as value:
+        read_side(str(new_path), new_path.read_bytes(), tmp_path, before)
+    decoded = [call.args[1] for call in value.call_args_list]
+    assert len(changed) == 1 and len(old["codes"]) > 3
+    assert [path for path in decoded if path[:1] == ("codes",) and len(path) == 2] == [
+        ("codes", changed[0])]
+    assert diff_catalogs(str(old_path), str(new_path)) == _full(old_path, new_path)
+
+
+@pytest.mark.parametrize("after", ["x", " 1", ", \"404\": {}"])
+def test_text_after_a_json_code_written_alike_is_read_as_the_full_read_does(
+    after: str, tmp_path: Path
+) -> None:
+    """The old file's code is an object, whose text ends where it closes: what follows it in
+    the new file is read as ever (an error where the full read finds one)."""
+    old_path = _write(tmp_path, "old", _base(), "json")
+    text = old_path.read_text(encoding="utf-8")
+    first = sorted(_base()["codes"])[0]
+    start = text.index(f'"{first}": ')
+    end = start + len(f'"{first}": ') + json.JSONDecoder().raw_decode(
+        text, start + len(f'"{first}": '))[1] - (start + len(f'"{first}": '))
+    new_path = tmp_path / "new.json"
+    new_path.write_text(text[:end] + after + text[end:], encoding="utf-8")
+    try:
+        expected: Any = _full(old_path, new_path)
+    except LoadError as exc:
+        expected = str(exc)
+    try:
+        found: Any = diff_catalogs(str(old_path), str(new_path))
+    except LoadError as exc:
+        found = str(exc)
+    assert found == expected

@@ -74,11 +74,12 @@ def _nesting(data: Any) -> int:
     return level
 
 
-def parse_json(file: str, text: str) -> Document:
-    """C-speed json for well-formed files; the locating parser for errors and positions."""
+def parse_json(file: str, text: str, known: Known | None = None) -> Document:
+    """C-speed json for well-formed files; the locating parser for errors and positions.
+    `known`: values already read from another text (`JsonPlaces`)."""
     # Escaped surrogates need the locating parser, which refuses lone halves.
     if not _ESCAPED_SURROGATE.search(text):
-        places = JsonPlaces(text)
+        places = JsonPlaces(text, known=known)
         try:
             data = places.read()
         except (ValueError, RecursionError):
@@ -106,7 +107,8 @@ def _clean_json(text: str) -> bool:
     return not raw_found and ("\\" not in text or _UNSHOWABLE_ESCAPE.search(text) is None)
 
 
-JsonEntries = dict[Path_, tuple[dict[str, tuple[int, int]], int | None]]
+JsonEntries = dict[Path_, tuple[dict[str, tuple[int, int, int]], int | None]]
+Known = dict[Path_, tuple[str, Any]]
 
 
 class JsonPlaces:
@@ -115,12 +117,17 @@ class JsonPlaces:
     values skipped by the C decoder, so locating a few messages in a big file costs a fraction
     of a C-speed parse, never a parse in Python."""
 
-    def __init__(self, text: str, entries: JsonEntries | None = None) -> None:
+    def __init__(self, text: str, entries: JsonEntries | None = None,
+                 known: Known | None = None) -> None:
         self.text = text
-        # Container path -> its entries read so far (key or item index -> offsets of the entry
-        # and of its value), and where reading stopped (None: at its end). Another process
-        # that read the same text may hand over what it read.
+        # Container path -> its entries read so far (key or item index -> offsets of the entry,
+        # of its value and of the value's end), and where reading stopped (None: at its end).
+        # Another process that read the same text may hand over what it read.
         self.entries: JsonEntries = {} if entries is None else entries
+        # Objects read from another text, by path: an entry that `read` reads there written
+        # as that text is that value (an object's text ends where it closes, and means what it
+        # meant there: the same keys, values and depth), and is not decoded again.
+        self.known: Known = {} if known is None else known
 
     def read(self) -> Any:
         """The text's data, as `json.loads` with the hooks of `_HOOKED` reads it (raising
@@ -137,7 +144,7 @@ class JsonPlaces:
         text = self.text
         if path not in _READ_WHOLE or not text.startswith("{", start):
             return _HOOKED.raw_decode(text, start)
-        table: dict[str, tuple[int, int]] = {}
+        table: dict[str, tuple[int, int, int]] = {}
         data: dict[str, Any] = {}
         index = _skip_space(text, start + 1)
         if text.startswith("}", index):
@@ -153,8 +160,13 @@ class JsonPlaces:
             if name in data:
                 raise _Duplicate
             value = _skip_space(text, colon + 1)
-            table[name] = (index, value)
-            data[name], end = self._value((*path, name), value)
+            child = (*path, name)
+            same = self.known.get(child)
+            if same is not None and same[0].startswith("{") and text.startswith(same[0], value):
+                data[name], end = same[1], value + len(same[0])
+            else:
+                data[name], end = self._value(child, value)
+            table[name] = (index, value, end)
             index = _skip_space(text, end)
             if text.startswith("}", index):
                 self.entries[path] = (table, None)
@@ -170,12 +182,13 @@ class JsonPlaces:
             found = self._entry(path[:depth], value, part)
             if found is None:
                 return None
-            entry, value = found
+            entry, value, _ = found
         line, start = line_start(self.text, entry)
         return line, entry - start + 1
 
-    def _entry(self, container: Path_, start: int, key: str) -> tuple[int, int] | None:
-        """(offset of the entry, of its value) of `key` in the container at `start`."""
+    def _entry(self, container: Path_, start: int, key: str) -> tuple[int, int, int] | None:
+        """(offset of the entry, of its value, of the value's end) of `key` in the container at
+        `start`."""
         text = self.text
         if container in self.entries:
             table, index = self.entries[container]
@@ -192,8 +205,9 @@ class JsonPlaces:
                 index = _skip_space(text, _skip_space(text, index) + 1)  # past the colon
             else:
                 name = str(len(table))
-            table[name] = (entry, index)
-            index = _skip_space(text, _DECODER.raw_decode(text, index)[1])
+            end = _DECODER.raw_decode(text, index)[1]
+            table[name] = (entry, index, end)
+            index = _skip_space(text, end)
             if text.startswith(",", index):
                 index = _skip_space(text, index + 1)
         self.entries[container] = (table, index)

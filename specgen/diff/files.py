@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..catalog.json_source import JsonEntries, JsonPlaces
-from ..catalog.source import Document, Path_, Place, decode, no_cycle_collection, parse
+from ..catalog.json_source import JsonEntries, JsonPlaces, Known, parse_json
+from ..catalog.source import Document, Path_, Place, decode, no_cycle_collection
 from ..errors import LoadError, each_loaded
 
 EXAMPLES = "examples"
@@ -80,7 +80,7 @@ class Side:
     """A YAML side's positions, which its `place` reads: those of problem types read later
     (`written`) are added."""
     raw: bytes = b""
-    """The bytes of a YAML file, which `Span`s are cut from (until `reduced`)."""
+    """The bytes of the file, which `Span`s are cut from (until `reduced`)."""
 
     def received(self, raw: bytes) -> Side:
         """The side in the process it was sent to, with its JSON text (`raw`) back."""
@@ -118,6 +118,18 @@ class Side:
                          for places in self.problems().values() for problem in places
                          if isinstance(problem, Span))
 
+    def json_codes(self) -> Known:
+        """The codes read from a JSON file (each a mapping, as `read_side` keeps it), with
+        their text."""
+        table = self.entries.get(("codes",)) if self.entries else None
+        codes = _codes(self.data)
+        if table is None or not codes:
+            return {}
+        text = decode(self.document.file, self.raw)
+        return {("codes", name): (text[value:end], codes[name])
+                for name, (_, value, end) in table[0].items()
+                if isinstance(codes.get(name), dict)}
+
     def reduced(self, unchanged: set[Any]) -> Side:
         """The side as the models validate it: its data without the problem types that cannot
         differ (`unchanged`), the others read back as data (LoadError, located, where a
@@ -138,11 +150,11 @@ class Side:
 
 def read_pair(old: Source, new: Source) -> tuple[Side, Side]:
     """Both files read and `reduced` to what may differ between them (LoadError with the
-    problems of both when either is no catalog). The new one is read knowing the pieces cut out
-    of the old one, which are not checked again (`spans.cut`)."""
+    problems of both when either is no catalog). The new one is read knowing what the old one
+    read (`read_side`'s `before`)."""
     read: list[Side] = []
     each_loaded([lambda: read.append(read_side(*old)),
-                 lambda: read.append(read_side(*new, read[0].pieces() if read else frozenset()))])
+                 lambda: read.append(read_side(*new, read[0] if read else None))])
     before, after = read
     same = _unchanged(before, after)
     reduced = each_loaded([lambda: before.reduced(same), lambda: after.reduced(same)])
@@ -184,23 +196,25 @@ def _alike(old: Side, before: Written | Span, new: Side, after: Written | Span,
     return written_before.needs if written_before == written_after else None
 
 
-def read_side(name: str, raw: bytes, folder: Path, known: frozenset[bytes] = frozenset(),
-              ) -> Side:
+def read_side(name: str, raw: bytes, folder: Path, before: Side | None = None) -> Side:
     """Parse a catalog file's bytes (LoadError, located, when they are not a catalog) and keep
-    what diff compares; `known`: texts of problem types that are whole YAML entries."""
+    what diff compares. `before`: the other file, read already in this process; what both
+    write alike is not read twice: the problem types cut out of a YAML file are not checked
+    again (`spans.cut`), the codes of a JSON file are not decoded again (`JsonPlaces`)."""
     with no_cycle_collection():
         text = decode(name, raw)
         if not name.endswith(".json"):
             from .spans import read_yaml_cut  # PyYAML is imported only for YAML
 
+            known = before.pieces() if before is not None else frozenset()
             data, positions = read_yaml_cut(name, raw, text, known)
             kept = _pruned(positions)
             return Side(Document(name, None, kept.get), _read(data), folder, positions=kept,
                         raw=raw)
-        document = parse(name, text)
+        document = parse_json(name, text, before.json_codes() if before is not None else None)
         place, entries = _portable(document.place)
         return Side(replace(document, data=None, place=place), _read(document.data), folder,
-                    entries)
+                    entries, raw=raw)
 
 
 def _nowhere(path: tuple[str, ...]) -> None:
@@ -219,7 +233,7 @@ def _read(data: Any) -> Any:
         found = status.get("problems") if isinstance(status, dict) else None
         if isinstance(found, dict):
             status["problems"] = {
-                slug: problem if isinstance(problem, Span)
+                slug: problem if isinstance(problem, Span | Written)  # as read before
                 else _written_type(str(code), _without(problem))
                 for slug, problem in found.items()}
         kept[code] = status

@@ -74,6 +74,7 @@ _CODES = re.compile(b"\n" + _CODES_LINE)
 _TOP = re.compile(rb"\n[^ \n#]")
 _FIRST = re.compile(rb"\n( *+)[^ \n#]")
 _INDENT = re.compile(rb" *")
+_LINE_END = re.compile(rb"[ \t]*(?:#[^\n]*)?\n")
 # A code's key line, its value below it; and what may begin a flow collection, or a tag, on the
 # line below: the code (and `codes`) must be a block mapping, whose indentation the cut reads.
 _CODE_KEY = re.compile(
@@ -214,10 +215,10 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int, known: Collection[
     if first is None or raw[first.end() - 1] in _NOT_BLOCK:
         return None
     fields = len(first.group(1))
-    found = _problems(fields).search(raw, body - 1, end)
+    found = _problems(raw, fields, body - 1, end)
     if found is None:
         return None
-    field, inside = found.start() + 1, found.end()
+    field, inside = found
     listed, field_end = _entries(raw, inside, end, fields)
     if field_end < end and _indent(raw, field_end) > fields:
         return None  # a line indented between the fields and the entries: problems' value, cut
@@ -279,7 +280,8 @@ def _uncuttable(raw: bytes) -> bool:
     break other than "\\n" or a byte order mark (which libyaml skips where a line begins)."""
     return (raw.startswith(b"%") or b"\n%" in raw
             or any(last in raw and odd in raw for last, odd in _ODD)
-            or (b"&" in raw and _ANCHOR.search(raw) is not None) or _TAB.search(raw) is not None)
+            or (b"&" in raw and _ANCHOR.search(raw) is not None)
+            or (b"\t" in raw and _TAB.search(raw) is not None))
 
 
 def _entries(raw: bytes, start: int, end: int, outer: int = 0,
@@ -300,10 +302,17 @@ def _entries(raw: bytes, start: int, end: int, outer: int = 0,
     return list(zip(found, [*found[1:], stop], strict=True)), stop
 
 
-@cache
-def _problems(indent: int) -> re.Pattern[bytes]:
-    """The line of a code's field `problems` (indented by `indent`), its value below it."""
-    return re.compile(rb"\n {%d}problems:[ \t]*(?:#[^\n]*)?\n" % indent)
+def _problems(raw: bytes, indent: int, start: int, end: int) -> tuple[int, int] | None:
+    """Where the first line in `start:end` of a code's field `problems` (indented by `indent`,
+    its value below it) starts and ends; found at memchr's speed."""
+    key = b"\n" + b" " * indent + b"problems:"
+    found = raw.find(key, start, end)
+    while found != -1:
+        rest = _LINE_END.match(raw, found + len(key), end)
+        if rest is not None:
+            return found + 1, rest.end()
+        found = raw.find(key, found + 1, end)
+    return None
 
 
 @cache
