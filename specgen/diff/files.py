@@ -145,7 +145,15 @@ class Side:
                     slug: marshal.loads(self.written(problem).form)
                     for slug, problem in found.items() if slug not in unchanged}}
             kept[code] = status
-        return replace(self, data={**self.data, "codes": kept}, raw=b"")
+        reduced = replace(self, data={**self.data, "codes": kept}, raw=b"")
+        if self.positions is None:
+            return reduced
+        # Nothing in a problem type that cannot differ is located: its positions stay here.
+        positions = {path: where for path, where in self.positions.items()
+                     if not (len(path) > 3 and path[0] == "codes" and path[2] == "problems"
+                             and path[3] in unchanged)}
+        return replace(reduced, document=replace(self.document, place=positions.get),
+                       positions=positions)
 
 
 def read_pair(old: Source, new: Source) -> tuple[Side, Side]:
