@@ -18,13 +18,14 @@ from unittest import mock
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scale import problem_catalog
 
 from specgen import diff_catalogs
 from specgen.catalog.json_source import JsonPlaces
 from specgen.catalog.load import load
+from specgen.catalog.source import parse
 from specgen.cli import cli
 from specgen.diff.compare import compare
 from specgen.diff.files import read_side
@@ -563,3 +564,65 @@ def test_text_after_a_json_code_written_alike_is_read_as_the_full_read_does(
     except LoadError as exc:
         found = str(exc)
     assert found == expected
+
+
+# Text inserted into JSON catalogs, right or wrong: a code the new file writes as the old one
+# did is not decoded again, which must not change what diff finds wherever the text falls.
+JSON_JUNK = [",", "{", "}", "[", "]", '"', ":", " ", "\n", '"x": 1,', '"400": {},', "1e999",
+             "NaN", '"\\ud800"', '"title": "T",', '"retryable": true,', "null,", '{"a": {}}',
+             '"examples": [],', "\\", "\t", '"', "0", "-", '"retry": "Later.",',
+             '"deprecated": {"sunset": "2030-01"},', '"x-note": "\\u00e9",']
+
+
+@given(
+    junk=st.lists(st.tuples(st.sampled_from(JSON_JUNK), st.integers(0, 10**7), st.booleans()),
+                  min_size=1, max_size=3),
+    both=st.booleans(),
+)
+def test_junk_in_json_is_refused_or_compared_as_loaded_whole(
+    junk: list[tuple[str, int, bool]], both: bool, tmp_path_factory: Any
+) -> None:
+    """Text inserted anywhere in the new JSON file (and perhaps in the old one too, when it
+    still loads): where both load, diff reports what the full comparison does; where the new
+    one is no JSON catalog, diff refuses it with the parser's first problem; otherwise (a rule
+    of `check` that diff does not apply, about examples say) it reports or refuses, located."""
+    folder = tmp_path_factory.mktemp("junk")
+    base = _write(folder, "base", _base(), "json").read_text(encoding="utf-8")
+    text = base
+    for snippet, where, line in junk:
+        at = where % len(text)
+        if line:  # before the next member, where another may well fit
+            at = text.find('\n  "', at) + 1 or at
+            at += len(text) - len(text[at:].lstrip(" "))
+        text = text[:at] + snippet + text[at:]
+    old_path, new_path = folder / "old.json", folder / "new.json"
+    old_path.write_text(text if both else base, encoding="utf-8")
+    new_path.write_text(_retitle_json(text), encoding="utf-8")
+    if both:
+        try:
+            load(old_path)
+        except LoadError:
+            assume(False)
+    found = _json_outcome(diff_catalogs, old_path, new_path)
+    full = _json_outcome(_full, old_path, new_path)
+    if full[0] == "reported":
+        assert found == full
+        return
+    try:
+        parse(str(new_path), new_path.read_text(encoding="utf-8"))
+    except LoadError as exc:
+        assert found == ("refused", str(exc).splitlines()[0])
+        return
+    assert found[0] == "reported" or found[1].startswith(f"{new_path}:")
+
+
+def _retitle_json(text: str) -> str:
+    """The text with one change diff reports, where the text still has it."""
+    return text.replace('"title": "Error 1 of status', '"title": "Retitled error 1 of status', 1)
+
+
+def _json_outcome(compare_: Callable[..., Any], old: Path, new: Path) -> tuple[str, Any]:
+    try:
+        return "reported", compare_(str(old), str(new))
+    except LoadError as exc:
+        return "refused", str(exc).splitlines()[0]
