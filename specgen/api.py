@@ -26,6 +26,7 @@ from .arguments import (
     RULES,
     SECONDS,
     STATUS,
+    STATUS_OR_CLASS,
     TEXT,
     one_of,
     takes,
@@ -88,13 +89,24 @@ def check_catalog(catalog: Catalog | str | Path | None = None) -> list[Problem]:
     return checked(_loaded(catalog))
 
 
-@takes(code=STATUS)
-def explain(code: int) -> str:
+@takes(code=STATUS_OR_CLASS)
+def explain(code: int | str) -> str:
     """What a status code is: IANA registration, known vendor uses, client fallback
-    (`specgen explain`)."""
-    from .catalog.registry import explain as explain_code
+    (`specgen explain`); for a class such as "5xx", its registered codes and the unregistered
+    ones known vendors use.
 
-    return explain_code(code)
+    ```python
+    from specgen import explain
+
+    print(explain(561))
+    print(explain("5xx"))
+    ```
+    """
+    from .catalog import registry
+
+    if isinstance(code, str):
+        return registry.explain_class(int(code[0]))
+    return registry.explain(code)
 
 
 @takes()

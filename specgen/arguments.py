@@ -85,6 +85,10 @@ def one_of(*options: str) -> Kind:
 CATALOG = Kind(_is_catalog, "a Catalog, a path to a YAML or JSON catalog, a 'module:attribute'"
                             " string, or None (./specgen.yaml, else the embedded example)")
 STATUS = Kind(_is_status, "a status code: an integer in 100-599 (RFC 9110 §15)")
+STATUS_OR_CLASS = Kind(
+    lambda value: _is_status(value) or (isinstance(value, str) and len(value) == 3
+                                        and value[0] in "12345" and value[1:] in ("xx", "XX")),
+    "a status code (an integer in 100-599, RFC 9110 §15) or a class such as '5xx'")
 TEXT = Kind(_is_text, "a string")
 PATH = Kind(_is_path, "a path (str or pathlib.Path)")
 PATHS = Kind(_is_sequence_of(_is_path), "a list of paths (str or pathlib.Path), not one path")

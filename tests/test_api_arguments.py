@@ -22,6 +22,8 @@ BAD_CALLS: list[tuple[str, Callable[[], Any], str]] = [
     ("explain", lambda: specgen.explain(42), "code=42: must be a status code"),
     ("explain", lambda: specgen.explain("404"), "code='404': must be a status code"),
     ("explain", lambda: specgen.explain(True), "code=True: must be a status code"),
+    ("explain", lambda: specgen.explain("6xx"), "code='6xx': must be a status code (an integer"
+     " in 100-599, RFC 9110 §15) or a class such as '5xx'"),
     ("catalog_schema", lambda: specgen.catalog_schema("x"), "too many positional arguments"),
     ("render_openapi", lambda: specgen.render_openapi(oas="3.2"),
      "oas='3.2': must be one of '3.0', '3.1', or None"),

@@ -120,8 +120,26 @@ def test_explain_prints_what_a_code_means(code: str, expected: list[str], tmp_pa
         assert part in result.stdout
 
 
+def test_explain_a_class_lists_its_registered_codes_and_the_vendors_unregistered_ones(
+    tmp_path: Path,
+) -> None:
+    result = run(["explain", "5XX"], tmp_path)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["5xx — Server Error", "Registered with IANA:",
+                         "  500 Internal Server Error (RFC 9110, Section 15.6.1)"]
+    unregistered = lines.index("Used without registration:")
+    assert all(line.startswith("  5") for line in lines[1:unregistered] if line.startswith(" "))
+    assert "  561 AWS Application Load Balancer: Unauthorized" in lines[unregistered:]
+    assert "  530 Cloudflare: Origin DNS Error" in lines and "  530 Pantheon: Site Frozen" in lines
+    assert ("A client that does not know a 5xx code treats it as 500 Internal Server Error, the"
+            " first code of its class (RFC 9110 §15).") in lines
+    assert "Used without registration:" not in run(["explain", "2xx"], tmp_path).stdout
+
+
 @pytest.mark.parametrize(
-    "code", ["600", "99", "5xx", "561.0", "abc", "5_61", "+561", "\u0665\u0666\u0661"]
+    "code", ["600", "99", "6xx", "5x", "5xxx", "561.0", "abc", "5_61", "+561",
+             "\u0665\u0666\u0661"]
 )
 def test_explain_refuses_codes_outside_100_599_with_2(code: str, tmp_path: Path) -> None:
     """In specgen's words, saying what is accepted (click's would be "'abc' is not a valid
@@ -130,8 +148,8 @@ def test_explain_refuses_codes_outside_100_599_with_2(code: str, tmp_path: Path)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for 'CODE': {code!r} is not a status code: give one from 100 to"
-        " 599, like 561"
+        f"Error: Invalid value for 'CODE': {code!r} is not a status code or a class: give one"
+        " from 100 to 599, like 561, or a class, like 5xx"
     )
 
 

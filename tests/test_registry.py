@@ -134,3 +134,15 @@ def test_explain_of_a_registered_code_gives_its_reference_and_no_fallback() -> N
         "404 — class 4xx (Client Error)\n"
         "Registered with IANA: 404 Not Found (RFC 9110, Section 15.5.5)."
     )
+
+
+def test_explain_a_class_names_every_registered_code_of_it_and_the_unregistered_vendor_uses(
+) -> None:
+    text = registry.explain_class(4)
+    registered = registry.registered_codes()
+    for code in (code for code in registered if code // 100 == 4):
+        assert f"\n  {code} " in text
+    for code in (499, 460, 463):
+        assert f"\n  {code} " in text, code
+    assert "\n  561 " not in text and "\n  500 " not in text
+    assert text.endswith("specgen explain CODE says more about one code.")

@@ -124,6 +124,29 @@ def registered_codes() -> list[int]:
     return sorted(_data()[0])
 
 
+def explain_class(digit: int) -> str:
+    """A plain-text account of a class of codes (`specgen explain 5xx`): the codes of the class
+    the IANA registry and the known vendors use, and what clients make of any other."""
+    iana, vendors = _data()
+    first = digit * 100
+    lines = [f"{digit}xx — {CLASS_NAMES[digit]}", "Registered with IANA:"]
+    for code in sorted(code for code in iana if code // 100 == digit):
+        entry = iana[code]
+        users = sorted({use.vendor for use in vendors.get(code, ())})
+        lines.append(f"  {code} {entry.reason} ({entry.reference})"
+                     + (f"; also used by {', '.join(users)}" if users else ""))
+    unregistered = sorted(code for code in vendors if code // 100 == digit and code not in iana)
+    if unregistered:
+        lines.append("Used without registration:")
+        lines.extend(f"  {code} {use.vendor}: {use.reason}"
+                     + ("" if use.reaches_client else " (only logged)")
+                     for code in unregistered for use in vendors[code])
+    lines.append(f"A client that does not know a {digit}xx code treats it as {first}"
+                 f" {iana[first].reason}, the first code of its class (RFC 9110 §15).")
+    lines.append("specgen explain CODE says more about one code.")
+    return "\n".join(lines)
+
+
 def explain(code: int) -> str:
     """A plain-text account of a code, as `specgen explain` prints it."""
     info = facts(code)

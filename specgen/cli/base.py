@@ -86,6 +86,26 @@ STATUS_CODE = Bounded(int, "a status code: give one from 100 to 599, like 561", 
                       metavar="CODE")
 
 
+class CodeOrClass(click.ParamType[int | str]):
+    """A status code (an int) or a class of codes written `5xx` (the text, lowercase)."""
+
+    name = "code"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | str:
+        text = str(value).strip()
+        if len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx":
+            return text.lower()
+        try:
+            return int(STATUS_CODE.convert(value, param, ctx))
+        except click.BadParameter:
+            self.fail(f"{str(value)!r} is not a status code or a class: give one from 100 to"
+                      " 599, like 561, or a class, like 5xx", param, ctx)
+
+
 class PlainArgument(click.Argument):
     """An argument that errors name as its --help does without click's optional-argument
     brackets ('DIRECTORY', not '[DIRECTORY]')."""

@@ -9,7 +9,7 @@ import click
 
 from .base import (
     CATALOG_HELP,
-    STATUS_CODE,
+    CodeOrClass,
     PlainArgument,
     cli,
     load_for_command,
@@ -52,10 +52,14 @@ def check_command(catalog: str | None, strict: bool) -> None:
 
 
 @cli.command("explain")
-@click.argument("code", type=STATUS_CODE)
-def explain_command(code: int) -> None:
-    """Say what status CODE means: IANA registration, vendor uses, client fallback."""
-    from ..catalog.registry import explain
+@click.argument("code", type=CodeOrClass())
+def explain_command(code: int | str) -> None:
+    """Say what status CODE means: IANA registration, vendor uses, client fallback.
+
+    CODE may also be a class, such as 5xx: its registered codes, the unregistered ones known
+    vendors use, and what clients make of the others.
+    """
+    from ..api import explain
 
     click.echo(explain(code))
 
