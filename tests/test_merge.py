@@ -93,6 +93,25 @@ def test_json_keeps_its_layout(fragments: dict[str, Fragment], golden: Any, name
     assert all(op["responses"]["561"] == REF for op in operations)
 
 
+ONE_LINE_REF = '"561": {"$ref": "#/components/responses/Unauthorized561"}'
+
+
+@pytest.mark.parametrize(("responses", "added"), [
+    ('{"200": {"description": "OK"}}', ", " + ONE_LINE_REF),
+    ('{ "200": {"description": "OK"} }', ", " + ONE_LINE_REF),
+    ('{"200": {"description": "OK"},  "404": {"description": "No"}}', ",  " + ONE_LINE_REF),
+])
+def test_an_object_written_on_one_line_in_indented_json_gets_its_entry_on_that_line(
+    fragments: dict[str, Fragment], responses: str, added: str
+) -> None:
+    text = ('{\n  "openapi": "3.1.0",\n  "info": {"title": "T", "version": "1"},\n  "paths": {\n'
+            '    "/items": {\n      "get": {"responses": ' + responses + '}\n    }\n  }\n}\n')
+    result = merge_text(text, fragments["3.1"], attach_all(fragments["3.1"]))
+    line = responses[:-1].rstrip() + added + responses[len(responses[:-1].rstrip()):]
+    assert f'      "get": {{"responses": {line}}}\n' in result
+    validate(json.loads(result))
+
+
 def test_merging_twice_changes_nothing_the_second_time(fragments: dict[str, Fragment]) -> None:
     for name, oas in (("commented.yaml", "3.0"), ("compact.json", "3.1"), ("tabbed.json", "3.0")):
         once = merge_text((MERGE / name).read_text(), fragments[oas], attach_all(fragments[oas]))

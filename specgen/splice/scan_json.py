@@ -234,9 +234,9 @@ class JsonOutline:
         if _skip(text, self.root.close + 1) != len(text):
             raise Unsupported(self.root.close + 1, "extra data after the document")
         self.ascii = text.isascii()
-        self.step, self.colon = self._style()
+        self.step, self.colon, self.comma = self._style()
         self.newline = "\r\n" if "\r\n" in text[: 1 << 16] else "\n"
-        self._rendered: dict[tuple[str, str, str], str] = {}
+        self._rendered: dict[tuple[str, str, str, bool], str] = {}
 
     def locate(self, shape: Shape) -> None:
         """Locate also the objects `shape` names. The text is not read again: only values
@@ -244,56 +244,69 @@ class JsonOutline:
         are asked for one by one (the references into a file of operations, say)."""
         _extend_object(self.root, shape)
 
-    def _style(self) -> tuple[int | None, str]:
-        """The indent step (None for one-line JSON) and key separator the document uses."""
+    def _style(self) -> tuple[int | None, str, str]:
+        """The indent step (None for one-line JSON), key separator and, where entries share a
+        line, entry separator the document uses. An indented document's objects written on
+        one line (`{"title": "T", "version": "1"}`) are taken to separate entries as Python's
+        json does, by ', ' after ': ' and ',' after ':'."""
         entries = list(self.root.entries.values())
         if not entries:
-            return 2, ": "
+            return 2, ": ", ", "
         first = entries[0]
         colon = self.text[first.key_end : first.value_start]
+        comma = "," + " " * colon.endswith(" ")
         gap = self.text[self.root.open + 1 : first.key_start]
         if "\n" not in gap:
-            return None, colon
-        return len(gap) - gap.rindex("\n") - 1, colon
+            if len(entries) > 1:
+                comma = self.text[first.value_end : entries[1].key_start]
+            return None, colon, comma
+        return len(gap) - gap.rindex("\n") - 1, colon, comma
 
     def _indent(self, offset: int) -> str:
         line_start = self.text.rfind("\n", 0, offset) + 1
         line = self.text[line_start:offset]
         return line[: len(line) - len(line.lstrip(" \t"))]
 
-    def render(self, value: Any, indent: str) -> str:
-        """A value as JSON in the document's layout, its inner lines indented from `indent`."""
-        if self.step is None:
-            dumped = json.dumps(value, ensure_ascii=self.ascii, separators=(",", self.colon))
+    def render(self, value: Any, indent: str, one_line: bool = False) -> str:
+        """A value as JSON in the document's layout, its inner lines indented from `indent`;
+        on one line where the document is, or where `one_line` asks."""
+        if self.step is None or one_line:
+            dumped = json.dumps(value, ensure_ascii=self.ascii,
+                                separators=(self.comma, self.colon))
         else:
             dumped = json.dumps(
                 value, ensure_ascii=self.ascii, indent=self.step, separators=(",", self.colon)
             ).replace("\n", self.newline + indent)
         return as_bytes_text(dumped)
 
-    def _entry(self, key: str, value: Any, indent: str) -> str:
+    def _entry(self, key: str, value: Any, indent: str, one_line: bool = False) -> str:
         # The same few entries (a $ref per operation) recur at a few indents; the indenting
         # encoder is pure Python, so each distinct one is rendered once.
-        memo = (key, json.dumps(value), indent)
+        memo = (key, json.dumps(value), indent, one_line)
         if memo not in self._rendered:
             self._rendered[memo] = (
                 as_bytes_text(json.dumps(key, ensure_ascii=self.ascii))
                 + self.colon
-                + self.render(value, indent)
+                + self.render(value, indent, one_line)
             )
         return self._rendered[memo]
 
     def insert(self, node: JsonNode, entries: dict[str, Any]) -> Edit:
-        """New entries after the last one of an object, separated as its entries are."""
+        """New entries after the last one of an object, separated as its entries are (and on
+        its line, when it is written on one)."""
         existing = list(node.entries.values())
         if existing:
             last = existing[-1]
             indent = self._indent(last.key_start)
+            one_line = "\n" not in self.text[node.open : node.close]
             if len(existing) > 1:
                 separator = self.text[existing[-2].value_end : last.key_start]
+            elif one_line:
+                separator = self.comma
             else:
                 separator = "," + self.text[node.open + 1 : last.key_start]
-            text = "".join(separator + self._entry(k, v, indent) for k, v in entries.items())
+            text = "".join(separator + self._entry(k, v, indent, one_line)
+                           for k, v in entries.items())
             return Edit(last.value_end, last.value_end, text)
         outer = self._indent(node.open)
         if self.step is None:
