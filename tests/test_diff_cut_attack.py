@@ -11,6 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -460,3 +461,14 @@ def test_the_new_file_is_cut_checking_only_what_the_old_file_does_not_write_alik
     with mock.patch("specgen.diff.spans._whole", wraps=spans._whole) as whole:
         assert cut(new, known) is not None
     assert [call.args[0].split(b":")[0].strip() for call in whole.call_args_list] == [b"clash"]
+
+
+@given(st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+       | st.sampled_from(["true", "Yes", "on", "OFF", "null", "Null", "404", "1e3", "0x1F",
+                          "1_000", ".5", "0o17", "2001-12-14", "n", "y", "error-1"]))
+def test_a_slug_is_text_exactly_where_the_yaml_loader_reads_it_as_text(slug: str) -> None:
+    """The cut looks a slug's tag up as the loader does, trying no resolver where none is
+    listed under its first character."""
+    from yaml.resolver import Resolver
+
+    assert spans._resolved(slug) == Resolver().resolve(yaml.ScalarNode, slug, (True, False))

@@ -83,6 +83,8 @@ _NOT_BLOCK = b"{[!"
 _SLUG = re.compile(rb"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:[ \t]|\n|$)")
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = Resolver()
+# The first characters the loader's implicit resolvers are listed under (None: any character).
+_IMPLICIT: frozenset[str | None] = frozenset(_RESOLVER.yaml_implicit_resolvers)
 
 
 class _Mapping(NamedTuple):
@@ -233,8 +235,7 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int, known: Collection[
         if key is None:
             return None
         slug = key.group(1).decode("ascii")
-        if slug in slugs or _RESOLVER.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, slug, (True, False)) != _STR:
+        if slug in slugs or _resolved(slug) != _STR:
             return None  # a slug twice (the full read says so), or a key such as 404 or true
         slugs.add(slug)
         piece = raw[entry:entry_end]
@@ -244,6 +245,17 @@ def _mapping(raw: bytes, lines: _Lines, start: int, end: int, known: Collection[
     if not entries:
         return None
     return _Mapping(code_line, problems_line, inside, field_end, entries)
+
+
+def _resolved(plain: str) -> str:
+    """The tag the YAML loader gives a plain scalar: most slugs begin with a character no
+    implicit resolver is listed under (only those for null, booleans and numbers are), and are
+    text without trying any."""
+    if plain[:1] not in _IMPLICIT and None not in _IMPLICIT:
+        return _STR
+    tag: str = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+        yaml.ScalarNode, plain, (True, False))
+    return tag
 
 
 def _whole(piece: bytes) -> bool:
