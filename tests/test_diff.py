@@ -101,6 +101,12 @@ CASES: dict[str, tuple[Edit, str, str]] = {
                             "no longer always sent"),
     "header-type-changed": (_set("codes/429/headers/Retry-After/schema", {"type": "string"}),
                             "429", "integer became string"),
+    "header-enum-values-added": (
+        _set("codes/429/headers/X-Limit-Scope/schema/enum", ["user", "app", "org"]), "429",
+        'header X-Limit-Scope may now be "org"'),
+    "header-enum-values-removed": (
+        _set("codes/429/headers/X-Limit-Scope/schema/enum", ["user"]), "429",
+        'header X-Limit-Scope is no longer "app"'),
     "header-added": (_set("codes/561/headers", {"WWW-Authenticate": {}}), "561",
                      "header WWW-Authenticate was added"),
     "retry-changed": (_set("codes/429/retry", "Do not retry."), "429", "retry advice changed"),
@@ -121,6 +127,11 @@ CASES: dict[str, tuple[Edit, str, str]] = {
     "problem-deprecated": (
         _set("codes/409/problems/order-shipped/deprecated", {"use_instead": "version-conflict"}),
         "problem order-shipped", "deprecated; use version-conflict instead"),
+    "problem-undeprecated": (_delete("codes/409/problems/version-conflict/deprecated"),
+                             "problem version-conflict", "no longer deprecated"),
+    "problem-replacement-changed": (
+        _set("codes/409/problems/version-conflict/deprecated/use_instead", "order-shipped"),
+        "problem version-conflict", "use order-shipped instead"),
     "problem-sunset-changed": (
         _set("codes/409/problems/version-conflict/deprecated/sunset", "2027-01"),
         "problem version-conflict", "sunset 2026-01 became 2027-01"),
@@ -210,6 +221,37 @@ def test_a_code_that_changes_schema_is_compared_field_by_field(tmp_path: Path) -
     changes = diff_catalogs(str(old), str(new))
     assert {c.change.subject for c in changes} == {"429 application/json"}
     assert "field message was removed" in {c.change.message for c in changes}
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    ({"type": "integer"}, [("field-type-changed", "field tags[]: string became integer"),
+                           ("field-enum-values-added", "field tags[] may now be any value")]),
+    ({"type": "string", "enum": ["billing", "quota", "abuse"]},
+     [("field-enum-values-added", 'field tags[] may now be "abuse"')]),
+    ({"type": "string", "enum": ["billing"]},
+     [("field-enum-values-removed", 'field tags[] is no longer "quota"')]),
+])
+def test_an_arrays_items_are_a_field_of_their_own(items: dict[str, Any],
+                                                  expected: list[tuple[str, str]],
+                                                  tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, _set("schemas/Error/properties/tags/items", items))
+    changes = diff_catalogs(str(old), str(new))
+    assert sorted((c.change.rule.id, c.change.message) for c in changes) == sorted(expected)
+
+
+def test_an_added_array_is_one_entry_with_its_members(tmp_path: Path) -> None:
+    """Its items come with it; their members are listed, as an added object's are."""
+    array = {"type": "array", "items": {"type": "object", "properties": {"at": {"type": "string"}}}}
+    old, new = _pair(tmp_path, _set("schemas/Error/properties/events", array))
+    assert [c.change.message for c in diff_catalogs(str(old), str(new))] == [
+        "field events was added", "field events[].at was added"]
+
+
+def test_a_newly_deprecated_problem_type_is_one_entry_with_its_sunset(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, _set("codes/409/problems/order-shipped/deprecated",
+                                    {"sunset": "2027-01", "use_instead": "version-conflict"}))
+    [change] = diff_catalogs(str(old), str(new))
+    assert change.change.message == "deprecated, sunset 2027-01; use version-conflict instead"
 
 
 def test_removed_object_field_is_one_entry_not_one_per_member(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalog.models import Catalog, Header, MediaType, ProblemType, StatusCode
+from ..catalog.models import Catalog, Deprecation, Header, MediaType, ProblemType, StatusCode
 from ..catalog.senders import Origin, origin
-from .fields import CatalogPath, FieldInfo, body_fields, json_types, type_text
+from .fields import CatalogPath, FieldInfo, body_fields, enum, json_types, type_text
 from .rules import RULES, Rule
 
 
@@ -127,22 +127,32 @@ class _Comparison:
         if _words(before.retry) != _words(after.retry):
             self.add("retry-changed", subject, _retry_message(before.retry, after.retry), was,
                      now)
-        old_sunset = before.deprecated.sunset if before.deprecated else None
-        new_sunset = after.deprecated.sunset if after.deprecated else None
-        if after.deprecated is not None and before.deprecated is None:
-            instead = after.deprecated.use_instead
-            self.add("problem-deprecated", subject,
-                     "deprecated" + (f"; use {instead} instead" if instead else ""),
-                     was, (*now, "deprecated"))
-        if old_sunset != new_sunset and (old_sunset or new_sunset):
-            self.add("problem-sunset-changed", subject,
-                     f"sunset {old_sunset or 'none'} became {new_sunset or 'none'}", was,
-                     (*now, "deprecated"))
+        self.deprecation(subject, was, now, before.deprecated, after.deprecated)
         self.fields(f"{subject} extension members", ((*was, "extensions"), (*now, "extensions")),
                     body_fields(before.extensions or None, self.old_schemas,
                                 (*was, "extensions")),
                     body_fields(after.extensions or None, self.new_schemas,
                                 (*now, "extensions")))
+
+    def deprecation(self, subject: str, was: CatalogPath, now: CatalogPath,
+                    before: Deprecation | None, after: Deprecation | None) -> None:
+        if after is not None and before is None:
+            self.add("problem-deprecated", subject, "deprecated"
+                     + (f", sunset {after.sunset}" if after.sunset else "")
+                     + (f"; use {after.use_instead} instead" if after.use_instead else ""),
+                     was, (*now, "deprecated"))
+        elif before is not None and after is None:
+            self.add("problem-undeprecated", subject, "no longer deprecated",
+                     (*was, "deprecated"), now)
+        elif before is not None and after is not None:
+            if before.sunset != after.sunset:
+                self.add("problem-sunset-changed", subject,
+                         f"sunset {before.sunset or 'none'} became {after.sunset or 'none'}",
+                         (*was, "deprecated"), (*now, "deprecated"))
+            if before.use_instead != after.use_instead:
+                self.add("problem-replacement-changed", subject,
+                         _replacement(before.use_instead, after.use_instead),
+                         (*was, "deprecated"), (*now, "deprecated"))
 
     def headers(self, subject: str, where: CatalogPath,
                 before: dict[str, Header], after: dict[str, Header]) -> None:
@@ -169,6 +179,13 @@ class _Comparison:
                 self.add("header-type-changed", subject,
                          f"header {new_name}: {type_text(was_types)} became"
                          f" {type_text(now_types)}", *places)
+            added, gone = _values_changed(enum(was.schema_), enum(now.schema_))
+            if added:
+                self.add("header-enum-values-added", subject,
+                         f"header {new_name} may now be {added}", *places)
+            if gone:
+                self.add("header-enum-values-removed", subject,
+                         f"header {new_name} is no longer {gone}", *places)
 
     def content(self, subject: str, where: CatalogPath,
                 before: dict[str, MediaType], after: dict[str, MediaType]) -> None:
@@ -214,7 +231,10 @@ def _field_changes(
         if not any(path.startswith(f"{parent}.") or path.startswith(f"{parent}[]")
                    for parent in removed if parent != path):
             yield f"field {path} was removed", "field-removed", before[path], None
-    for path in sorted(after.keys() - before.keys()):
+    new = after.keys() - before.keys()
+    for path in sorted(new):
+        if path.endswith("[]") and path[:-2] in new:
+            continue  # the items of an added array come with it
         yield f"field {path} was added", "field-added", None, after[path]
     for path in sorted(before.keys() & after.keys()):
         was, now = before[path], after[path]
@@ -225,12 +245,30 @@ def _field_changes(
         if was.types and now.types and not now.types <= was.types:
             yield (f"field {path}: {type_text(was.types)} became {type_text(now.types)}",
                    "field-type-changed", was, now)
-        if was.enum is not None and (now.enum is None or now.enum - was.enum):
-            added = "any value" if now.enum is None else ", ".join(sorted(now.enum - was.enum))
+        added, gone = _values_changed(was.enum, now.enum)
+        if added:
             yield f"field {path} may now be {added}", "field-enum-values-added", was, now
-        if now.enum is not None and was.enum is not None and was.enum - now.enum:
-            gone = ", ".join(sorted(was.enum - now.enum))
+        if gone:
             yield f"field {path} is no longer {gone}", "field-enum-values-removed", was, now
+
+
+def _values_changed(before: frozenset[str] | None, after: frozenset[str] | None,
+                    ) -> tuple[str, str]:
+    """The values an enum (None: any value) now allows that it did not, and those it no longer
+    allows, as message text ("" for none)."""
+    if before is None:
+        return "", ""
+    if after is None:
+        return "any value", ""
+    return ", ".join(sorted(after - before)), ", ".join(sorted(before - after))
+
+
+def _replacement(before: str | None, after: str | None) -> str:
+    if before is None:
+        return f"use {after} instead"
+    if after is None:
+        return f"no longer names a type to use instead (was {before})"
+    return f"use {after} instead, not {before}"
 
 
 def _words(text: str) -> str:

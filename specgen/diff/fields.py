@@ -30,6 +30,16 @@ class FieldInfo:
     place: CatalogPath = field(default=(), compare=False)
 
 
+def enum(node: dict[str, Any]) -> frozenset[str] | None:
+    """The JSON texts of the values a schema allows by `enum` or `const`; None: any value."""
+    if "const" in node:
+        return frozenset({json.dumps(node["const"], sort_keys=True)})
+    values = node.get("enum")
+    if isinstance(values, list):
+        return frozenset(json.dumps(value, sort_keys=True) for value in values)
+    return None
+
+
 def json_types(node: dict[str, Any]) -> frozenset[str]:
     """The JSON types a schema allows by `type` (and OpenAPI 3.0's `nullable`)."""
     given = node.get("type")
@@ -44,15 +54,6 @@ def json_types(node: dict[str, Any]) -> frozenset[str]:
     if "integer" in found and "number" in found:
         found.discard("integer")
     return frozenset(found)
-
-
-def _enum(node: dict[str, Any]) -> frozenset[str] | None:
-    if "const" in node:
-        return frozenset({json.dumps(node["const"], sort_keys=True)})
-    values = node.get("enum")
-    if isinstance(values, list):
-        return frozenset(json.dumps(value, sort_keys=True) for value in values)
-    return None
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,12 @@ class _Flattener:
         target = self.deref(spot)
         node = target.node if isinstance(target.node, dict) else {}
         types = json_types(node) or self._branch_types(target)
-        self.fields[path] = FieldInfo(types, required, _enum(node), spot.place)
+        self.fields[path] = FieldInfo(types, required, enum(node), spot.place)
         if "object" in types or "properties" in node:
             self.walk(target, f"{path}.", depth + 1)
         if "array" in types and isinstance(node.get("items"), dict):
-            self.walk(target.at("items"), f"{path}[].", depth + 1)
+            # The items are a field of their own (`tags[]`): their type and values matter.
+            self.record(f"{path}[]", target.at("items"), True, depth + 1)
 
     def _branch_types(self, spot: _Spot) -> frozenset[str]:
         found: set[str] = set()
