@@ -8,8 +8,11 @@ from typing import Any
 
 from ..catalog.models import Catalog, Deprecation, Header, MediaType, ProblemType, StatusCode
 from ..catalog.senders import Origin, origin
+from ..errors import clipped
 from .fields import CatalogPath, FieldInfo, body_fields, enum, json_types, type_text
 from .rules import RULES, Rule
+
+_ADVICE_SHOWN = 80  # characters of new retry advice an entry quotes
 
 
 @dataclass(frozen=True)
@@ -284,11 +287,16 @@ def _or_none(code: int | None) -> str:
 
 
 def _retry_message(before: str, after: str) -> str:
+    """What became of the retry advice, quoting the new advice (at most a line's worth)."""
     if not before:
-        return "retry advice was added"
+        return f"retry advice was added: {_quoted(after)}"
     if not after:
         return "retry advice was removed"
-    return "retry advice changed"
+    return f"retry advice changed to {_quoted(after)}"
+
+
+def _quoted(advice: str) -> str:
+    return repr(clipped(_words(advice), _ADVICE_SHOWN))
 
 
 def compare(old: Catalog, new: Catalog,
