@@ -438,3 +438,11 @@ def test_without_format_the_output_file_name_decides(
                                       "--format", "text"])
     assert forced.exit_code == 1
     assert out.read_text(encoding="utf-8").startswith(f"{old}:")
+
+
+def test_a_revision_without_a_path_says_so(tmp_path: Path) -> None:
+    old, _ = _pair(tmp_path, _set("codes/561/reason", "Unauthenticated"))
+    result = CliRunner().invoke(cli, ["diff", "main:", str(old)])
+    assert result.exit_code == 2
+    assert result.stderr == ("main:: no file after the revision: write REV:PATH, such as"
+                             " main:specgen.yaml\n")

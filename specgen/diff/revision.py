@@ -52,6 +52,9 @@ def read_version(argument: str) -> tuple[bytes, Path] | None:
     repository's top folder, or from the current one when it starts with `./`), and the folder
     its model references import from; None for a Python module's catalog."""
     revision, colon, path = argument.partition(":")
+    if colon and not path and revision and not Path(argument).exists():
+        raise LoadError.at(argument, "no file after the revision: write REV:PATH, such as"
+                                     f" {revision}:specgen.yaml")
     if colon and path and not Path(argument).exists():
         blob = _git_blob(revision, path)
         if blob is not None:
