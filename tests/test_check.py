@@ -9,6 +9,7 @@ import pytest
 
 from specgen.catalog import check
 from specgen.catalog.models import Catalog, MediaType
+from specgen.catalog.rules import parse_rule
 from specgen.catalog.schemas import BodyValidator, time_limits
 
 ACCESS_DENIED = {
@@ -285,3 +286,16 @@ def test_the_time_limit_on_body_validation_leaves_no_timer_or_handler_behind() -
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.signal(signal.SIGALRM, mine)
+
+
+@pytest.mark.parametrize(("rule", "hint"), [
+    ("secure", " (did you mean 'secured'?)"), ("tags:billing", " (did you mean 'tag:billing'?)"),
+    ("secured,method:gett", " (did you mean 'method:get'?)"), ("webhook", " (did you mean"
+                                                              " 'webhooks'?)"),
+    ("nonsense", ""),
+])
+def test_a_mistyped_attach_rule_names_the_term_it_is_close_to(rule: str, hint: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_rule(rule)
+    word = rule.split(",")[-1]
+    assert str(refused.value).startswith(f"bad attach rule {rule!r} at {word!r}{hint}: a rule")

@@ -99,5 +99,19 @@ def parse_rule(text: str) -> Rule:
         elif sep and kind == "method" and arg.lower() in METHODS:
             terms.append(Term(kind, arg.lower()))
         else:
-            raise ValueError(f"bad attach rule {text!r} at {word!r}: {RULE_HELP}")
+            raise ValueError(f"bad attach rule {text!r} at {word!r}{_guess(word)}: {RULE_HELP}")
     return Rule(text, tuple(terms))
+
+
+def _guess(word: str) -> str:
+    """' (did you mean ...?)' for a term close to one that exists ('secure', 'tags:x',
+    'method:gett'), else ''."""
+    import difflib
+
+    kind, sep, arg = word.partition(":")
+    if sep and kind == "method":
+        close = difflib.get_close_matches(arg.lower(), sorted(METHODS), n=1)
+        return f" (did you mean 'method:{close[0]}'?)" if close else ""
+    choices = ("tag", "path", "method") if sep else ("all", "secured", *PLACES)
+    close = difflib.get_close_matches(kind, choices, n=1)
+    return f" (did you mean '{close[0]}{sep}{arg}'?)" if close else ""
