@@ -261,3 +261,15 @@ def test_every_commands_help_is_as_recorded(golden: Golden) -> None:
         assert result.exit_code == 0, result.output
         pages[f"{name or 'specgen'}.txt"] = result.output
     golden.check_tree("cli-help", pages)
+
+
+@pytest.mark.parametrize("arguments", [["merge", "nosuch.yaml"], ["import", "nosuch.yaml"],
+                                       ["merge", "doc.yaml", "--fragment", "nosuch.yaml"],
+                                       ["check", "nosuch.yaml"]])
+def test_a_missing_input_file_is_said_alike_by_every_command(arguments: list[str],
+                                                             tmp_path: Path) -> None:
+    (tmp_path / "doc.yaml").write_text(
+        'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\n', encoding="utf-8")
+    result = run(arguments, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "nosuch.yaml: no such file"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 @with_help(f"RULE: {RULE_HELP}.", CATALOG_HELP)
 @cli.command("merge")
-@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--catalog", metavar="CATALOG",
               help="The catalog whose responses to merge (see below).")
 @click.option("--attach", "rules", multiple=True, metavar="RULE",
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
               help="Write the change as an OpenAPI Overlay 1.0 document to this file (YAML, or"
                    " JSON for *.json) instead of merging.")
 @click.option("--fragment", "fragments", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
+              type=click.Path(dir_okay=False),
               help="Also merge this OpenAPI fragment file (components and paths). Repeatable.")
 @click.option("--adopt", is_flag=True,
               help="Replace each operation's inline response that equals the catalog's response"
