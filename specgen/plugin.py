@@ -27,7 +27,7 @@ from .catalog.models import Catalog
 from .catalog.source import CatalogSource
 from .diff.revision import changes_since
 from .docs.export import export_plan
-from .docs.links import CHANGES, CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
+from .docs.links import CUSTOM_STATUS, CUSTOM_STATUS_TEXT, INDEX, class_title, page_path
 from .docs.plan import EXTENSIONS, docs_plan
 from .docs.problem import problem_path
 from .errors import SpecgenError, locating
@@ -80,9 +80,9 @@ class SpecgenPlugin(BasePlugin[SpecgenConfig]):  # type: ignore[no-untyped-call]
         try:
             loaded = load(source)
             with locating(loaded.locate):
-                pages = {**docs_plan(loaded.catalog), **export_plan(loaded.catalog)}
-            if self.config.since is not None:
-                pages[CHANGES] = changes_since(loaded, self.config.since)
+                changes = (None if self.config.since is None
+                           else changes_since(loaded, self.config.since))
+                pages = {**docs_plan(loaded.catalog, changes), **export_plan(loaded.catalog)}
         except SpecgenError as exc:
             raise PluginError(f"specgen: the catalog has errors:\n{exc}") from None
         self.catalog = loaded.catalog

@@ -398,6 +398,13 @@ def test_build_since_writes_a_changes_page_that_builds_strict(tmp_path: Path) ->
     assert built.returncode == 0, built.stderr
     html = (repo / "site" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "561 Unauthorized was removed" in html
+    index = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="changes/">what changed for clients</a>' in index
+    without = CliRunner().invoke(cli, ["build", str(repo / "specgen.yaml"), "-o",
+                                       str(repo / "out")])
+    assert without.exit_code == 0, without.stderr
+    assert not (repo / "out" / "docs" / "changes.md").exists()
+    assert "changes.md" not in (repo / "out" / "docs" / "index.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from ..catalog.models import Catalog
 from ..catalog.senders import origin
 from ..errors import Problem, RenderError, json_pointer
 from ..text.render import render
-from .links import CODES_DIR, INDEX, class_title, code_link, dangling, is_custom, page_path
+from .links import CHANGES, CODES_DIR, INDEX, class_title, code_link, dangling, is_custom, page_path
 from .markdown import code, collecting_links, inline, literal, meta, meta_title, prose
 from .page import code_page, sentence
 from .problem import problem_page, problem_path, problem_rows
@@ -31,20 +31,23 @@ EXTENSIONS = {
 """The Markdown extensions the pages use, with the options they need."""
 
 
-def docs_plan(catalog: Catalog) -> dict[str, str]:
+def docs_plan(catalog: Catalog, changes: str | None = None) -> dict[str, str]:
     """Markdown pages relative to the docs folder: `index.md`, `codes/<code>.md` per code and
-    `problems/<slug>.md` per problem type. Links in prose that lead nowhere are render errors."""
+    `problems/<slug>.md` per problem type, and `changes` (the Markdown of what changed since a
+    revision, `diff.revision.changes_since`) as `changes.md`, which the index links to. Links
+    in prose that lead nowhere are render errors."""
     problems: list[Problem] = []
     # Links are checked once every page exists: a code link may name another page's anchor.
     checks: list[tuple[str, str, list[str], list[tuple[str, str]], str]] = []
     with collecting_links() as links:
         index = render("docs/index.md.jinja", index=index_view(catalog),
-                       problems=problem_rows(catalog, ""))
+                       problems=problem_rows(catalog, ""),
+                       changes=CHANGES if changes is not None else None)
     shown = [("/info/description", catalog.info.description)] + [
         (f"/codes/{number}/summary", status.summary) for number, status in catalog.codes.items()
     ]
     checks.append((INDEX, f"the index page ({INDEX})", links, shown, "/info"))
-    pages = {INDEX: index}
+    pages = {INDEX: index} | ({} if changes is None else {CHANGES: changes})
     for number in sorted(catalog.codes):
         path = page_path(number)
         with collecting_links(CODES_DIR) as links:

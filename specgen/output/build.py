@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..catalog.models import Catalog
 from ..docs.export import export_plan
-from ..docs.links import CHANGES
 from ..docs.plan import docs_plan
 from ..errors import Location, Problem, WriteError
 from ..http.transcripts import transcripts_plan
@@ -31,10 +30,7 @@ def _parts(changes: str | None = None) -> Parts:
     process that renders the pages, once (`catalog.memo`)."""
 
     def docs(catalog: Catalog) -> dict[str, str]:
-        pages = {**docs_plan(catalog), **export_plan(catalog)}  # catalog.json is published too
-        if changes is not None:
-            pages[CHANGES] = changes
-        return pages
+        return {**docs_plan(catalog, changes), **export_plan(catalog)}  # and catalog.json
 
     return (("openapi", openapi_plan), ("transcripts", transcripts_plan), ("docs", docs))
 
