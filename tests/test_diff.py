@@ -453,3 +453,16 @@ def test_a_revision_without_a_path_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == ("main:: no file after the revision: write REV:PATH, such as"
                              " main:specgen.yaml\n")
+
+
+@pytest.mark.parametrize(("edit", "line"), [
+    (_set("codes/409/problems/version-conflict/retryable", False), "retryable: false"),
+    (_set("codes/400/deprecated", False), "deprecated: false"),
+    (_set("codes/409/problems/version-conflict/deprecated/sunset", "2027-01"), "deprecated:"),
+])
+def test_an_entry_points_at_the_line_that_changed(edit: Edit, line: str, tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, edit)
+    [change] = diff_catalogs(str(old), str(new))
+    assert change.where.line is not None
+    written = new.read_text(encoding="utf-8").splitlines()[change.where.line - 1].strip()
+    assert written.startswith(line)

@@ -83,7 +83,7 @@ class _Comparison:
         if before.deprecated != after.deprecated:
             rule = "code-deprecated" if after.deprecated else "code-undeprecated"
             self.add(rule, subject, "deprecated" if after.deprecated else "no longer deprecated",
-                     where, where)
+                     (*where, "deprecated"), (*where, "deprecated"))
         if _words(before.retry) != _words(after.retry):
             self.add("retry-changed", subject, _retry_message(before.retry, after.retry),
                      (*where, "retry") if before.retry else where,
@@ -126,7 +126,8 @@ class _Comparison:
                      (*now, "title"))
         if before.retryable != after.retryable:
             self.add("problem-retryable-changed", subject,
-                     "now retryable" if after.retryable else "no longer retryable", was, now)
+                     "now retryable" if after.retryable else "no longer retryable",
+                     (*was, "retryable"), (*now, "retryable"))
         if _words(before.retry) != _words(after.retry):
             self.add("retry-changed", subject, _retry_message(before.retry, after.retry), was,
                      now)
