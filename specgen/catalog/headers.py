@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .models import Catalog, Example, Header
-from .schemas import BodyValidator
+from .schemas import BodyValidator, SchemaProblem, check_schema
 
 PathT = tuple[str | int, ...]
 # JSON's number grammar (RFC 8259 §6): what a schema's integer or number reads a value as.
@@ -41,12 +41,21 @@ def typed_example(header: Header) -> Any:
     return readings(header.example)[-1]
 
 
-def value_error(bodies: BodyValidator, header: Header, value: str) -> str | None:
-    """Why a header value fails its schema (None: one of its readings satisfies it).
+def value_error(
+    bodies: BodyValidator, names: set[str], header: Header, value: str
+) -> str | None:
+    """Why a header value fails its schema (None: one of its readings satisfies it, or the
+    schema is no valid JSON Schema, which `schema_errors` reports at the schema).
 
     The reason given is the most specific reading's: `-5` against `{type: integer, minimum:
     0}` is too small, not "not an integer".
     """
+    try:
+        # Here, not in the callers: no value meets a schema that has not passed this check,
+        # which validating against would crash on (an unknown type, a broken regex).
+        check_schema(header.schema_, names)  # cached by the schema's text
+    except SchemaProblem:
+        return None
     reason = None
     for reading in readings(value):
         problems = bodies.value_errors(header.schema_, reading)
@@ -67,39 +76,46 @@ def errors(catalog: Catalog, bodies: BodyValidator | None) -> Iterator[tuple[Pat
                     f" {header.shared!r} (defined: {known})")
     if bodies is None:
         return  # a broken schema is reported where it is; no value can be checked against it
+    names = set(catalog.schemas)
     for name, header in catalog.headers.items():
-        yield from _example(bodies, header, ("headers", name))
+        yield from _example(bodies, names, header, ("headers", name))
     for code, status in catalog.codes.items():
         base: PathT = ("codes", code)
         for name, header in status.headers.items():
             if header.shared is None:
-                yield from _example(bodies, header, (*base, "headers", name))
+                yield from _example(bodies, names, header, (*base, "headers", name))
         documented = {name.lower(): header for name, header in status.headers.items()}
         for index, example in enumerate(status.examples):
-            yield from _sent(bodies, documented, example, (*base, "examples", index))
+            yield from _sent(bodies, names, documented, example, (*base, "examples", index))
         for slug, problem in status.problems.items():
             for index, example in enumerate(problem.examples):
                 where = (*base, "problems", slug, "examples", index)
-                yield from _sent(bodies, documented, example, where)
+                yield from _sent(bodies, names, documented, example, where)
 
 
-def _example(bodies: BodyValidator, header: Header, path: PathT) -> Iterator[tuple[PathT, str]]:
+def _example(
+    bodies: BodyValidator, names: set[str], header: Header, path: PathT
+) -> Iterator[tuple[PathT, str]]:
     if header.example is None:
         return
-    problem = value_error(bodies, header, header.example)
+    problem = value_error(bodies, names, header, header.example)
     if problem is not None:
         yield (*path, "example"), (
             f"example {header.example!r} does not match the header's schema: {problem}")
 
 
 def _sent(
-    bodies: BodyValidator, documented: dict[str, Header], example: Example, path: PathT
+    bodies: BodyValidator,
+    names: set[str],
+    documented: dict[str, Header],
+    example: Example,
+    path: PathT,
 ) -> Iterator[tuple[PathT, str]]:
     for name, value in example.response.headers.items():
         header = documented.get(name.lower())
         if header is None:
             continue
-        problem = value_error(bodies, header, value)
+        problem = value_error(bodies, names, header, value)
         if problem is not None:
             yield (*path, "response", "headers", name), (
                 f"example {example.title!r}: {name} {value!r} does not match the header's"
