@@ -103,11 +103,14 @@ def _toggle_retryable(pick: int) -> Edit:
     return edit
 
 
-def _retryable_as_number(pick: int) -> Edit:
-    """0 and 1 validate as false and true: written otherwise, the same model."""
+def _keys_reordered(pick: int) -> Edit:
+    """The type's keys in reverse order: written otherwise, the same model."""
     def edit(catalog: Catalog) -> None:
         problem = _problem(catalog, pick)
-        problem["retryable"] = int(problem["retryable"])
+        reordered = dict(reversed(problem.items()))
+        assert list(reordered) != list(problem)
+        problem.clear()
+        problem.update(reordered)
     return edit
 
 
@@ -138,7 +141,7 @@ def _drop_header(catalog: Catalog) -> None:
 
 
 EDITS: list[Callable[[int], Edit]] = [
-    _remove_problem, _move_problem, _add_problem, _toggle_retryable, _retryable_as_number,
+    _remove_problem, _move_problem, _add_problem, _toggle_retryable, _keys_reordered,
     _example_only,
     _set_in_problem("title", "A new title"),
     _set_in_problem("type", "https://other.example/type"),
@@ -186,7 +189,7 @@ def test_validating_only_what_differs_reports_what_the_full_comparison_does(
 
 @pytest.mark.parametrize(
     ("edit", "count"),
-    [(_retryable_as_number(0), 0), (_example_only(3), 0), (_toggle_retryable(3), 1),
+    [(_keys_reordered(0), 0), (_example_only(3), 0), (_toggle_retryable(3), 1),
      (_change_extra, 5), (_move_base, 24)],
 )
 def test_context_and_spelling_changes_are_found(edit: Edit, count: int, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from specgen import build, catalog_schema, check_catalog, import_catalog, load_catalog
 from specgen.catalog.rules import Operation, parse_rule
+from specgen.catalog.source import reads_as_json
 from specgen.cli import cli
 from specgen.importer.rules import OperationIndex
 
@@ -299,3 +300,46 @@ def test_import_and_merge_say_why_a_tab_breaks_a_document(tmp_path: Path) -> Non
         assert result.exit_code == 2
         assert result.stderr.startswith(f"{source}:3:1: ")
         assert "(a tab: YAML indentation uses spaces, not tabs)" in result.stderr, command
+
+
+FLOW = ('{openapi: 3.0.3, info: {title: Shop, version: "1"}, paths: {/orders: {get: {responses:'
+        ' {"200": {description: OK}, "503": {description: Down, headers: {Retry-After: {schema:'
+        ' {type: integer}}}}}}}}}\n')
+
+
+@pytest.mark.parametrize("name", ["openapi.yaml", "openapi.yml", "openapi"])
+def test_a_yaml_document_written_as_one_flow_mapping_is_read_as_yaml_by_import_and_merge(
+    name: str, tmp_path: Path
+) -> None:
+    """`{openapi: 3.0.3, ...}` opens like JSON but its keys are unquoted: YAML, not a JSON
+    error. Import reads it, and merge puts the imported responses back into it."""
+    source = tmp_path / name
+    source.write_text(FLOW, encoding="utf-8")
+    catalog = tmp_path / "specgen.yaml"
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(catalog)])
+    assert result.exit_code == 0, result.stderr
+    assert load_catalog(catalog).codes[503].headers["Retry-After"].schema_ == {"type": "integer"}
+    result = CliRunner().invoke(cli, ["merge", str(source), "--catalog", str(catalog)])
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "head", "is_json"), [
+    ("openapi.yaml", b"{openapi: 3.0.3}", False),
+    ("openapi.yaml", b"openapi: 3.0.3", False),
+    ("openapi.yaml", b' \n{ "openapi": "3.0.3"}', True),
+    ("openapi", b"{}", True),
+    ("openapi.json", b"{openapi: 3.0.3}", True),
+])
+def test_a_document_is_json_when_named_so_or_opening_with_a_quoted_key(
+    name: str, head: bytes, is_json: bool
+) -> None:
+    """The one choice `import` and `merge` make between their JSON and YAML readers."""
+    assert reads_as_json(name, head) is is_json
+
+
+def test_a_json_named_document_that_is_not_json_is_a_located_json_error(tmp_path: Path) -> None:
+    source = tmp_path / "openapi.json"
+    source.write_text(FLOW, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", "-"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{source}:1:2: ")

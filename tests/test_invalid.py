@@ -106,3 +106,22 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert result.stderr == f"{tmp_path / 'nope.yaml'}: no such file\n"
+
+
+@pytest.mark.parametrize("command", [
+    ["check"], ["build"], ["openapi"], ["transcripts"], ["merge", "spec.yaml", "--catalog"],
+], ids=lambda c: c[0])
+def test_a_header_example_is_never_validated_against_a_broken_header_schema(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Every command reading a catalog refuses a header schema that is no JSON Schema at the
+    schema, instead of crashing while checking the header's example against it."""
+    case = INVALID / "header_schema_unknown_type_with_example.yaml"
+    shutil.copy(case, tmp_path / case.name)
+    (tmp_path / "spec.yaml").write_text(
+        'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\n', "utf-8")
+    with chdir(tmp_path):
+        result = CliRunner().invoke(cli, [*command, case.name])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == case.with_name(case.name + ".expected").read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [case.name, "spec.yaml"]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .models import Catalog, Example, Header
-from .schemas import BodyValidator
+from .schemas import BodyValidator, SchemaProblem, check_schema
 
 PathT = tuple[str | int, ...]
 # JSON's number grammar (RFC 8259 §6): what a schema's integer or number reads a value as.
@@ -41,19 +41,44 @@ def typed_example(header: Header) -> Any:
     return readings(header.example)[-1]
 
 
-def value_error(bodies: BodyValidator, header: Header, value: str) -> str | None:
-    """Why a header value fails its schema (None: one of its readings satisfies it).
+class _Values:
+    """Checks header values against their headers' schemas, each schema once found sound."""
 
-    The reason given is the most specific reading's: `-5` against `{type: integer, minimum:
-    0}` is too small, not "not an integer".
-    """
-    reason = None
-    for reading in readings(value):
-        problems = bodies.value_errors(header.schema_, reading)
-        if not problems:
+    def __init__(self, bodies: BodyValidator, names: set[str]) -> None:
+        self.bodies = bodies
+        self.names = names
+        # By the Header object, which the catalog keeps alive while `errors` runs: a code's
+        # header is checked once, not again for each of its examples' values.
+        self.sound: dict[int, bool] = {}
+
+    def _sound(self, header: Header) -> bool:
+        known = self.sound.get(id(header))
+        if known is None:
+            try:
+                check_schema(header.schema_, self.names)
+                known = True
+            except SchemaProblem:
+                known = False  # `schema_errors` reports it at the schema
+            self.sound[id(header)] = known
+        return known
+
+    def error(self, header: Header, value: str) -> str | None:
+        """Why a header value fails its schema (None: one of its readings satisfies it, or
+        the schema is no valid JSON Schema, which no value is checked against: validating
+        against it would crash on an unknown type or a broken regex).
+
+        The reason given is the most specific reading's: `-5` against `{type: integer,
+        minimum: 0}` is too small, not "not an integer".
+        """
+        if not self._sound(header):
             return None
-        reason = problems[0][1]
-    return reason
+        reason = None
+        for reading in readings(value):
+            problems = self.bodies.value_errors(header.schema_, reading)
+            if not problems:
+                return None
+            reason = problems[0][1]
+        return reason
 
 
 def errors(catalog: Catalog, bodies: BodyValidator | None) -> Iterator[tuple[PathT, str]]:
@@ -67,39 +92,40 @@ def errors(catalog: Catalog, bodies: BodyValidator | None) -> Iterator[tuple[Pat
                     f" {header.shared!r} (defined: {known})")
     if bodies is None:
         return  # a broken schema is reported where it is; no value can be checked against it
+    values = _Values(bodies, set(catalog.schemas))
     for name, header in catalog.headers.items():
-        yield from _example(bodies, header, ("headers", name))
+        yield from _example(values, header, ("headers", name))
     for code, status in catalog.codes.items():
         base: PathT = ("codes", code)
         for name, header in status.headers.items():
             if header.shared is None:
-                yield from _example(bodies, header, (*base, "headers", name))
+                yield from _example(values, header, (*base, "headers", name))
         documented = {name.lower(): header for name, header in status.headers.items()}
         for index, example in enumerate(status.examples):
-            yield from _sent(bodies, documented, example, (*base, "examples", index))
+            yield from _sent(values, documented, example, (*base, "examples", index))
         for slug, problem in status.problems.items():
             for index, example in enumerate(problem.examples):
                 where = (*base, "problems", slug, "examples", index)
-                yield from _sent(bodies, documented, example, where)
+                yield from _sent(values, documented, example, where)
 
 
-def _example(bodies: BodyValidator, header: Header, path: PathT) -> Iterator[tuple[PathT, str]]:
+def _example(values: _Values, header: Header, path: PathT) -> Iterator[tuple[PathT, str]]:
     if header.example is None:
         return
-    problem = value_error(bodies, header, header.example)
+    problem = values.error(header, header.example)
     if problem is not None:
         yield (*path, "example"), (
             f"example {header.example!r} does not match the header's schema: {problem}")
 
 
 def _sent(
-    bodies: BodyValidator, documented: dict[str, Header], example: Example, path: PathT
+    values: _Values, documented: dict[str, Header], example: Example, path: PathT
 ) -> Iterator[tuple[PathT, str]]:
     for name, value in example.response.headers.items():
         header = documented.get(name.lower())
         if header is None:
             continue
-        problem = value_error(bodies, header, value)
+        problem = values.error(header, value)
         if problem is not None:
             yield (*path, "response", "headers", name), (
                 f"example {example.title!r}: {name} {value!r} does not match the header's"

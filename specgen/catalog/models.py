@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializerFunctionWrapHandler,
+    Strict,
     WithJsonSchema,
     model_serializer,
     model_validator,
@@ -56,6 +57,9 @@ Text = Annotated[str, AfterValidator(syntax.not_blank)]
 AbsoluteUri = Annotated[str, AfterValidator(syntax.absolute_uri)]
 MonthOrDay = Annotated[str, AfterValidator(syntax.month_or_day)]
 JsonSchema = dict[str, Any]
+# Only true and false: Pydantic's lax mode would read "yes", "no", "true", 1 and 0 as booleans
+# the published JSON Schema refuses, and the outputs would show a value the catalog never said.
+Flag = Annotated[bool, Strict()]
 
 
 class Model(BaseModel):
@@ -245,7 +249,7 @@ class Header(Model):
     keys below."""
     description: str = ""
     """Markdown: what the header tells the client."""
-    required: bool = False
+    required: Flag = False
     """Whether every response with this code carries the header."""
     schema_: JsonSchema = Field(default_factory=lambda: {"type": "string"}, alias="schema")
     """The JSON Schema of the header's value."""
@@ -369,7 +373,7 @@ class Sender(Model):
     """The `Server` header of its responses (default: the registry's; none without one)."""
     host: Host | None = None
     """The host the client talks to, in transcripts and curl URLs (default: `server.host`)."""
-    reaches_client: bool | None = None
+    reaches_client: Flag | None = None
     """False when the component only logs the code and no client ever receives it (default:
     what the registry says of the component's use of the code, else true)."""
 
@@ -437,7 +441,7 @@ class ProblemType(Model):
     """Markdown: the situations in which this problem occurs."""
     remedies: list[Text] = Field(default_factory=list)
     """Markdown: what the client should do about it."""
-    retryable: bool = False
+    retryable: Flag = False
     """Whether repeating the same request may succeed (for tools; `retry` explains)."""
     retry: str = ""
     """Markdown: whether and when to send the request again."""
@@ -483,7 +487,7 @@ class StatusCode(Model):
     """Markdown: what the client should do about it."""
     retry: str = ""
     """Markdown: whether and when to send the request again."""
-    cacheable: bool = False
+    cacheable: Flag = False
     """Whether the response is heuristically cacheable (RFC 9110 §15)."""
     examples: list[Example] = Field(default_factory=list)
     """Scenarios with a request and the response it gets."""
@@ -491,7 +495,7 @@ class StatusCode(Model):
     """Codes a reader of this one should know about."""
     attach: list[Text] = Field(default_factory=list)
     """Default merge rules: the operations this code's response is attached to (e.g. `secured`)."""
-    deprecated: bool = False
+    deprecated: Flag = False
     """Whether the API is phasing the code out."""
     tags: list[Text] = Field(default_factory=list)
     """Free-form labels."""

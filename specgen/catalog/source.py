@@ -154,6 +154,18 @@ def decode(file: str, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+# JSON's keys are quoted: `{openapi: 3.1.0, ...}` is a YAML flow mapping, `{"openapi": ...}`
+# and `{}` are JSON (which YAML reads far slower, and less strictly).
+_JSON_START = re.compile(rb'\s*\{\s*["}]')
+
+
+def reads_as_json(file: str, raw: bytes) -> bool:
+    """Whether an OpenAPI document (its bytes, after any byte order mark) is JSON: named
+    `.json`, or opening an object whose first key is quoted. `import` and `merge` both decide
+    so, and YAML reads the rest."""
+    return file.endswith(".json") or _JSON_START.match(raw[:256]) is not None
+
+
 def parse(file: str, text: str) -> Document:
     """Parse JSON (by extension .json) or YAML text, rejecting duplicate keys and bombs."""
     if file.endswith(".json"):

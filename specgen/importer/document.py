@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import yaml
 
 from ..catalog.schemas import resolve_pointer
-from ..catalog.source import SPEC_MAX_BYTES, read_file
+from ..catalog.source import SPEC_MAX_BYTES, read_file, reads_as_json
 from ..catalog.yaml_source import YamlLoader, yaml_message
 from ..errors import LoadError
 from ..openapi.version import declared_version
@@ -48,8 +48,9 @@ class Document:
 
 
 def _parse(file: str, raw: bytes) -> Any:
-    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    if text.lstrip().startswith("{"):
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8")
+    if reads_as_json(file, raw):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

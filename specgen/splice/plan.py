@@ -8,13 +8,13 @@ from a located outline of the few mappings it touches (`components` sections, ea
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..catalog.rules import METHODS, Rule
+from ..catalog.source import reads_as_json
 from ..errors import (
     Location,
     MergeError,
@@ -140,10 +140,8 @@ class DocumentText:
             document = document.encode("utf-8", "surrogatepass")
         bom = BOM if document.startswith(BOM) else b""
         document = document[len(bom):]
-        # JSON's keys are quoted: `{openapi: 3.1.0, ...}` is a YAML flow mapping.
-        is_json = re.match(rb'\s*\{\s*["}]', document[:256]) is not None
         try:
-            if is_json or file.endswith(".json"):
+            if reads_as_json(file, document):
                 text = byte_text(document) if whole else document.decode("latin-1")
                 return cls(text, "latin-1", file, bom)
             return cls(document.decode("utf-8"), "utf-8", file, bom)
