@@ -25,7 +25,10 @@ class MergeSummary:
     kept: dict[str, list[str]]  # the team's, kept under --on-conflict keep
     stale: dict[str, list[str]]  # written by an earlier merge, no longer in the catalog
     attached: dict[str, list[str]]  # code → the operations it is on ("GET /pets")
-    new: dict[str, int]  # code → how many of those operations get it now
+    new: dict[str, int]  # code → how many of those operations get it now, where they had none
+    # code → how many of those operations had their own response for it, now the catalog's
+    # (--on-conflict replace)
+    replaced_on: dict[str, int]
     unattached: dict[str, str]  # code → why no operation has it
     # The files a merge into a multi-file description changes, as messages name them (empty
     # when it changes the document alone).
@@ -50,13 +53,15 @@ class MergeSummary:
             stale.setdefault(section, []).append(name)
         attached: dict[str, list[str]] = {}
         new: dict[str, int] = {}
+        replaced_on: dict[str, int] = {}
         kept: set[str] = set()
         for code, operation, outcome in plan.placed:
             if outcome == "kept":
                 kept.add(code)
             else:
                 attached.setdefault(code, []).append(operation)
-                new[code] = new.get(code, 0) + (outcome in ("added", "updated", "replaced"))
+                new[code] = new.get(code, 0) + (outcome in ("added", "updated"))
+                replaced_on[code] = replaced_on.get(code, 0) + (outcome == "replaced")
         unattached = {
             code: ("every operation the rules select has its own response, kept"
                    " (--on-conflict keep)") if code in kept
@@ -75,7 +80,8 @@ class MergeSummary:
             unadopted[left.code] = (count + 1, why)
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
-                   dict(sorted(new.items())), dict(sorted(unattached.items())),
+                   dict(sorted(new.items())), dict(sorted(replaced_on.items())),
+                   dict(sorted(unattached.items())),
                    tuple(files) if plan.files else (), len(plan.adopted), shrunk,
                    len(plan.unadoptable), dict(sorted(unadopted.items())))
 
@@ -95,9 +101,13 @@ class MergeSummary:
                 lines.append(f"{what}: {_components(sections)}")
         for code, operations in self.attached.items():
             count = _count(len(operations), "operation")
-            now = self.new[code]
-            state = (f"{now} {verb('new', 'to add')}" if now < len(operations)
-                     else verb("all new", "all to add")) if now else "all there already"
+            state = ", ".join(
+                f"{'all' if number == len(operations) else number} {what}"
+                for number, what in (
+                    (self.new[code], verb("new", "to add")),
+                    (self.replaced_on[code], verb("replaced", "to replace")
+                     + " under --on-conflict replace"))
+                if number) or "all there already"
             listed = f": {', '.join(operations)}" if len(operations) <= FEW else ""
             lines.append(f"{code} on {count} ({state}){listed}")
         lines.extend(f"{code} not attached: {why}" for code, why in self.unattached.items())
