@@ -423,6 +423,49 @@ paths:
     assert '"404": &gone\n          description: No such pet.\n' in result.stdout
 
 
+FLOW = """\
+openapi: 3.1.0
+info: {title: Pets, version: "1"}
+paths:
+  /a:
+    get:
+      responses: {"200": {description: OK}, "404": {description: Not found}}
+  /b:
+    get: {responses: {"200": {description: OK}, "404": {description: Not found}}}
+  /c:
+    get:
+      responses:
+        "200": {description: OK}
+        "404": {description: Not found}
+"""
+
+
+def test_adopt_says_a_flow_style_responses_mapping_is_why_it_left_a_response(
+    tmp_path: Path,
+) -> None:
+    """An equal inline response in a flow-style `responses` mapping (no anchors) is left, and
+    the summary says so, where, and how to make it adoptable; the block one is adopted."""
+    spec = tmp_path / "flow.yaml"
+    spec.write_text(FLOW)
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text(import_catalog(spec), encoding="utf-8")
+    summary = merge_summary(FLOW, catalog, adopt=True, file="flow.yaml")
+    assert (summary.adopted, summary.unadoptable) == (1, 0)
+    assert summary.in_flow == (2, "flow.yaml:6 (GET /a)")
+    result = CliRunner().invoke(cli, ["merge", str(spec), "--catalog", str(catalog), "--adopt"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"{spec}: left 2 equal inline responses as they are (--adopt): their `responses`"
+        " mappings are in flow style ({...}), which specgen does not edit entry by entry; write"
+        " those mappings in block style (one entry per line) to adopt them: first"
+        f" {spec}:6 (GET /a)")
+    assert "anchors" not in result.stderr
+    adopted = yaml.safe_load(result.stdout)["paths"]
+    assert adopted["/c"]["get"]["responses"]["404"] == {
+        "$ref": "#/components/responses/NotFound404"}
+    assert result.stdout.startswith(FLOW[:FLOW.index("  /c:")])
+
+
 def test_values_nested_too_deeply_to_compare_are_not_equal() -> None:
     deep: list[Any] = ["x", "x"]
     for _ in range(5000):

@@ -291,6 +291,46 @@ def test_replacing_a_path_and_attaching_inside_it_is_refused(tmp_path: Path) -> 
     assert spec.read_text() == YAML_SPEC
 
 
+FLOW_RESPONSES = {
+    "one line": ('    get:\n      responses: {"429": {description: x}}\n', 6, 18),
+    "flow operation": ('    get: {responses: {"429": {description: x}}}\n', 5, 22),
+    "on two lines": ('    get:\n      responses: {"200": {description: OK},\n'
+                     '        "429": {description: x}}\n', 6, 18),
+}
+
+
+@pytest.mark.parametrize("case", FLOW_RESPONSES, ids=list(FLOW_RESPONSES))
+def test_replacing_in_a_flow_style_mapping_is_refused_saying_how_to_fix_it(
+    tmp_path: Path, case: str
+) -> None:
+    """--on-conflict replace of an entry of a flow-style `responses` mapping: refused at the
+    mapping, saying to write it in block style; the same merge succeeds once it is."""
+    operation, line, column = FLOW_RESPONSES[case]
+    head = 'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths:\n  /a:\n'
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(head + operation)
+    catalog = tmp_path / "specgen.yaml"
+    catalog.write_text("specgen: 1\ninfo: {title: T, version: '1'}\n"
+                       "codes: {429: {reason: Too Many Requests, summary: Slow down.}}\n")
+    args = ["merge", str(spec), "--catalog", str(catalog), "--attach", "all",
+            "--on-conflict", "replace", "--in-place"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{spec}:{line}:{column}: cannot merge here: cannot replace an entry of a flow-style"
+        " mapping ({...}); write this mapping in block style (one entry per line) and merge"
+        " again\n")
+    assert spec.read_text() == head + operation
+    # In block style, as the message says:
+    responses = yaml.safe_load(spec.read_text())["paths"]["/a"]["get"]["responses"]
+    block = yaml.safe_dump({"get": {"responses": responses}}, default_flow_style=False)
+    spec.write_text(head + "".join("    " + row + "\n" for row in block.splitlines()))
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert yaml.safe_load(spec.read_text())["paths"]["/a"]["get"]["responses"]["429"] == {
+        "$ref": "#/components/responses/TooManyRequests429"}
+
+
 @pytest.mark.parametrize("where", ["spec", "fragment"])
 @pytest.mark.parametrize("kind", ["fifo", "zero"])
 def test_a_fifo_or_device_is_refused_without_blocking(

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 from openapi_spec_validator import validate
 
-from specgen import merge
+from specgen import merge, merge_summary
 from specgen.cli import cli
 from specgen.errors import MergeError
 
@@ -226,3 +226,30 @@ def test_a_renamed_response_moves_the_operations_references(tmp_path: Path) -> N
     assert again["paths"]["/pets"]["get"]["responses"]["429"] == {
         "$ref": "#/components/responses/SlowDown"}
     assert "TooManyRequests429" in again["components"]["responses"]
+
+
+def test_summary_counts_the_operations_whose_own_response_was_replaced(tmp_path: Path) -> None:
+    """--on-conflict replace overwrites an operation's own response: the summary counts those
+    operations apart from the ones that get the response new (stderr and merge_summary)."""
+    spec = tmp_path / "openapi.yaml"
+    own = '        "429":\n          description: Our own limit.\n'
+    ok = '        "200": {description: OK}\n'
+    spec.write_text(SPEC_YAML.replace(ok, ok + own))
+    catalog = write_catalog(tmp_path, CATALOG)
+    summary = merge_summary(spec.read_text(), catalog, on_conflict="replace")
+    assert summary.new == {"429": 1, "503": 1}
+    assert summary.replaced_on == {"429": 1, "503": 0}
+    runner = CliRunner()
+    args = ["merge", str(spec), "--catalog", str(catalog), "--on-conflict", "replace"]
+    checked = runner.invoke(cli, [*args, "--check"])
+    assert (f"{spec}: 429 on 2 operations (1 to add, 1 to replace under --on-conflict replace):"
+            " GET /pets, DELETE /pets") in checked.stderr.splitlines()
+    merged = runner.invoke(cli, args)
+    assert merged.exit_code == 0, merged.output
+    assert parsed(merged.stdout)["paths"]["/pets"]["get"]["responses"]["429"] == {
+        "$ref": "#/components/responses/TooManyRequests429"}
+    assert merged.stderr.splitlines()[1:3] == [
+        f"{spec}: 429 on 2 operations (1 new, 1 replaced under --on-conflict replace):"
+        " GET /pets, DELETE /pets",
+        f"{spec}: 503 on 1 operation (all new): GET /pets",
+    ]

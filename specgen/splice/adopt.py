@@ -25,7 +25,7 @@ import yaml
 from ..catalog.yaml_source import YamlLoader
 from ..errors import json_pointer, line_start
 from .equal import Difference, Side, data_side, difference, same
-from .outline import Node, Unsupported, local_target
+from .outline import FlowStyle, Node, Unsupported, local_target
 
 if TYPE_CHECKING:
     from .plan import DocumentText, Fragment, MergePlan
@@ -119,20 +119,30 @@ def adopt_inline(planner: Planner) -> None:
         found = difference(existing, planner.document, ref, planner.fragments, exactly=True)
         if found is not None:
             plan.unadopted.append(Unadopted(code, operation, responses.offset(code), found))
-        elif _shares(plan, responses, code, ref):
-            plan.unadoptable.append((code, operation))
+            continue
+        try:
+            shared = _shares(plan, responses, code, ref)
+        except FlowStyle as exc:
+            plan.in_flow.append((code, operation, exc.offset))
         else:
-            plan.replacements.append(((*where, "responses"), code, ref))
-            plan.adopted.append((code, operation))
+            if shared:
+                plan.unadoptable.append((code, operation))
+            else:
+                plan.replacements.append(((*where, "responses"), code, ref))
+                plan.adopted.append((code, operation))
 
 
 def _shares(plan: MergePlan, responses: Node, code: str, ref: Any) -> bool:
     """Whether a YAML response cannot be replaced alone: it is an alias, or it defines an
-    anchor that other places may use (replacing it would change or break them)."""
+    anchor that other places may use (replacing it would change or break them). FlowStyle:
+    the responses mapping is written in flow style, which the merge does not edit entry by
+    entry."""
     if plan.document.is_json:
         return False
     try:
         edit = plan.outline.replace(responses, code, ref)
+    except FlowStyle:
+        raise
     except Unsupported:
         return True
     removed = plan.document.text[edit.start : edit.end]

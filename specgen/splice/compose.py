@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..catalog.yaml_source import YamlLoader, yaml_message
-from .outline import Edit, Invalid, Shape, Unsupported, indented
+from .outline import Edit, FlowStyle, Invalid, Shape, Unsupported, indented
 from .scan_yaml import MERGE_KEY, YamlStyle, keep_key
 
 _NULL = "tag:yaml.org,2002:null"
@@ -221,8 +221,10 @@ class ComposedOutline:
     def replace(self, node: ComposedNode, key: str, value: Any) -> Edit:
         """An entry of a block mapping rewritten with a new value."""
         mapping = node.node
-        if mapping is None or mapping.flow_style or id(mapping) in self.shared:
+        if mapping is None or id(mapping) in self.shared:
             raise Unsupported(node.start, "cannot replace an entry of this mapping")
+        if mapping.flow_style:
+            raise FlowStyle(mapping.start_mark.index)
         key_node, value_node = node.pairs[key]
         start = key_node.start_mark.index - key_node.start_mark.column
         end = self._end(value_node)

@@ -22,6 +22,16 @@ class Unsupported(Exception):
         self.message = message
 
 
+class FlowStyle(Unsupported):
+    """An entry of a flow-style mapping (`{...}`) to replace: the merge adds entries inside
+    the braces, but does not rewrite one of them."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset, (
+            "cannot replace an entry of a flow-style mapping ({...}); write this mapping in"
+            " block style (one entry per line) and merge again"))
+
+
 class Invalid(Unsupported):
     """The document itself is wrong (a duplicate key, say): no other reader would do better."""
 

@@ -208,6 +208,8 @@ class MergePlan:
     stale: list[Path_] = field(default_factory=list)  # written earlier, no longer offered
     adopted: list[tuple[str, str]] = field(default_factory=list)  # (code, "METHOD path")
     unadoptable: list[tuple[str, str]] = field(default_factory=list)  # equal, but anchored
+    # equal, but in a flow-style mapping: (code, "METHOD path", offset of the mapping)
+    in_flow: list[tuple[str, str, int]] = field(default_factory=list)
     unadopted: list[Unadopted] = field(default_factory=list)  # different: left inline
     _edits: list[Edit] | None = None
     _result: str | None = None

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..catalog.yaml_source import YamlLoader
-from .outline import Edit, Invalid, Shape, Unsupported, line_of
+from .outline import Edit, FlowStyle, Invalid, Shape, Unsupported, line_of
 
 _FIRST_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)
 _KEY = re.compile(
@@ -336,6 +336,8 @@ class YamlOutline:
 
     def replace(self, node: YamlNode, key: str, value: Any) -> Edit:
         """An entry's lines rewritten with a new value, at the same indentation."""
+        if node.flow is not None and not node.locked:
+            raise FlowStyle(node.flow[0])
         if node.flow is not None or node.locked or node.indent is None:
             raise Unsupported(node.start, "cannot replace an entry of this mapping")
         entry = node.entries[key]

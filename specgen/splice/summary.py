@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import line_start
+
 if TYPE_CHECKING:
     from .plan import MergePlan
 
@@ -25,7 +27,10 @@ class MergeSummary:
     kept: dict[str, list[str]]  # the team's, kept under --on-conflict keep
     stale: dict[str, list[str]]  # written by an earlier merge, no longer in the catalog
     attached: dict[str, list[str]]  # code → the operations it is on ("GET /pets")
-    new: dict[str, int]  # code → how many of those operations get it now
+    new: dict[str, int]  # code → how many of those operations get it now, where they had none
+    # code → how many of those operations had their own response for it, now the catalog's
+    # (--on-conflict replace)
+    replaced_on: dict[str, int]
     unattached: dict[str, str]  # code → why no operation has it
     # The files a merge into a multi-file description changes, as messages name them (empty
     # when it changes the document alone).
@@ -33,6 +38,9 @@ class MergeSummary:
     adopted: int = 0  # inline responses replaced by a $ref (--adopt)
     shrunk: int = 0  # how many bytes smaller the document got (negative: larger)
     unadoptable: int = 0  # equal inline responses left alone: they share YAML anchors
+    # equal inline responses left alone for their `responses` mapping is in flow style: how
+    # many, and where the first one is ("openapi.yaml:6 (GET /a)")
+    in_flow: tuple[int, str] = (0, "")
     # code → how many of its inline responses --adopt left as they are, for they differ from
     # the catalog's, and where and how the first one differs
     unadopted: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -50,13 +58,15 @@ class MergeSummary:
             stale.setdefault(section, []).append(name)
         attached: dict[str, list[str]] = {}
         new: dict[str, int] = {}
+        replaced_on: dict[str, int] = {}
         kept: set[str] = set()
         for code, operation, outcome in plan.placed:
             if outcome == "kept":
                 kept.add(code)
             else:
                 attached.setdefault(code, []).append(operation)
-                new[code] = new.get(code, 0) + (outcome in ("added", "updated", "replaced"))
+                new[code] = new.get(code, 0) + (outcome in ("added", "updated"))
+                replaced_on[code] = replaced_on.get(code, 0) + (outcome == "replaced")
         unattached = {
             code: ("every operation the rules select has its own response, kept"
                    " (--on-conflict keep)") if code in kept
@@ -68,6 +78,11 @@ class MergeSummary:
         if plan.adopted:
             before = len(plan.document.text.encode(plan.document.encoding))
             shrunk = before + len(plan.document.bom) - len(plan.result_bytes())
+        in_flow = (0, "")
+        if plan.in_flow:
+            _, operation, offset = plan.in_flow[0]
+            line, _ = line_start(plan.document.text, offset)
+            in_flow = (len(plan.in_flow), f"{plan.document.file}:{line} ({operation})")
         unadopted: dict[str, tuple[int, str]] = {}
         for left in plan.unadopted:
             count, why = unadopted.get(left.code) or (
@@ -75,9 +90,10 @@ class MergeSummary:
             unadopted[left.code] = (count + 1, why)
         return cls(outcomes["added"], outcomes["updated"], outcomes["replaced"],
                    outcomes["kept"], stale, dict(sorted(attached.items())),
-                   dict(sorted(new.items())), dict(sorted(unattached.items())),
+                   dict(sorted(new.items())), dict(sorted(replaced_on.items())),
+                   dict(sorted(unattached.items())),
                    tuple(files) if plan.files else (), len(plan.adopted), shrunk,
-                   len(plan.unadoptable), dict(sorted(unadopted.items())))
+                   len(plan.unadoptable), in_flow, dict(sorted(unadopted.items())))
 
     def lines(self, *, check: bool = False) -> list[str]:
         """The summary as lines for stderr (`check`: said of what a merge would do)."""
@@ -94,12 +110,15 @@ class MergeSummary:
             if sections:
                 lines.append(f"{what}: {_components(sections)}")
         for code, operations in self.attached.items():
-            count = _count(len(operations), "operation")
-            now = self.new[code]
-            state = (f"{now} {verb('new', 'to add')}" if now < len(operations)
-                     else verb("all new", "all to add")) if now else "all there already"
+            state = ", ".join(
+                f"{'all' if number == len(operations) else number} {what}"
+                for number, what in (
+                    (self.new[code], verb("new", "to add")),
+                    (self.replaced_on[code], verb("replaced", "to replace")
+                     + " under --on-conflict replace"))
+                if number) or "all there already"
             listed = f": {', '.join(operations)}" if len(operations) <= FEW else ""
-            lines.append(f"{code} on {count} ({state}){listed}")
+            lines.append(f"{code} on {_count(len(operations), 'operation')} ({state}){listed}")
         lines.extend(f"{code} not attached: {why}" for code, why in self.unattached.items())
         if self.adopted:
             size = (f"{self.shrunk:,} bytes smaller" if self.shrunk >= 0
@@ -107,18 +126,33 @@ class MergeSummary:
             lines.append(f"{verb('replaced', 'would replace')} {self.adopted} inline"
                          f" response{'' if self.adopted == 1 else 's'} by a $ref (--adopt);"
                          f" the document {verb('is', 'would be')} {size}")
+        left = verb("left", "would leave")
         if self.unadoptable:
-            lines.append(f"left {_count(self.unadoptable, 'equal inline response')} as"
-                         " they are: YAML anchors or aliases share them with other places")
+            lines.append(f"{left} {_count(self.unadoptable, 'equal inline response')} as"
+                         f" {_it(self.unadoptable, 'it is', 'they are')}: YAML anchors or"
+                         f" aliases share {_it(self.unadoptable, 'it', 'them')} with other places")
+        flow, first = self.in_flow
+        if flow:
+            lines.append(
+                f"{left} {_count(flow, 'equal inline response')} as"
+                f" {_it(flow, 'it is', 'they are')} (--adopt):"
+                f" {_it(flow, 'its `responses` mapping is', 'their `responses` mappings are')}"
+                " in flow style ({...}), which specgen does not edit entry by entry; write"
+                f" {_it(flow, 'that mapping', 'those mappings')} in block style (one entry per"
+                f" line) to adopt {_it(flow, 'it', 'them')}: {_it(flow, '', 'first ')}{first}")
         lines.extend(
-            f"{code}: {verb('left', 'would leave')} {_count(count, 'inline response')} as"
-            f" {'it is' if count == 1 else 'they are'} (--adopt), different from the catalog's:"
+            f"{code}: {left} {_count(count, 'inline response')} as"
+            f" {_it(count, 'it is', 'they are')} (--adopt), different from the catalog's:"
             f" first {why}" for code, (count, why) in self.unadopted.items())
         if self.stale:
             lines.append(f"no longer in the catalog, left in place (remove by hand if unused):"
                          f" {_components(self.stale)}")
         lines.extend(f"{verb('changed', 'would change')} {file}" for file in self.files)
         return lines
+
+
+def _it(number: int, one: str, more: str) -> str:
+    return one if number == 1 else more
 
 
 def _count(number: int, noun: str) -> str:
