@@ -105,7 +105,7 @@ def explain(code: int | str) -> str:
     from .catalog import registry
 
     if isinstance(code, str):
-        return registry.explain_class(int(code[0]))
+        return registry.explain_class(int(code[0]))  # a class, as `takes` found it
     return registry.explain(code)
 
 

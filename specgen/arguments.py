@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Any, ParamSpec, TypeVar
 
+from .catalog.registry import code_class
 from .errors import ArgumentError, clipped
 
 P = ParamSpec("P")
@@ -86,8 +87,7 @@ CATALOG = Kind(_is_catalog, "a Catalog, a path to a YAML or JSON catalog, a 'mod
                             " string, or None (./specgen.yaml, else the embedded example)")
 STATUS = Kind(_is_status, "a status code: an integer in 100-599 (RFC 9110 §15)")
 STATUS_OR_CLASS = Kind(
-    lambda value: _is_status(value) or (isinstance(value, str) and len(value) == 3
-                                        and value[0] in "12345" and value[1:] in ("xx", "XX")),
+    lambda value: _is_status(value) or (isinstance(value, str) and code_class(value) is not None),
     "a status code (an integer in 100-599, RFC 9110 §15) or a class such as '5xx'")
 TEXT = Kind(_is_text, "a string")
 PATH = Kind(_is_path, "a path (str or pathlib.Path)")

@@ -124,6 +124,13 @@ def registered_codes() -> list[int]:
     return sorted(_data()[0])
 
 
+def code_class(text: str) -> int | None:
+    """The class a text such as '5xx' (or '5XX') names, as its digit; None: it names none."""
+    if len(text) == 3 and text[0] in "12345" and text[1:] in ("xx", "XX"):
+        return int(text[0])
+    return None
+
+
 def explain_class(digit: int) -> str:
     """A plain-text account of a class of codes (`specgen explain 5xx`): the codes of the class
     the IANA registry and the known vendors use, and what clients make of any other."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from .. import __version__
+from ..catalog.registry import code_class
 from ..errors import Problem, SpecgenError
 
 if TYPE_CHECKING:
@@ -96,9 +97,9 @@ class CodeOrClass(click.ParamType[int | str]):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int | str:
-        text = str(value).strip()
-        if len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx":
-            return text.lower()
+        text = str(value).strip().lower()
+        if code_class(text) is not None:
+            return text
         try:
             return int(STATUS_CODE.convert(value, param, ctx))
         except click.BadParameter:
