@@ -68,13 +68,15 @@ _BEFORE_NODE = b"\n:?,[{-"
 # that few files hold (not the last bytes of letters such as é).
 _ODD = ((b"\r", b"\r"), (b"\x85", b"\xc2\x85"), (b"\xe2", b"\xe2\x80\xa8"),
         (b"\xe2", b"\xe2\x80\xa9"), (b"\xef", b"\xef\xbb\xbf"))
-_CODES_LINE = rb"codes:[ \t]*(?:#[^\n]*)?\n"
+# The rest of a key line whose value is below it: spaces, perhaps a comment.
+_KEY_LINE_END = rb"[ \t]*(?:#[^\n]*)?\n"
+_CODES_LINE = rb"codes:" + _KEY_LINE_END
 _CODES_FIRST = re.compile(_CODES_LINE)
 _CODES = re.compile(b"\n" + _CODES_LINE)
 _TOP = re.compile(rb"\n[^ \n#]")
 _FIRST = re.compile(rb"\n( *+)[^ \n#]")
 _INDENT = re.compile(rb" *")
-_LINE_END = re.compile(rb"[ \t]*(?:#[^\n]*)?\n")
+_LINE_END = re.compile(_KEY_LINE_END)
 # A code's key line, its value below it; and what may begin a flow collection, or a tag, on the
 # line below: the code (and `codes`) must be a block mapping, whose indentation the cut reads.
 _CODE_KEY = re.compile(
